@@ -1,0 +1,476 @@
+"""Command-line front end: argparse in, Rich tables or JSON out.
+
+Exit codes: 0 done; 1 refused by a rule (nothing saved); 2 bad input or usage;
+3 the database cannot be used right now (locked by another writer, damaged, newer schema).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any, NoReturn
+
+from . import __version__
+from .dates import DateError, parse_date
+from .i18n import default_lang, label, pick
+from .profiles import ProfileError, load_rulebook
+from .reports import due_list, eligibility, person_view, status
+from .serialize import (
+    deadline_json,
+    eligibility_json,
+    person_json,
+    refusal_json,
+    verdict_json,
+    view_json,
+)
+from .service import InputError, Refused, Service, build_event
+from .stages import EVENT_KEYS, STAGE_KEYS, event_label, stage_label
+from .store import Store, StoreError
+
+EXIT_OK, EXIT_REFUSED, EXIT_INPUT, EXIT_STORE = 0, 1, 2, 3
+APP_NAME = "party-tracker"
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / "tracker.json"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_INPUT, f"{self.prog}: 用法错误 / usage error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="tracker", description="党员发展工作台账 — Party member development tracker. "
+                "Run without a command to open the full-screen app.")
+    p.add_argument("--version", action="version", version=f"tracker {__version__}")
+    p.add_argument("--db", help="database file (env TRACKER_DB; default: the user data directory)")
+    p.add_argument("--today", help="the date to treat as today, YYYY-MM-DD (env TRACKER_TODAY)")
+    p.add_argument("--lang", choices=("zh", "en"), help="language (env TRACKER_LANG; default from the locale)")
+    p.add_argument("--profile", help="pin a national edition (cpc-2014, cpc-2026) or add a local profile file")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def detail_options(sp: argparse.ArgumentParser) -> None:
+        sp.add_argument("--birth", help="出生日期 birth date")
+        sp.add_argument("--gender", help="性别 男/女")
+        sp.add_argument("--ethnicity", help="民族")
+        sp.add_argument("--education", help="学历")
+        sp.add_argument("--branch", help="所在党支部")
+        sp.add_argument("--phone", help="联系电话")
+        sp.add_argument("--id-number", dest="id_number", help="身份证号 (18 characters)")
+        sp.add_argument("--note", help="备注")
+        sp.add_argument("--expected-departure", dest="expected_departure", help="预计离开日期 (R18)")
+
+    a = sub.add_parser("add", help="新增入党申请人 add an applicant")
+    a.add_argument("name")
+    a.add_argument("--applied", required=True, help="递交入党申请书时间 date the application was received")
+    detail_options(a)
+    a.add_argument("--override", help="written reason to proceed despite a rule")
+    a.add_argument("--json", action="store_true")
+
+    r = sub.add_parser("record", help="记录一个步骤 record a step")
+    r.add_argument("person", help="id or unique name")
+    r.add_argument("event", help="one of: " + ", ".join(k for k in EVENT_KEYS if k != "applied"))
+    r.add_argument("--on", required=True, help="the date it happened")
+    r.add_argument("--names", help="names, comma separated (sponsors, mentors)")
+    r.add_argument("--result", help="pass | fail (political-review)")
+    r.add_argument("--days", type=float, help="training days")
+    r.add_argument("--hours", type=float, help="training class hours")
+    r.add_argument("--months", type=int, help="extension months (6–12)")
+    r.add_argument("--reason", help="reason (left)")
+    r.add_argument("--note", help="a note kept with the step")
+    r.add_argument("--override", help="written reason to proceed despite a minimum or gate")
+    r.add_argument("--json", action="store_true")
+
+    s = sub.add_parser("show", help="一个人的全程纪实 one person's record")
+    s.add_argument("person")
+    s.add_argument("--json", action="store_true")
+
+    ls = sub.add_parser("list", help="人员名单 list people")
+    ls.add_argument("--stage", choices=STAGE_KEYS)
+    ls.add_argument("--branch")
+    ls.add_argument("--all", action="store_true", help="include people who left")
+    ls.add_argument("--json", action="store_true")
+
+    st = sub.add_parser("status", help="各阶段人数与待办 counts and what is due")
+    st.add_argument("--json", action="store_true")
+
+    d = sub.add_parser("due", help="逾期和即将到期 deadlines overdue or coming up")
+    d.add_argument("--within", type=int, default=30, help="days ahead (default 30)")
+    d.add_argument("--json", action="store_true")
+
+    el = sub.add_parser("eligible", help="会议前：谁可办理下一步 who may take their next step on a date")
+    el.add_argument("--on", required=True)
+    el.add_argument("--to", choices=STAGE_KEYS[1:], help="only the step into this stage")
+    el.add_argument("--json", action="store_true")
+
+    ed = sub.add_parser("edit", help="更正人员信息 correct a person's details")
+    ed.add_argument("person")
+    ed.add_argument("--name")
+    detail_options(ed)
+    ed.add_argument("--json", action="store_true")
+
+    u = sub.add_parser("undo", help="撤销上一次更改 undo the last change")
+    u.add_argument("--json", action="store_true")
+
+    h = sub.add_parser("history", help="更改记录 the change history")
+    h.add_argument("person", nargs="?")
+    h.add_argument("--json", action="store_true")
+
+    dm = sub.add_parser("demo", help="载入示例数据 load demo data into an empty database")
+    dm.add_argument("--json", action="store_true")
+
+    ru = sub.add_parser("rules", help="在某日适用的规则 the rules in force on a date")
+    ru.add_argument("--on", help="date (default today)")
+    ru.add_argument("--json", action="store_true")
+    return p
+
+
+# ------------------------------------------------------------------ context
+
+class Context:
+    def __init__(self, args: argparse.Namespace) -> None:
+        env = os.environ
+        self.lang: str = args.lang or default_lang()
+        today_text = args.today or env.get("TRACKER_TODAY")
+        self.today: date = parse_date(today_text) if today_text else date.today()
+        db = args.db or env.get("TRACKER_DB")
+        self.db_path = Path(db).expanduser() if db else default_db_path()
+        self.book = load_rulebook(args.profile or env.get("TRACKER_PROFILE"))
+        self._service: Service | None = None
+
+    @property
+    def service(self) -> Service:
+        if self._service is None:
+            store = Store(self.db_path)
+            today = self.today
+            self._service = Service(store, self.book, lambda: today)
+        return self._service
+
+
+def _console() -> Any:
+    from rich.console import Console
+
+    width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "120"))
+    return Console(width=width, highlight=False, soft_wrap=False)
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def _table(title: str, columns: Sequence[str]) -> Any:
+    from rich.table import Table
+
+    from rich.cells import cell_len
+
+    t = Table(title=title, title_justify="left", show_lines=False, pad_edge=False, min_width=cell_len(title) + 2)
+    for c in columns:
+        t.add_column(c, overflow="fold")
+    return t
+
+
+# ------------------------------------------------------------------ commands
+
+def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
+    details = {k: getattr(args, k) for k in ("birth", "gender", "ethnicity", "education", "branch", "phone",
+                                              "id_number", "note", "expected_departure")
+               if getattr(args, k) is not None}
+    details["name"] = args.name
+    applied = _date_arg(args.applied, "applied")
+    done = ctx.service.add(details, applied, override=args.override)
+    if args.json:
+        _print_json(person_json(done.person))
+    else:
+        print(done.person.id)
+    return EXIT_OK
+
+
+def _date_arg(text: str, field: str) -> date:
+    try:
+        return parse_date(text)
+    except DateError as exc:
+        raise InputError(exc.zh, exc.en, field) from None
+
+
+def cmd_record(ctx: Context, args: argparse.Namespace) -> int:
+    svc = ctx.service
+    person = svc.find(args.person)
+    if args.event == "applied":
+        raise InputError("申请日期在新增人员时记录（tracker add --applied）。",
+                         "The application date is recorded when adding the person (tracker add --applied).")
+    ev = build_event(args.event, _date_arg(args.on, "on"), names=args.names, result=args.result,
+                     days=args.days, hours=args.hours, months=args.months, reason=args.reason, note=args.note)
+    done = svc.record(person.id, ev, override=args.override)
+    lang = ctx.lang
+    if args.json:
+        out = person_json(done.person)
+        out["notes"] = [verdict_json(v, lang) for v in done.check.notes]
+        out["overridden"] = [verdict_json(v, lang) for v in done.check.refusals]
+        _print_json(out)
+        return EXIT_OK
+    print(pick(f"已记录：{done.person.name} {event_label(ev.event, 'zh')} {ev.date}（现为{stage_label(done.person.stage, 'zh')}）",
+               f"Recorded: {done.person.name} — {event_label(ev.event, 'en')} on {ev.date} "
+               f"(now {stage_label(done.person.stage, 'en')})", lang))
+    for v in done.check.refusals:
+        print(pick("  已超越规则：", "  Overridden: ", lang) + v.message(lang))
+    for v in done.check.notes:
+        print(pick("  注意：", "  Note: ", lang) + v.message(lang))
+    return EXIT_OK
+
+
+def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
+    svc = ctx.service
+    person = svc.find(args.person)
+    view = person_view(person, svc.book, svc.today)
+    lang = ctx.lang
+    if args.json:
+        _print_json(view_json(view, lang))
+        return EXIT_OK
+    con = _console()
+    p = view.person
+    state = stage_label(p.stage, lang) + ("" if p.active else f" ({label('left', lang)})")
+    con.print(f"[bold]{p.name}[/]  #{p.id}  {state}")
+    facts = [(label(k, lang), getattr(p, k)) for k in ("gender", "ethnicity", "birth", "education", "branch",
+                                                       "phone", "id_number", "expected_departure", "note")]
+    facts += [(label("stage_date", lang), view.stage_date), (label("probation_end", lang), view.probation_end),
+              (label("standing_from", lang), view.standing_from)]
+    con.print("  ".join(f"{k}: {v}" for k, v in facts if v))
+    t = _table(label("events", lang), ["#", label("step", lang), label("date", lang), ""])
+    for row in view.timeline:
+        if not row.dates and row.status not in ("next", "open"):
+            continue
+        extra = []
+        for late in row.late:
+            extra.append(f"[red]{late.message(lang)}[/]")
+        for o in row.overrides:
+            extra.append(f"[magenta]{label('override', lang)}: {o}[/]")
+        if row.status == "next":
+            extra.append(f"[cyan]{label('next', lang)} · {label('earliest', lang)} {row.earliest}[/]")
+        if row.status == "open" and row.due:
+            extra.append(f"[yellow]{label('due', lang)} {row.due}[/]")
+        t.add_row(str(row.step or ""), event_label(row.event, lang), ", ".join(d.isoformat() for d in row.dates),
+                  "; ".join(extra))
+    con.print(t)
+    if view.next is not None:
+        for v in view.next.blockers:
+            con.print(f"[red]✗[/] {v.message(lang)}")
+    return EXIT_OK
+
+
+def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
+    from .rules import stage_date
+
+    people = [p for p in ctx.service.people() if (args.all or p.active)
+              and (args.stage is None or p.stage == args.stage)
+              and (args.branch is None or p.branch == args.branch)]
+    lang = ctx.lang
+    if args.json:
+        _print_json([person_json(p) for p in people])
+        return EXIT_OK
+    if not people:
+        print(label("no_people", lang) if not ctx.service.people() else pick("没有符合条件的人员。", "No one matches.", lang))
+        return EXIT_OK
+    t = _table(pick(f"人员名单（{len(people)}人）", f"People ({len(people)})", lang),
+               [label("id", lang), label("name", lang), label("stage", lang), label("stage_date", lang),
+                label("branch", lang)])
+    for p in people:
+        t.add_row(str(p.id), p.name + ("" if p.active else f" ({label('left', lang)})"), stage_label(p.stage, lang),
+                  str(stage_date(p) or ""), p.branch)
+    _console().print(t)
+    return EXIT_OK
+
+
+def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
+    svc = ctx.service
+    st = status(svc.people(), svc.book, svc.today)
+    lang = ctx.lang
+    if args.json:
+        _print_json(st.to_json())
+        return EXIT_OK
+    con = _console()
+    t = _table(pick(f"党员发展情况（{st.today}）", f"Member development on {st.today}", lang),
+               [label("stage", lang), label("count", lang)])
+    for key in STAGE_KEYS:
+        t.add_row(stage_label(key, lang), str(st.counts[key]))
+    t.add_row(label("left", lang), str(st.left))
+    con.print(t)
+    con.print(pick(f"[red]已逾期 {st.overdue} 项[/]，[yellow]30天内到期 {st.due_soon} 项[/]。",
+                   f"[red]{st.overdue} overdue[/], [yellow]{st.due_soon} due within 30 days[/].", lang))
+    if not svc.people():
+        con.print(label("no_people", lang))
+    return EXIT_OK
+
+
+def cmd_due(ctx: Context, args: argparse.Namespace) -> int:
+    svc = ctx.service
+    if args.within < 0:
+        raise InputError("--within 须为非负天数。", "--within must be a number of days, 0 or more.", "within")
+    items = due_list(svc.people(), svc.book, svc.today, args.within)
+    lang = ctx.lang
+    if args.json:
+        _print_json([deadline_json(d, lang) for d in items])
+        return EXIT_OK
+    if not items:
+        print(label("nothing_due", lang))
+        return EXIT_OK
+    t = _table(pick(f"逾期和{args.within}天内到期（{svc.today}）", f"Overdue and due within {args.within} days ({svc.today})", lang),
+               [label("id", lang), label("name", lang), label("what", lang), label("due", lang),
+                label("days_left", lang), label("rule", lang)])
+    for d in items:
+        colour = "red" if d.days_left < 0 else "yellow"
+        t.add_row(str(d.person), d.name, d.what(lang), d.due.isoformat(), f"[{colour}]{d.days_left}[/]",
+                  f"{d.code} {d.citation_zh if lang == 'zh' else d.citation_en}")
+    _console().print(t)
+    return EXIT_OK
+
+
+def cmd_eligible(ctx: Context, args: argparse.Namespace) -> int:
+    svc = ctx.service
+    on = _date_arg(args.on, "on")
+    items = [e for e in eligibility(svc.people(), svc.book, on, args.to) if e.eligible]
+    lang = ctx.lang
+    if args.json:
+        _print_json([eligibility_json(e, lang) for e in items])
+        return EXIT_OK
+    if not items:
+        print(label("nobody_eligible", lang))
+        return EXIT_OK
+    t = _table(pick(f"{on} 可办理下一步的人员", f"Eligible for their next step on {on}", lang),
+               [label("id", lang), label("name", lang), label("stage", lang), label("next", lang),
+                label("earliest", lang)])
+    for e in items:
+        t.add_row(str(e.person.id), e.person.name, stage_label(e.person.stage, lang), event_label(e.event, lang),
+                  str(e.earliest or ""))
+    _console().print(t)
+    return EXIT_OK
+
+
+def cmd_edit(ctx: Context, args: argparse.Namespace) -> int:
+    svc = ctx.service
+    person = svc.find(args.person)
+    changes = {k: getattr(args, k) for k in ("name", "birth", "gender", "ethnicity", "education", "branch", "phone",
+                                              "id_number", "note", "expected_departure") if getattr(args, k) is not None}
+    if not changes:
+        raise InputError("请给出要更正的内容，例如 --phone 13800000000。", "Give what to change, e.g. --phone 13800000000.")
+    updated = svc.edit(person.id, changes)
+    if args.json:
+        _print_json(person_json(updated))
+    else:
+        print(pick(f"已更正：{updated.name}", f"Updated: {updated.name}", ctx.lang))
+    return EXIT_OK
+
+
+def cmd_undo(ctx: Context, args: argparse.Namespace) -> int:
+    entry = ctx.service.undo()
+    if args.json:
+        _print_json({"undone": None if entry is None else {"id": entry.id, "at": entry.at, "action": entry.action,
+                                                             "summary": entry.summary(ctx.lang)}})
+    elif entry is None:
+        print(pick("没有可撤销的更改。", "Nothing to undo.", ctx.lang))
+    else:
+        print(pick(f"已撤销：{entry.zh}", f"Undone: {entry.en}", ctx.lang))
+    return EXIT_OK
+
+
+def cmd_history(ctx: Context, args: argparse.Namespace) -> int:
+    svc = ctx.service
+    pid = svc.find(args.person).id if args.person else None
+    entries = svc.history(pid)
+    lang = ctx.lang
+    if args.json:
+        _print_json([{"id": h.id, "at": h.at, "action": h.action, "summary": h.summary(lang), "people": h.people,
+                      "undone": h.undone} for h in entries])
+        return EXIT_OK
+    t = _table(pick("更改记录", "Change history", lang), ["#", label("history_at", lang), label("history_what", lang)])
+    for h in entries:
+        mark = f" [dim]({label('undone', lang)})[/]" if h.undone else ""
+        t.add_row(str(h.id), h.at.replace("T", " ")[:19], h.summary(lang) + mark)
+    _console().print(t)
+    return EXIT_OK
+
+
+def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
+    people = ctx.service.load_demo()
+    if args.json:
+        _print_json({"loaded": len(people)})
+    else:
+        print(pick(f"已载入示例数据 {len(people)} 人（{ctx.db_path}）。", f"Loaded {len(people)} demo people into {ctx.db_path}.",
+                   ctx.lang))
+    return EXIT_OK
+
+
+def cmd_rules(ctx: Context, args: argparse.Namespace) -> int:
+    on = _date_arg(args.on, "on") if args.on else ctx.today
+    rs = ctx.book.on(on)
+    lang = ctx.lang
+    if args.json:
+        _print_json({"on": on.isoformat(), "edition": rs.edition.name, "rules": [
+            {"id": r.id, "code": r.code, "kind": r.kind, "from": r.from_, "to": r.to,
+             "length": str(r.length) if r.length else None, "article": r.article, "source": r.source,
+             "text": r.text(lang)} for r in rs.rules]})
+        return EXIT_OK
+    t = _table(pick(f"{on} 适用：{rs.edition.title('zh')}", f"In force on {on}: {rs.edition.title('en')}", lang),
+               ["", "id", label("rule", lang), ""])
+    for r in sorted(rs.rules, key=lambda r: (len(r.code), r.code)):
+        t.add_row(r.code, r.id, r.text(lang), r.citation(lang))
+    _console().print(t)
+    return EXIT_OK
+
+
+COMMANDS = {
+    "add": cmd_add, "record": cmd_record, "show": cmd_show, "list": cmd_list, "status": cmd_status,
+    "due": cmd_due, "eligible": cmd_eligible, "edit": cmd_edit, "undo": cmd_undo, "history": cmd_history,
+    "demo": cmd_demo, "rules": cmd_rules,
+}
+
+
+def _fail(lang: str, as_json: bool, code: int, payload: dict[str, Any], text: str) -> int:
+    if as_json:
+        _print_json(payload)
+    print(text, file=sys.stderr)
+    return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    lang = args.lang or default_lang()
+    as_json = bool(getattr(args, "json", False))
+    try:
+        ctx = Context(args)
+        if args.command is None:
+            return run_tui(ctx)
+        return COMMANDS[args.command](ctx, args)
+    except Refused as exc:
+        return _fail(lang, as_json, EXIT_REFUSED, refusal_json(exc.check, lang), exc.message(lang))
+    except InputError as exc:
+        return _fail(lang, as_json, EXIT_INPUT, {"error": "input", "field": exc.field, "message": exc.message(lang)},
+                     exc.message(lang))
+    except DateError as exc:
+        msg = pick(exc.zh, exc.en, lang)
+        return _fail(lang, as_json, EXIT_INPUT, {"error": "input", "field": "date", "message": msg}, msg)
+    except ProfileError as exc:
+        msg = pick(exc.zh, exc.en, lang)
+        return _fail(lang, as_json, EXIT_INPUT, {"error": "profile", "message": msg}, msg)
+    except StoreError as exc:
+        return _fail(lang, as_json, EXIT_STORE, {"error": "store", "message": exc.message(lang)}, exc.message(lang))
+
+
+def run_tui(ctx: Context) -> int:
+    from screens.app import TrackerApp
+
+    TrackerApp(ctx.service, lang=ctx.lang).run()
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

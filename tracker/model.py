@@ -1,0 +1,158 @@
+"""Person and Event: what happened, as dated facts. Everything else is derived from these."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from datetime import date
+from typing import Any
+
+from .stages import EVENT_BY_KEY, STAGE_BY_KEY, STAGE_ENTERED_BY
+
+#: the details a person has besides their events, in display order
+DETAIL_FIELDS: tuple[str, ...] = (
+    "name", "gender", "ethnicity", "birth", "education", "branch", "phone", "id_number", "note",
+    "expected_departure",
+)
+DATE_DETAILS = frozenset({"birth", "expected_departure"})
+EVENT_OPTION_FIELDS: tuple[str, ...] = ("names", "result", "days", "hours", "months", "reason", "note")
+
+
+@dataclass(frozen=True)
+class Event:
+    event: str
+    date: date
+    names: tuple[str, ...] = ()
+    result: str | None = None
+    days: float | None = None
+    hours: float | None = None
+    months: int | None = None
+    reason: str | None = None
+    note: str | None = None
+    override: str | None = None
+    overridden: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"event": self.event, "date": self.date.isoformat()}
+        if self.names:
+            out["names"] = list(self.names)
+        for key in ("result", "days", "hours", "months", "reason", "note", "override"):
+            value = getattr(self, key)
+            if value is not None:
+                out[key] = value
+        if self.overridden:
+            out["overridden"] = list(self.overridden)
+        return out
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Event:
+        return cls(
+            event=d["event"],
+            date=date.fromisoformat(d["date"]),
+            names=tuple(d.get("names", ())),
+            result=d.get("result"),
+            days=d.get("days"),
+            hours=d.get("hours"),
+            months=d.get("months"),
+            reason=d.get("reason"),
+            note=d.get("note"),
+            override=d.get("override"),
+            overridden=tuple(d.get("overridden", ())),
+        )
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+    gender: str = ""
+    ethnicity: str = ""
+    birth: date | None = None
+    education: str = ""
+    branch: str = ""
+    phone: str = ""
+    id_number: str = ""
+    note: str = ""
+    expected_departure: date | None = None
+    events: tuple[Event, ...] = field(default_factory=tuple)
+
+    # ---- derived, never stored ----
+    @property
+    def stage(self) -> str:
+        stage = "applicant"
+        for ev in self.events:
+            entered = STAGE_ENTERED_BY.get(ev.event)
+            if entered is not None and STAGE_BY_KEY[entered].order > STAGE_BY_KEY[stage].order:
+                stage = entered
+        return stage
+
+    @property
+    def active(self) -> bool:
+        return not any(ev.event == "left" for ev in self.events)
+
+    @cached_property
+    def kinds(self) -> frozenset[str]:
+        return frozenset(ev.event for ev in self.events)
+
+    @cached_property
+    def _latest(self) -> dict[str, Event]:
+        latest: dict[str, Event] = {}
+        for ev in self.events:  # events are kept sorted by date
+            latest[ev.event] = ev
+        return latest
+
+    def last(self, kind: str, on_or_before: date | None = None) -> Event | None:
+        """The latest event of ``kind`` (on or before a date, when given)."""
+        if on_or_before is None:
+            return self._latest.get(kind)
+        found: Event | None = None
+        for ev in self.events:
+            if ev.event == kind and (on_or_before is None or ev.date <= on_or_before) and (
+                found is None or ev.date >= found.date
+            ):
+                found = ev
+        return found
+
+    def date_of(self, kind: str) -> date | None:
+        ev = self.last(kind)
+        return ev.date if ev else None
+
+    def all_of(self, kind: str) -> list[Event]:
+        return [ev for ev in self.events if ev.event == kind]
+
+    def with_events(self, events: tuple[Event, ...]) -> Person:
+        return replace(self, events=tuple(sorted(events, key=_event_sort_key)))
+
+    def details(self) -> dict[str, Any]:
+        return {k: getattr(self, k) for k in DETAIL_FIELDS}
+
+    # ---- plain dicts ----
+    def to_doc(self) -> dict[str, Any]:
+        """The stored form: details and events only (no id: the store keys by it)."""
+        doc: dict[str, Any] = {"name": self.name}
+        for key in DETAIL_FIELDS[1:]:
+            value = getattr(self, key)
+            if value:
+                doc[key] = value.isoformat() if isinstance(value, date) else value
+        doc["events"] = [ev.to_dict() for ev in self.events]
+        return doc
+
+    @classmethod
+    def from_doc(cls, pid: int, doc: dict[str, Any]) -> Person:
+        kwargs: dict[str, Any] = {}
+        for key in DETAIL_FIELDS[1:]:
+            value = doc.get(key)
+            if value:
+                kwargs[key] = date.fromisoformat(value) if key in DATE_DETAILS else value
+        return cls(
+            id=pid,
+            name=doc["name"],
+            events=tuple(Event.from_dict(e) for e in doc.get("events", ())),
+            **kwargs,
+        )
+
+
+def _event_sort_key(ev: Event) -> tuple[date, int]:
+    kind = EVENT_BY_KEY.get(ev.event)
+    step = kind.step if kind and kind.step is not None else 99
+    return (ev.date, step)

@@ -1,0 +1,358 @@
+"""Rule profiles: the national editions and a unit's local additions, loaded from TOML.
+
+An action is judged by the edition in force on the action's date (``RuleBook.on``). A local
+profile adds rules on top of whichever edition applies; it may make a national rule
+stricter (a longer minimum, a shorter deadline) but a profile that would weaken one is
+refused at load with a message naming the rule.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .dates import Length
+from .stages import EVENT_KEYS
+
+RULE_KINDS = ("minimum", "deadline", "recurring", "gate", "range")
+#: anchors that are not events: derived points in a person's path
+SPECIAL_ANCHORS = ("birth", "probation_end")
+
+
+class ProfileError(ValueError):
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+
+
+_ZH_DIGITS = "零一二三四五六七八九"
+
+
+def zh_number(n: int) -> str:
+    """3 → 三, 13 → 十三, 25 → 二十五, 35 → 三十五 (enough for article numbers)."""
+    if n < 10:
+        return _ZH_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else _ZH_DIGITS[tens]
+    return f"{head}十{_ZH_DIGITS[ones] if ones else ''}"
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    code: str
+    kind: str
+    to: str
+    zh: str
+    en: str
+    edition: str
+    from_: str | None = None
+    length: Length | None = None
+    article: int | None = None
+    source: str = "national"
+    require_anchor: bool = False
+    stages: tuple[str, ...] = ()
+    limit: Length | None = None
+    when_event: str | None = None
+    replaces: str | None = None
+    requires: str | None = None
+    where: tuple[tuple[str, Any], ...] = ()
+    any_sum: tuple[tuple[str, float], ...] = ()
+    count_field: str | None = None
+    count: int | None = None
+    person_field: str | None = None
+    not_within: Length | None = None
+    field: str | None = None
+    min: float | None = None
+    max: float | None = None
+    once: bool = False
+
+    def citation(self, lang: str) -> str:
+        if self.article is not None:
+            if lang == "zh":
+                return f"细则第{zh_number(self.article)}条"
+            return f"Rules Art. {self.article}"
+        return "本单位规定" if lang == "zh" else "local rule"
+
+    def text(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    kind: str  # national | local
+    title_zh: str
+    title_en: str
+    effective: date | None
+    rules: tuple[Rule, ...]
+
+    def title(self, lang: str) -> str:
+        return self.title_zh if lang == "zh" else self.title_en
+
+
+def _length(raw: dict[str, Any], key: str, where: str) -> Length | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    try:
+        return Length.parse(str(value))
+    except ValueError as exc:
+        raise ProfileError(f"{where}：{key} 写法有误（{value}），应写作 18y、6m、30d 或 5wd。",
+                           f"{where}: {exc}") from None
+
+
+def parse_rule(raw: dict[str, Any], edition: str, origin: str) -> Rule:
+    rid = str(raw.get("id", ""))
+    where = f"{origin} 规则 {rid or '?'}"
+    where_en = f"{origin} rule {rid or '?'}"
+    if not rid:
+        raise ProfileError(f"{origin}：有一条规则缺少 id。", f"{origin}: a rule has no id.")
+    kind = raw.get("kind")
+    if kind not in RULE_KINDS:
+        raise ProfileError(f"{where}：kind 必须是 {'、'.join(RULE_KINDS)} 之一。",
+                           f"{where_en}: kind must be one of {', '.join(RULE_KINDS)}.")
+    to = raw.get("to")
+    if to not in EVENT_KEYS:
+        raise ProfileError(f"{where}：to 不是已知的事件（{to}）。", f"{where_en}: unknown event in 'to': {to}.")
+    frm = raw.get("from")
+    if frm is not None and frm not in EVENT_KEYS and frm not in SPECIAL_ANCHORS:
+        raise ProfileError(f"{where}：from 不是已知的事件（{frm}）。",
+                           f"{where_en}: unknown event in 'from': {frm}.")
+    length = _length(raw, "length", where)
+    if kind in ("minimum", "deadline", "recurring") and (frm is None or length is None):
+        raise ProfileError(f"{where}：{kind} 规则须有 from 和 length。",
+                           f"{where_en}: a {kind} rule needs 'from' and 'length'.")
+    any_sum = tuple((str(c["field"]), float(c["min"])) for c in raw.get("any_sum", ()))
+    return Rule(
+        id=rid,
+        code=str(raw.get("code", rid)),
+        kind=kind,
+        to=to,
+        zh=str(raw.get("zh", rid)),
+        en=str(raw.get("en", rid)),
+        edition=edition,
+        from_=frm,
+        length=length,
+        article=raw.get("article"),
+        source=str(raw.get("source", "national")),
+        require_anchor=bool(raw.get("require_anchor", False)),
+        stages=tuple(raw.get("stages", ())),
+        limit=_length(raw, "limit", where),
+        when_event=raw.get("when_event"),
+        replaces=raw.get("replaces"),
+        requires=raw.get("requires"),
+        where=tuple(sorted(dict(raw.get("where", {})).items())),
+        any_sum=any_sum,
+        count_field=raw.get("count_field"),
+        count=raw.get("count"),
+        person_field=raw.get("person_field"),
+        not_within=_length(raw, "not_within", where),
+        field=raw.get("field"),
+        min=raw.get("min"),
+        max=raw.get("max"),
+        once=bool(raw.get("once", False)),
+    )
+
+
+def parse_profile(data: dict[str, Any], origin: str) -> Profile:
+    name = str(data.get("name") or Path(origin).stem)
+    kind = str(data.get("kind", "local"))
+    if kind not in ("national", "local"):
+        raise ProfileError(f"{origin}：kind 须为 national 或 local。", f"{origin}: kind must be national or local.")
+    if "disable" in data or "remove" in data:
+        raise ProfileError(
+            f"{origin}：本单位规则只能增加或从严，不能停用全国性规定。",
+            f"{origin}: a unit profile can only add or tighten rules, never disable national ones.",
+        )
+    effective = data.get("effective")
+    if effective is not None and not isinstance(effective, date):
+        raise ProfileError(f"{origin}：effective 须为日期，如 2026-05-11。",
+                           f"{origin}: 'effective' must be a date such as 2026-05-11.")
+    if kind == "national" and effective is None:
+        raise ProfileError(f"{origin}：全国性版本须有 effective 生效日期。",
+                           f"{origin}: a national edition needs an 'effective' date.")
+    rules = tuple(parse_rule(r, name, origin) for r in data.get("rules", ()))
+    ids = [r.id for r in rules]
+    dupes = sorted({i for i in ids if ids.count(i) > 1})
+    if dupes:
+        raise ProfileError(f"{origin}：规则 id 重复：{', '.join(dupes)}。", f"{origin}: duplicate rule ids: {', '.join(dupes)}.")
+    return Profile(name, kind, str(data.get("title_zh", name)), str(data.get("title_en", name)), effective, rules)
+
+
+def load_profile_file(path: Path) -> Profile:
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ProfileError(f"找不到规则文件：{path}", f"Profile file not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"规则文件 {path} 格式有误：{exc}", f"Profile file {path} is not valid TOML: {exc}") from None
+    return parse_profile(data, str(path))
+
+
+def builtin_profiles() -> list[Profile]:
+    """The national editions shipped in ``data/profiles`` (inside the wheel too)."""
+    out = []
+    for entry in sorted(resources.files("data.profiles").iterdir(), key=lambda e: e.name):
+        if entry.name.endswith(".toml"):
+            profile = parse_profile(tomllib.loads(entry.read_text(encoding="utf-8")), entry.name)
+            if profile.kind == "national":
+                out.append(profile)
+    return sorted(out, key=lambda p: p.effective or date.min)
+
+
+def _weakens(local: Rule, national: Rule) -> str | None:
+    """Why ``local`` would weaken ``national``, or None when it keeps or tightens it."""
+    if local.kind != national.kind:
+        return "kind"
+    if local.kind in ("gate", "range"):
+        same = (local.requires, local.where, local.any_sum, local.count, local.min, local.max, local.once) == (
+            national.requires, national.where, national.any_sum, national.count, national.min,
+            national.max, national.once)
+        return None if same else "condition"
+    a, b = local.length, national.length
+    if a is None or b is None:
+        return "length"
+    if a.unit != b.unit and (a.months() is None or b.months() is None):
+        # a zero national minimum is met by anything
+        return None if (local.kind == "minimum" and b.n == 0) else "unit"
+    la = a.months() if a.months() is not None else a.n
+    lb = b.months() if b.months() is not None else b.n
+    if local.kind == "minimum":
+        return None if la >= lb else "shorter"
+    return None if la <= lb else "longer"  # deadline, recurring: a longer interval is weaker
+
+
+def check_local_against(local: Profile, nationals: list[Profile]) -> None:
+    by_id: dict[str, list[Rule]] = {}
+    for prof in nationals:
+        for rule in prof.rules:
+            by_id.setdefault(rule.id, []).append(rule)
+    for rule in local.rules:
+        for national in by_id.get(rule.id, []):
+            why = _weakens(rule, national)
+            if why:
+                raise ProfileError(
+                    f"本单位规则“{local.name}”的 {rule.id} 会放宽全国性规定"
+                    f"（{national.edition}：{national.zh}，{national.citation('zh')}），不予加载。"
+                    "只能延长最短期限、缩短办理时限，或用新的 id 增加规则。",
+                    f"Local profile '{local.name}' rule {rule.id} would weaken the national rule "
+                    f"({national.edition}: {national.en}, {national.citation('en')}); not loaded. "
+                    "A unit may lengthen a minimum or shorten a deadline, or add rules under new ids.",
+                )
+
+
+@dataclass
+class RuleSet:
+    """The rules in force for one edition (plus local rules), indexed for quick look-up."""
+
+    edition: Profile
+    rules: tuple[Rule, ...]
+    by_to: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
+    timed: tuple[Rule, ...] = ()  # deadlines and recurring duties
+
+    def __post_init__(self) -> None:
+        by_to: dict[str, list[Rule]] = {}
+        for rule in self.rules:
+            by_to.setdefault(rule.to, []).append(rule)
+        self.by_to = {k: tuple(v) for k, v in by_to.items()}
+        self.timed = tuple(r for r in self.rules if r.kind in ("deadline", "recurring"))
+
+    def for_event(self, event: str) -> tuple[Rule, ...]:
+        return self.by_to.get(event, ())
+
+    def get(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id), None)
+
+
+class RuleBook:
+    """Which rules apply on a date: the national edition in force then, plus local rules."""
+
+    def __init__(self, editions: list[Profile], local: Profile | None = None,
+                 pinned: Profile | None = None) -> None:
+        if not editions:
+            raise ProfileError("没有可用的全国性规则版本。", "No national edition is available.")
+        self.editions = sorted(editions, key=lambda p: p.effective or date.min)
+        self.local = local
+        self.pinned = pinned
+        if local is not None:
+            check_local_against(local, self.editions)
+        self._sets: dict[str, RuleSet] = {}
+        self._timed: list[Rule] | None = None
+
+    def edition_on(self, d: date) -> Profile:
+        if self.pinned is not None:
+            return self.pinned
+        chosen = self.editions[0]
+        for ed in self.editions:
+            if ed.effective is not None and ed.effective <= d:
+                chosen = ed
+        return chosen
+
+    def on(self, d: date) -> RuleSet:
+        edition = self.edition_on(d)
+        local_on = self.local is not None and (self.local.effective is None or self.local.effective <= d)
+        key = f"{edition.name}+{int(local_on)}"
+        rs = self._sets.get(key)
+        if rs is None:
+            rules = {r.id: r for r in edition.rules}
+            if local_on and self.local is not None:
+                for r in self.local.rules:
+                    rules[r.id] = r
+            rs = RuleSet(edition, tuple(rules.values()))
+            self._sets[key] = rs
+        return rs
+
+    def timed_rules(self) -> list[Rule]:
+        """One representative of each deadline/recurring rule id across editions and local rules."""
+        if self._timed is None:
+            seen: dict[str, Rule] = {}
+            for rule in self.all_rules():
+                if rule.kind in ("deadline", "recurring"):
+                    seen.setdefault(rule.id, rule)
+            self._timed = list(seen.values())
+        return self._timed
+
+    def all_rules(self) -> list[Rule]:
+        seen: dict[tuple[str, str], Rule] = {}
+        for ed in self.editions:
+            for r in self.on(ed.effective or date.min).rules:
+                seen[(r.edition, r.id)] = r
+        return list(seen.values())
+
+    def describe(self, lang: str) -> str:
+        if self.pinned is not None:
+            base = self.pinned.title(lang)
+        else:
+            base = " / ".join(f"{e.title(lang)} ≥ {e.effective}" for e in self.editions)
+        if self.local is not None:
+            base += f" + {self.local.title(lang)}"
+        return base
+
+
+def load_rulebook(profile: str | None = None) -> RuleBook:
+    """The default book (editions by date), or one pinned/extended by ``profile``.
+
+    ``profile`` is a national edition's name (pins it), or the path of a local profile file
+    (layered over the editions by date).
+    """
+    editions = builtin_profiles()
+    if not profile:
+        return RuleBook(editions)
+    by_name = {p.name: p for p in editions}
+    if profile in by_name:
+        return RuleBook(editions, pinned=by_name[profile])
+    path = Path(profile)
+    if not path.suffix:
+        names = "、".join(by_name)
+        raise ProfileError(f"没有名为“{profile}”的规则版本；可用：{names}，或给出本单位规则文件的路径。",
+                           f"No profile named '{profile}'; use one of {', '.join(by_name)} or a path to a local profile file.")
+    loaded = load_profile_file(path)
+    if loaded.kind == "national":
+        return RuleBook(editions, pinned=loaded)
+    return RuleBook(editions, local=loaded)

@@ -1,0 +1,154 @@
+"""What to show, derived from people and rules: status counts, the due list, eligibility, a person's view."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from .model import Person
+from .profiles import RuleBook
+from .rules import (
+    Check,
+    Deadline,
+    Late,
+    NextStep,
+    deadlines,
+    eligible_on,
+    lateness,
+    next_step,
+    party_standing_from,
+    probation_end,
+    stage_date,
+)
+from .stages import EVENT_BY_KEY, NEXT_STAGE_EVENT, STAGE_KEYS, STANDARD_STEPS, EventKind
+
+DEFAULT_WITHIN = 30
+
+
+@dataclass(frozen=True)
+class Status:
+    today: date
+    counts: dict[str, int]
+    left: int
+    overdue: int
+    due_soon: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {"today": self.today.isoformat(), "counts": self.counts, "left": self.left,
+                "overdue": self.overdue, "due_soon": self.due_soon}
+
+
+def due_list(people: list[Person], book: RuleBook, today: date, within: int = DEFAULT_WITHIN) -> list[Deadline]:
+    """Every open deadline overdue or due within ``within`` days, most urgent first."""
+    out = [d for p in people if p.active for d in deadlines(p, book, today) if d.days_left <= within]
+    out.sort(key=lambda d: (d.due, d.person, d.rule))
+    return out
+
+
+def status(people: list[Person], book: RuleBook, today: date, within: int = DEFAULT_WITHIN) -> Status:
+    counts = dict.fromkeys(STAGE_KEYS, 0)
+    left = 0
+    for p in people:
+        if p.active:
+            counts[p.stage] += 1
+        else:
+            left += 1
+    items = due_list(people, book, today, within)
+    overdue = sum(1 for d in items if d.days_left < 0)
+    return Status(today, counts, left, overdue, len(items) - overdue)
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    person: Person
+    event: str
+    earliest: date | None
+    check: Check
+
+    @property
+    def eligible(self) -> bool:
+        return self.check.ok
+
+
+def eligibility(people: list[Person], book: RuleBook, on: date, to_stage: str | None = None) -> list[Eligibility]:
+    """For a meeting on ``on``: each active person's next stage step and whether it would pass."""
+    out = []
+    for p in people:
+        chk = eligible_on(p, on, book)
+        if chk is None:
+            continue
+        ev = EVENT_BY_KEY[chk.event]
+        if to_stage is not None and ev.enters != to_stage:
+            continue
+        nxt = next_step(p, book, on)
+        out.append(Eligibility(p, chk.event, nxt.earliest if nxt else None, chk))
+    out.sort(key=lambda e: (STAGE_KEYS.index(e.person.stage), e.earliest or date.max, e.person.id))
+    return out
+
+
+@dataclass(frozen=True)
+class TimelineRow:
+    step: int | None
+    event: str
+    phase: str
+    dates: tuple[date, ...]
+    late: tuple[Late, ...]
+    overrides: tuple[str, ...]
+    status: str  # done | next | open | todo
+    due: date | None = None
+    earliest: date | None = None
+
+
+def timeline(person: Person, book: RuleBook, today: date) -> list[TimelineRow]:
+    """The 25 standard steps (and any other recorded events) with what happened and what is due."""
+    open_by_event: dict[str, Deadline] = {}
+    for d in deadlines(person, book, today):
+        if d.event not in open_by_event or d.due < open_by_event[d.event].due:
+            open_by_event[d.event] = d
+    nxt = next_step(person, book, today)
+    kinds: list[EventKind] = list(STANDARD_STEPS)
+    for ev in person.events:
+        kind = EVENT_BY_KEY[ev.event]
+        if kind.step is None and kind not in kinds:
+            kinds.append(kind)
+    kinds.sort(key=lambda k: k.position)
+    rows = []
+    for kind in kinds:
+        done = person.all_of(kind.key)
+        late = tuple(x for ev in done for x in lateness(person, ev, book))
+        overrides = tuple(ev.override for ev in done if ev.override)
+        if done:
+            state = "done"
+        elif nxt is not None and nxt.event == kind.key:
+            state = "next"
+        elif kind.key in open_by_event:
+            state = "open"
+        else:
+            state = "todo"
+        dl = open_by_event.get(kind.key)
+        rows.append(TimelineRow(kind.step, kind.key, kind.phase, tuple(ev.date for ev in done), late, overrides,
+                                state, dl.due if dl else None,
+                                nxt.earliest if nxt is not None and nxt.event == kind.key else None))
+    return rows
+
+
+@dataclass
+class PersonView:
+    person: Person
+    stage_date: date | None
+    probation_end: date | None
+    standing_from: date | None
+    deadlines: list[Deadline]
+    next: NextStep | None
+    timeline: list[TimelineRow] = field(default_factory=list)
+
+
+def person_view(person: Person, book: RuleBook, today: date) -> PersonView:
+    return PersonView(person, stage_date(person), probation_end(person), party_standing_from(person),
+                      sorted(deadlines(person, book, today), key=lambda d: d.due), next_step(person, book, today),
+                      timeline(person, book, today))
+
+
+def next_stage_event(person: Person) -> str | None:
+    return NEXT_STAGE_EVENT[person.stage] if person.active else None

@@ -1,0 +1,508 @@
+"""Pure functions over a person's events and the rule book: nothing here reads or writes storage.
+
+- ``check_event``: may this event be recorded? (order, minimums, gates, ranges; lateness notes)
+- ``deadlines``: the open deadlines and recurring duties of a person
+- ``next_step``: the next stage step, the earliest date it is allowed, and what blocks it
+- ``lateness``: how late a recorded event was against its deadlines
+
+Which edition judges what: a minimum, gate or range is judged by the edition in force on the
+date of the event being recorded; a deadline or recurring duty by the edition in force on
+the date of its anchor (the event that started the clock).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from .dates import Length, add_length, add_months, minimum_met_on
+from .model import Event, Person
+from .profiles import Rule, RuleBook
+from .stages import (
+    EVENT_BY_KEY,
+    NEXT_STAGE_EVENT,
+    STAGE_BY_KEY,
+    STAGE_KEYS,
+    event_label,
+    stage_label,
+)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One rule's answer about one event. ``kind`` is the rule kind, or ``order``/``input``."""
+
+    rule: str
+    kind: str
+    ok: bool
+    zh: str
+    en: str
+    earliest: date | None = None
+    code: str = ""
+    citation_zh: str = ""
+    citation_en: str = ""
+
+    @property
+    def overridable(self) -> bool:
+        return self.kind in ("minimum", "gate", "range")
+
+    def message(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class Check:
+    event: str
+    date: date
+    verdicts: tuple[Verdict, ...]
+    notes: tuple[Verdict, ...] = ()
+
+    @property
+    def refusals(self) -> list[Verdict]:
+        return [v for v in self.verdicts if not v.ok]
+
+    @property
+    def ok(self) -> bool:
+        return not self.refusals
+
+    @property
+    def hard_refusals(self) -> list[Verdict]:
+        """Refusals no override can lift: wrong order, bad input."""
+        return [v for v in self.refusals if not v.overridable]
+
+    @property
+    def earliest(self) -> date | None:
+        dates = [v.earliest for v in self.refusals if v.earliest is not None]
+        return max(dates) if dates else None
+
+
+@dataclass(frozen=True)
+class Deadline:
+    person: int
+    name: str
+    rule: str
+    code: str
+    event: str
+    anchor: date
+    due: date
+    limit: date | None
+    days_left: int
+    zh: str
+    en: str
+    citation_zh: str
+    citation_en: str
+
+    @property
+    def status(self) -> str:
+        return "overdue" if self.days_left < 0 else "due"
+
+    def what(self, lang: str) -> str:
+        return event_label(self.event, lang)
+
+
+@dataclass(frozen=True)
+class Late:
+    rule: str
+    code: str
+    due: date
+    days: int
+    beyond_limit: bool
+    zh: str
+    en: str
+
+    def message(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+@dataclass(frozen=True)
+class NextStep:
+    event: str
+    earliest: date | None
+    blockers: tuple[Verdict, ...] = field(default_factory=tuple)
+
+
+# --------------------------------------------------------------------------- derived dates
+
+def probation_end(person: Person) -> date | None:
+    """Admitted + 1 year + any extension (R13, R15), from the original anchor."""
+    admitted = person.date_of("admitted")
+    if admitted is None:
+        return None
+    extra = sum(ev.months or 0 for ev in person.all_of("extended"))
+    return add_months(admitted, 12 + extra)
+
+
+def stage_date(person: Person, stage: str | None = None) -> date | None:
+    """The date a stage was entered (RULES.md "the stage date is"); member = end of probation."""
+    stage = stage or person.stage
+    if stage == "member":
+        return probation_end(person) if person.date_of("converted") else None
+    return person.date_of(STAGE_BY_KEY[stage].entered_by)
+
+
+def party_standing_from(person: Person) -> date | None:
+    """党龄 counts from the end of probation, whatever day the approval came (Art. 33)."""
+    return probation_end(person) if person.date_of("converted") else None
+
+
+def anchor_date(person: Person, anchor: str, on: date | None = None) -> date | None:
+    if anchor == "birth":
+        return person.birth
+    if anchor == "probation_end":
+        return probation_end(person)
+    ev = person.last(anchor, on)
+    return ev.date if ev else None
+
+
+# --------------------------------------------------------------------------- messages
+
+def _cite(rule: Rule) -> tuple[str, str]:
+    return (f"{rule.zh}，{rule.citation('zh')}", f"{rule.en}; {rule.citation('en')}")
+
+
+def _verdict(rule: Rule, ok: bool, zh: str, en: str, earliest: date | None = None) -> Verdict:
+    cz, ce = _cite(rule)
+    return Verdict(rule.id, rule.kind, ok, f"{zh}（{cz}）" if not ok else zh,
+                   f"{en} ({ce})." if not ok else en, earliest, rule.code,
+                   rule.citation("zh"), rule.citation("en"))
+
+
+def _anchor_words(anchor: str, when: date) -> tuple[str, str]:
+    if anchor == "birth":
+        return (f"出生（{when}）", f"born {when}")
+    if anchor == "probation_end":
+        return (f"预备期至 {when} 届满", f"probation ends {when}")
+    return (f"{event_label(anchor, 'zh')}（{when}）", f"{event_label(anchor, 'en').lower()} on {when}")
+
+
+# --------------------------------------------------------------------------- checks
+
+def _order_verdicts(person: Person, ev: Event, today: date | None) -> list[Verdict]:
+    """Sequence and input checks that no override can lift."""
+    kind = EVENT_BY_KEY.get(ev.event)
+    act_zh, act_en = event_label(ev.event, "zh"), event_label(ev.event, "en")
+    out: list[Verdict] = []
+
+    def refuse(rid: str, zh: str, en: str, k: str = "order") -> None:
+        out.append(Verdict(rid, k, False, f"不能记录“{act_zh}”：{zh}", f"Cannot record '{act_en}': {en}"))
+
+    if kind is None:
+        refuse("unknown-event", "未知的步骤。", "unknown step.", "input")
+        return out
+    if today is not None and ev.date > today:
+        refuse("future-date", f"日期 {ev.date} 晚于今天（{today}），不能记录尚未发生的事。请检查日期。",
+               f"the date {ev.date} is after today ({today}); only what has happened can be recorded.",
+               "input")
+    left = person.last("left")
+    if left is not None:
+        refuse("already-left", f"{person.name}已于 {left.date} 离开发展程序。如属误记，请先撤销（tracker undo）。",
+               f"{person.name} left the pipeline on {left.date}. If that was a mistake, undo it first.")
+        return out
+    if ev.event == "applied":
+        if person.events:
+            refuse("already-applied", "申请已记录。", "the application is already recorded.")
+        return out
+    current = person.stage
+    cur_order = STAGE_BY_KEY[current].order
+    phase_order = STAGE_BY_KEY[kind.phase].order
+    if ev.event == "left":
+        last_date = max((e.date for e in person.events), default=None)
+        if last_date is not None and ev.date < last_date:
+            refuse("before-last-step", f"日期 {ev.date} 早于最近一次记录（{last_date}）。",
+                   f"the date {ev.date} is before the last recorded step ({last_date}).")
+        return out
+    if kind.enters is not None:
+        target_order = STAGE_BY_KEY[kind.enters].order
+        if cur_order >= target_order:
+            refuse("already-in-stage",
+                   f"{person.name}已是{stage_label(current, 'zh')}，“{act_zh}”已于 "
+                   f"{person.date_of(ev.event)} 记录。如需更正，请先撤销（tracker undo）。",
+                   f"{person.name} is already {stage_label(current, 'en')}; '{act_en}' was recorded on "
+                   f"{person.date_of(ev.event)}. To correct it, undo first.")
+            return out
+        if cur_order < phase_order:
+            need = NEXT_STAGE_EVENT[current]
+            assert need is not None
+            refuse("stage-order",
+                   f"{person.name}目前是{stage_label(current, 'zh')}，须先“{event_label(need, 'zh')}”。",
+                   f"{person.name} is {stage_label(current, 'en')}; first record '{event_label(need, 'en')}'.")
+            return out
+    else:
+        if cur_order < phase_order:
+            refuse("stage-order",
+                   f"这是{stage_label(kind.phase, 'zh')}阶段的步骤，{person.name}目前是{stage_label(current, 'zh')}。",
+                   f"this is a step of the {stage_label(kind.phase, 'en')} stage; {person.name} is "
+                   f"{stage_label(current, 'en')}.")
+            return out
+        if not kind.repeatable and person.last(ev.event) is not None:
+            refuse("already-recorded",
+                   f"已于 {person.date_of(ev.event)} 记录过。如需更正，请先撤销（tracker undo）。",
+                   f"already recorded on {person.date_of(ev.event)}. To correct it, undo first.")
+            return out
+        if ev.event == "extended" and current != "probationary":
+            refuse("not-probationary", "只有预备党员才能延长预备期。", "only a probationary member's probation can be extended.")
+            return out
+    # the event must fall inside its stage's window
+    start = stage_date(person, kind.phase) if kind.phase != "member" else person.date_of("converted")
+    if start is not None and ev.date < start:
+        refuse("before-stage-date",
+               f"日期 {ev.date} 早于成为{stage_label(kind.phase, 'zh')}的日期（{start}）。请检查日期。",
+               f"the date {ev.date} is before {person.name} became {stage_label(kind.phase, 'en')} ({start}).")
+    if cur_order > phase_order and kind.enters is None:
+        nxt_stage = STAGE_KEYS[phase_order + 1]
+        end = person.date_of(STAGE_BY_KEY[nxt_stage].entered_by)
+        if end is not None and ev.date > end:
+            refuse("after-next-stage",
+                   f"这是{stage_label(kind.phase, 'zh')}阶段的步骤，日期 {ev.date} 晚于"
+                   f"“{event_label(STAGE_BY_KEY[nxt_stage].entered_by, 'zh')}”（{end}）。",
+                   f"this step belongs to the {stage_label(kind.phase, 'en')} stage, but {ev.date} is after "
+                   f"'{event_label(STAGE_BY_KEY[nxt_stage].entered_by, 'en')}' ({end}).")
+    return out
+
+
+def _minimum(person: Person, rule: Rule, ev: Event) -> Verdict | None:
+    assert rule.from_ is not None and rule.length is not None
+    act_zh, act_en = event_label(ev.event, "zh"), event_label(ev.event, "en")
+    anchor = anchor_date(person, rule.from_, on=ev.date)
+    if anchor is None:
+        if not rule.require_anchor:
+            return None
+        if rule.from_ == "birth":
+            return _verdict(rule, False, f"不能{act_zh}：出生日期未填写，无法核对年龄。请先补充出生日期（tracker edit）。",
+                            f"Cannot record '{act_en}': the birth date is missing, so age cannot be checked. "
+                            "Add it first (tracker edit)")
+        label_zh = event_label(rule.from_, "zh") if rule.from_ != "probation_end" else "支部大会接收"
+        label_en = event_label(rule.from_, "en") if rule.from_ != "probation_end" else "Admitted"
+        return _verdict(rule, False, f"不能{act_zh}：尚未记录“{label_zh}”，请先记录。",
+                        f"Cannot record '{act_en}': '{label_en}' is not recorded yet; record it first")
+    earliest = minimum_met_on(anchor, rule.length)
+    if ev.date >= earliest:
+        return _verdict(rule, True, f"✓ {rule.zh}", f"✓ {rule.en}")
+    a_zh, a_en = _anchor_words(rule.from_, anchor)
+    if rule.from_ == "probation_end":
+        zh = f"不能{act_zh}：{a_zh}，最早可于 {earliest} {act_zh}。"
+        en = f"Cannot record '{act_en}': {a_en}; earliest {earliest}"
+    else:
+        zh = f"不能{act_zh}：{a_zh}未满{rule.length.zh()}，最早可于 {earliest} {act_zh}。"
+        en = f"Cannot record '{act_en}': {a_en} is under {rule.length.en()}; earliest {earliest}"
+    return _verdict(rule, False, zh, en, earliest)
+
+
+def _fmt(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def _gate(person: Person, rule: Rule, ev: Event) -> Verdict:
+    act_zh, act_en = event_label(ev.event, "zh"), event_label(ev.event, "en")
+    if rule.person_field is not None:
+        value = getattr(person, rule.person_field, None)
+        if value is not None and rule.not_within is not None and value <= add_length(ev.date, rule.not_within):
+            return _verdict(rule, False, f"不能{act_zh}：预计于 {value} 离开，在{rule.not_within.zh()}之内。",
+                            f"Cannot record '{act_en}': expected to leave on {value}, within "
+                            f"{rule.not_within.en()}")
+        return _verdict(rule, True, f"✓ {rule.zh}", f"✓ {rule.en}")
+    assert rule.requires is not None
+    done = [e for e in person.all_of(rule.requires) if e.date <= ev.date]
+    req_zh, req_en = event_label(rule.requires, "zh"), event_label(rule.requires, "en")
+    if not done:
+        return _verdict(rule, False, f"不能{act_zh}：尚未记录“{req_zh}”。", f"Cannot record '{act_en}': "
+                        f"'{req_en}' is not recorded")
+    latest = max(done, key=lambda e: e.date)
+    for key, want in rule.where:
+        if getattr(latest, key) != want:
+            return _verdict(rule, False, f"不能{act_zh}：最近一次“{req_zh}”（{latest.date}）结论为"
+                            f"“{getattr(latest, key) or '未填'}”，不是“{want}”。",
+                            f"Cannot record '{act_en}': the latest '{req_en}' ({latest.date}) has "
+                            f"{key} '{getattr(latest, key)}', not '{want}'")
+    if rule.any_sum:
+        totals = {f: sum((getattr(e, f) or 0) for e in done) for f, _ in rule.any_sum}
+        if not any(totals[f] >= m for f, m in rule.any_sum):
+            need_zh = "或".join(f"{_fmt(m)}{'天' if f == 'days' else '学时'}" for f, m in rule.any_sum)
+            need_en = " or ".join(f"{_fmt(m)} {f}" for f, m in rule.any_sum)
+            have_zh = "、".join(f"{_fmt(totals[f])}{'天' if f == 'days' else '学时'}" for f, _ in rule.any_sum)
+            have_en = ", ".join(f"{_fmt(totals[f])} {f}" for f, _ in rule.any_sum)
+            return _verdict(rule, False, f"不能{act_zh}：“{req_zh}”合计{have_zh}，不足{need_zh}。",
+                            f"Cannot record '{act_en}': '{req_en}' totals {have_en}, short of {need_en}")
+    if rule.count_field is not None and rule.count is not None:
+        n = len(getattr(latest, rule.count_field) or ())
+        if n < rule.count:
+            return _verdict(rule, False, f"不能{act_zh}：“{req_zh}”只有 {n} 名，须 {rule.count} 名。",
+                            f"Cannot record '{act_en}': '{req_en}' names {n}, {rule.count} are needed")
+    return _verdict(rule, True, f"✓ {rule.zh}", f"✓ {rule.en}")
+
+
+def _range(person: Person, rule: Rule, ev: Event) -> Verdict:
+    act_zh, act_en = event_label(ev.event, "zh"), event_label(ev.event, "en")
+    if rule.once and person.all_of(ev.event):
+        return _verdict(rule, False, f"不能{act_zh}：只能一次，已于 {person.date_of(ev.event)} 记录。",
+                        f"Cannot record '{act_en}': allowed once only, already on {person.date_of(ev.event)}")
+    assert rule.field is not None
+    value = getattr(ev, rule.field)
+    if value is None or (rule.min is not None and value < rule.min) or (rule.max is not None and value > rule.max):
+        return _verdict(rule, False, f"不能{act_zh}：{rule.field} 须在 {_fmt(rule.min or 0)} 到 "
+                        f"{_fmt(rule.max or 0)} 之间（现为 {value}）。",
+                        f"Cannot record '{act_en}': {rule.field} must be {_fmt(rule.min or 0)} to "
+                        f"{_fmt(rule.max or 0)} (got {value})")
+    return _verdict(rule, True, f"✓ {rule.zh}", f"✓ {rule.en}")
+
+
+def rule_verdicts(person: Person, ev: Event, book: RuleBook) -> list[Verdict]:
+    """Minimums, gates and ranges of the edition in force on the event's date."""
+    out: list[Verdict] = []
+    for rule in book.on(ev.date).for_event(ev.event):
+        if rule.kind == "minimum":
+            v = _minimum(person, rule, ev)
+            if v is not None:
+                out.append(v)
+        elif rule.kind == "gate":
+            out.append(_gate(person, rule, ev))
+        elif rule.kind == "range":
+            out.append(_range(person, rule, ev))
+    return out
+
+
+def check_event(person: Person, ev: Event, book: RuleBook, today: date | None = None) -> Check:
+    """Everything the tool says about recording ``ev`` for ``person`` (before it is saved)."""
+    order = _order_verdicts(person, ev, today)
+    if any(not v.ok for v in order):
+        return Check(ev.event, ev.date, tuple(order))
+    verdicts = rule_verdicts(person, ev, book)
+    after = person.with_events((*person.events, ev))
+    notes = tuple(
+        Verdict(late.rule, "deadline", True, late.zh, late.en, code=late.code)
+        for late in lateness(after, ev, book)
+    )
+    return Check(ev.event, ev.date, tuple(verdicts), notes)
+
+
+# --------------------------------------------------------------------------- deadlines
+
+def _applies(person: Person, rule: Rule, kinds: frozenset[str], timed: list[Rule]) -> bool:
+    if rule.when_event is not None and rule.when_event not in kinds:
+        return False
+    return not any(r.replaces == rule.id and r.when_event in kinds for r in timed)
+
+
+def _due(anchor: date, rule: Rule) -> tuple[date, date | None]:
+    assert rule.length is not None
+    due = add_length(anchor, rule.length)
+    limit = add_length(anchor, rule.limit) if rule.limit is not None else None
+    return due, limit
+
+
+def deadlines(person: Person, book: RuleBook, today: date) -> list[Deadline]:
+    """Open deadlines and recurring duties of an active person, each with its due date."""
+    if not person.active:
+        return []
+    stage = person.stage
+    kinds = person.kinds
+    timed = book.timed_rules()
+    out: list[Deadline] = []
+    for base in timed:
+        if base.stages and stage not in base.stages:
+            continue
+        if not _applies(person, base, kinds, timed):
+            continue
+        assert base.from_ is not None
+        if base.kind == "deadline":
+            if base.to in kinds:
+                continue
+            anchor = anchor_date(person, base.from_)
+        else:
+            starts = [d for d in (anchor_date(person, base.from_), person.date_of(base.to)) if d is not None]
+            anchor = max(starts) if starts else None
+        if anchor is None:
+            continue
+        rule = book.on(anchor).get(base.id)
+        if rule is None:
+            continue
+        due, limit = _due(anchor, rule)
+        out.append(Deadline(person.id, person.name, rule.id, rule.code, rule.to, anchor, due, limit,
+                            (due - today).days, rule.zh, rule.en, rule.citation("zh"), rule.citation("en")))
+    return out
+
+
+def lateness(person: Person, ev: Event, book: RuleBook) -> list[Late]:
+    """How late the recorded ``ev`` was against each deadline that ran to it."""
+    timed = book.timed_rules()
+    kinds = person.kinds
+    out: list[Late] = []
+    for base in timed:
+        if base.to != ev.event or not _applies(person, base, kinds, timed):
+            continue
+        assert base.from_ is not None
+        if base.kind == "deadline":
+            anchor = anchor_date(person, base.from_, on=ev.date)
+        else:
+            prev = [e.date for e in person.all_of(base.to) if e.date < ev.date]
+            starts = [d for d in (anchor_date(person, base.from_, on=ev.date), max(prev, default=None))
+                      if d is not None]
+            anchor = max(starts) if starts else None
+        if anchor is None:
+            continue
+        rule = book.on(anchor).get(base.id)
+        if rule is None:
+            continue
+        due, limit = _due(anchor, rule)
+        if ev.date > due:
+            days = (ev.date - due).days
+            beyond = limit is not None and ev.date > limit
+            zh = f"逾期 {days} 天（应于 {due} 前完成：{rule.zh}，{rule.citation('zh')}）"
+            en = f"{days} days late (due {due}: {rule.en}; {rule.citation('en')})"
+            if beyond:
+                zh += f"，已超过最长期限 {limit}"
+                en += f"; beyond the maximum {limit}"
+            out.append(Late(rule.id, rule.code, due, days, beyond, zh, en))
+    return out
+
+
+# --------------------------------------------------------------------------- next step
+
+def next_step(person: Person, book: RuleBook, today: date) -> NextStep | None:
+    """The next stage step, the first date the minimums allow it, and the gates still open."""
+    if not person.active:
+        return None
+    nxt = NEXT_STAGE_EVENT[person.stage]
+    if nxt is None:
+        return None
+    start = stage_date(person) or today
+    d = start
+    for _ in range(5):  # the edition can change with the date: iterate to a fixed point
+        refusals = [v for v in rule_verdicts(person, Event(nxt, d), book) if not v.ok and v.earliest]
+        later = max((v.earliest for v in refusals if v.earliest), default=d)
+        if later <= d:
+            break
+        d = later
+    check_on = max(d, today)
+    blockers = tuple(v for v in rule_verdicts(person, Event(nxt, check_on), book) if not v.ok)
+    return NextStep(nxt, d, blockers)
+
+
+def eligible_on(person: Person, on: date, book: RuleBook) -> Check | None:
+    """Would the next stage step pass every check on ``on``? None when there is no next step."""
+    if not person.active:
+        return None
+    nxt = NEXT_STAGE_EVENT[person.stage]
+    if nxt is None:
+        return None
+    return check_event(person, Event(nxt, on), book, today=None)
+
+
+__all__ = [
+    "Check",
+    "Deadline",
+    "Late",
+    "Length",
+    "NextStep",
+    "Verdict",
+    "anchor_date",
+    "check_event",
+    "deadlines",
+    "eligible_on",
+    "lateness",
+    "next_step",
+    "party_standing_from",
+    "probation_end",
+    "rule_verdicts",
+    "stage_date",
+]

@@ -1,0 +1,337 @@
+"""The only way to change data: validate input → check the rules → save atomically → audit.
+
+Every change goes through one history, so ``undo`` and the audit trail are one mechanism.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from .dates import DateError, parse_date
+from .model import DATE_DETAILS, DETAIL_FIELDS, Event, Person
+from .profiles import RuleBook
+from .rules import Check, check_event
+from .stages import EVENT_BY_KEY, event_label
+from .store import HistoryEntry, Store
+
+
+class InputError(Exception):
+    """Bad input: says what is wrong and how to fix it (exit code 2)."""
+
+    def __init__(self, zh: str, en: str, field: str | None = None) -> None:
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+        self.field = field
+
+    def message(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class Refused(Exception):
+    """A rule refused the step; nothing was saved (exit code 1)."""
+
+    def __init__(self, check: Check) -> None:
+        self.check = check
+        super().__init__("; ".join(v.en for v in check.refusals))
+
+    def message(self, lang: str) -> str:
+        lines = [v.message(lang) for v in self.check.refusals]
+        if self.check.hard_refusals:
+            return "\n".join(lines)
+        hint = ("如确需办理，请写明理由：--override \"理由\"" if lang == "zh"
+                else 'To proceed anyway, give a written reason: --override "reason"')
+        return "\n".join([*lines, hint])
+
+
+@dataclass(frozen=True)
+class Recorded:
+    person: Person
+    check: Check
+    history_id: int
+
+
+# ------------------------------------------------------------------ input normalisation
+
+_GENDERS = {"男": "男", "女": "女", "m": "男", "male": "男", "f": "女", "female": "女"}
+_RESULTS = {"pass": "pass", "合格": "pass", "通过": "pass", "fail": "fail", "不合格": "fail", "未通过": "fail"}
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_check_char(first17: str) -> str:
+    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
+
+
+def normalise_id_number(text: str) -> str:
+    value = text.strip().upper().replace(" ", "")
+    if not re.fullmatch(r"\d{17}[\dX]", value):
+        raise InputError(f"身份证号“{text}”应为18位（前17位为数字，最后一位为数字或X）。",
+                         f"The ID number '{text}' must have 18 characters: 17 digits then a digit or X.",
+                         "id_number")
+    if id_check_char(value[:17]) != value[17]:
+        raise InputError(f"身份证号“{text}”校验位不对，请核对号码。",
+                         f"The ID number '{text}' fails its check digit; please check it.", "id_number")
+    try:
+        date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError:
+        raise InputError(f"身份证号“{text}”中的出生日期不存在。",
+                         f"The birth date inside ID number '{text}' does not exist.", "id_number") from None
+    return value
+
+
+def birth_from_id(id_number: str) -> date:
+    return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+
+
+def split_names(text: str) -> tuple[str, ...]:
+    return tuple(n for n in re.split(r"[,，、;；\s]+", text.strip()) if n)
+
+
+def parse_input_date(text: str, field: str) -> date:
+    try:
+        return parse_date(text)
+    except DateError as exc:
+        raise InputError(exc.zh, exc.en, field) from None
+
+
+def clean_details(raw: dict[str, Any], *, require_name: bool) -> dict[str, Any]:
+    """Validate and normalise person details given as text (CLI, TUI form, import row)."""
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in DETAIL_FIELDS:
+            raise InputError(f"未知字段：{key}", f"Unknown field: {key}", key)
+        if value is None:
+            continue
+        if isinstance(value, date):
+            out[key] = value
+            continue
+        text = str(value).strip()
+        if key in DATE_DETAILS:
+            out[key] = parse_input_date(text, key) if text else None
+        elif key == "gender" and text:
+            g = _GENDERS.get(text.lower())
+            if g is None:
+                raise InputError(f"性别“{text}”无法识别，请写“男”或“女”。",
+                                 f"Gender '{text}' is not recognised; use 男/女 (or male/female).", key)
+            out[key] = g
+        elif key == "id_number" and text:
+            out[key] = normalise_id_number(text)
+        elif key == "phone" and text and not re.fullmatch(r"[\d+\-() ]{3,20}", text):
+            raise InputError(f"电话“{text}”只能包含数字、空格、+、-和括号。",
+                             f"The phone '{text}' may contain only digits, spaces, +, - and brackets.", key)
+        else:
+            out[key] = text
+    if require_name and not out.get("name"):
+        raise InputError("姓名不能为空。", "The name must not be empty.", "name")
+    if "name" in out and not out["name"]:
+        raise InputError("姓名不能为空。", "The name must not be empty.", "name")
+    idn = out.get("id_number")
+    if idn:
+        from_id = birth_from_id(idn)
+        if out.get("birth") is None and "birth" not in raw:
+            out["birth"] = from_id
+        elif out.get("birth") is not None and out["birth"] != from_id:
+            raise InputError(
+                f"出生日期 {out['birth']} 与身份证号中的 {from_id} 不一致，请核对。",
+                f"The birth date {out['birth']} does not match {from_id} in the ID number; please check.",
+                "birth")
+    return out
+
+
+def build_event(kind: str, on: date, *, names: str | Iterable[str] | None = None, result: str | None = None,
+                days: float | None = None, hours: float | None = None, months: int | None = None,
+                reason: str | None = None, note: str | None = None) -> Event:
+    """An event from user input, with the fields its kind needs; InputError says what is missing."""
+    ek = EVENT_BY_KEY.get(kind)
+    if ek is None:
+        keys = ", ".join(EVENT_BY_KEY)
+        raise InputError(f"未知的步骤“{kind}”。可用：{keys}", f"Unknown step '{kind}'. Use one of: {keys}", "event")
+    zh, en = event_label(kind, "zh"), event_label(kind, "en")
+    name_tuple: tuple[str, ...] = ()
+    if names is not None:
+        name_tuple = split_names(names) if isinstance(names, str) else tuple(n for n in names if n)
+    if kind in ("sponsors", "mentors") and not name_tuple:
+        raise InputError(f"“{zh}”须写明姓名：--names \"甲,乙\"", f"'{en}' needs the names: --names \"A,B\"", "names")
+    if kind == "mentors" and len(name_tuple) > 2:
+        raise InputError("培养联系人为1至2名。", "Assign one or two mentors.", "names")
+    res = None
+    if result is not None:
+        res = _RESULTS.get(result.strip().lower())
+        if res is None:
+            raise InputError(f"结论“{result}”无法识别，请写 pass（合格）或 fail（不合格）。",
+                             f"Result '{result}' is not recognised; use pass or fail.", "result")
+    if kind == "political-review" and res is None:
+        raise InputError("政治审查须写明结论：--result pass 或 --result fail",
+                         "A political review needs its result: --result pass or --result fail", "result")
+    for label, value in (("days", days), ("hours", hours)):
+        if value is not None and value <= 0:
+            raise InputError(f"{label} 须为正数。", f"{label} must be a positive number.", label)
+    if kind == "training" and days is None and hours is None:
+        raise InputError("集中培训须写明天数或学时：--days 3 或 --hours 24",
+                         "Training needs its length: --days 3 or --hours 24", "days")
+    if kind == "extended" and months is None:
+        raise InputError("延长预备期须写明月数：--months 6（6至12）",
+                         "An extension needs its length: --months 6 (6 to 12)", "months")
+    if kind == "left" and not (reason or "").strip():
+        raise InputError("离开发展程序须写明原因：--reason \"...\"",
+                         "Leaving the pipeline needs a reason: --reason \"...\"", "reason")
+    return Event(kind, on, names=name_tuple, result=res, days=days, hours=hours, months=months,
+                 reason=(reason or "").strip() or None, note=(note or "").strip() or None)
+
+
+# ------------------------------------------------------------------ the service
+
+class Service:
+    def __init__(self, store: Store, book: RuleBook, clock: Callable[[], date]) -> None:
+        self.store = store
+        self.book = book
+        self.clock = clock
+
+    @property
+    def today(self) -> date:
+        return self.clock()
+
+    # ---- reading
+    def people(self) -> list[Person]:
+        return self.store.people()
+
+    def person(self, pid: int) -> Person:
+        p = self.store.person(pid)
+        if p is None:
+            raise InputError(f"没有编号为 {pid} 的人员。", f"No person with id {pid}.", "person")
+        return p
+
+    def find(self, ref: str) -> Person:
+        """A person by id or by unique name."""
+        ref = ref.strip()
+        if ref.isdigit():
+            return self.person(int(ref))
+        matches = [p for p in self.store.people() if p.name == ref]
+        if not matches:
+            raise InputError(f"找不到“{ref}”。请用 tracker list 查看姓名和编号。",
+                             f"No one called '{ref}'. See 'tracker list' for names and ids.", "person")
+        if len(matches) > 1:
+            ids = ", ".join(str(p.id) for p in matches)
+            raise InputError(f"有 {len(matches)} 人叫“{ref}”（编号 {ids}），请用编号。",
+                             f"{len(matches)} people are called '{ref}' (ids {ids}); use the id.", "person")
+        return matches[0]
+
+    def check(self, person: Person, event: Event) -> Check:
+        """What recording ``event`` would meet, without saving anything (for live previews)."""
+        return check_event(person, event, self.book, self.today)
+
+    def history(self, pid: int | None = None) -> list[HistoryEntry]:
+        entries = self.store.history()
+        if pid is not None:
+            entries = [h for h in entries if pid in h.people]
+        return entries
+
+    # ---- changing
+    def add(self, details: dict[str, Any], applied: date, *, override: str | None = None) -> Recorded:
+        clean = clean_details(details, require_name=True)
+        probe = Person(id=0, **clean)
+        ev = Event("applied", applied)
+        check = self.check(probe, ev)
+        ev = self._apply_override(check, ev, override)
+        person = probe.with_events((ev,))
+        with self.store.transaction() as tx:
+            saved = tx.add(person)
+            hid = tx.log("add", f"新增 {saved.name}（递交入党申请书 {applied}）",
+                         f"Added {saved.name} (application {applied})")
+        return Recorded(saved, check, hid)
+
+    def record(self, pid: int, event: Event, *, override: str | None = None) -> Recorded:
+        with self.store.transaction() as tx:
+            person = self.person(pid)  # fresh: the transaction re-read the file if it changed
+            check = self.check(person, event)
+            ev = self._apply_override(check, event, override)
+            updated = person.with_events((*person.events, ev))
+            tx.put(updated)
+            label_zh, label_en = event_label(ev.event, "zh"), event_label(ev.event, "en")
+            zh = f"{person.name}：{label_zh} {ev.date}"
+            en = f"{person.name}: {label_en} {ev.date}"
+            if ev.override:
+                zh += f"（超越规则 {', '.join(ev.overridden)}，理由：{ev.override}）"
+                en += f" (overrode {', '.join(ev.overridden)}: {ev.override})"
+            hid = tx.log("record", zh, en)
+        return Recorded(updated, check, hid)
+
+    def edit(self, pid: int, changes: dict[str, Any]) -> Person:
+        clean = clean_details(changes, require_name=False)
+        with self.store.transaction() as tx:
+            person = self.person(pid)
+            if "id_number" in clean and "birth" not in changes and person.birth and clean.get("birth") \
+                    and clean["birth"] != person.birth:
+                raise InputError(
+                    f"身份证号中的出生日期 {clean['birth']} 与已登记的 {person.birth} 不一致，请一并更正出生日期（--birth）。",
+                    f"The ID number's birth date {clean['birth']} differs from the recorded {person.birth}; "
+                    "correct --birth as well.", "id_number")
+            diffs = [(k, getattr(person, k), v) for k, v in clean.items() if getattr(person, k) != v]
+            if not diffs:
+                raise InputError("没有需要更改的内容。", "Nothing to change.")
+            updated = replace(person, **{k: (v if v is not None else ("" if k not in DATE_DETAILS else None))
+                                         for k, _, v in diffs})
+            tx.put(updated)
+            zh = "；".join(f"{_label(k, 'zh')}：{_show(a)} → {_show(b)}" for k, a, b in diffs)
+            en = "; ".join(f"{_label(k, 'en')}: {_show(a)} → {_show(b)}" for k, a, b in diffs)
+            tx.log("edit", f"{person.name} 更正信息：{zh}", f"{person.name} details corrected: {en}")
+        return updated
+
+    def undo(self) -> HistoryEntry | None:
+        """Revert the last change that is not yet undone; None when there is nothing to undo."""
+        with self.store.transaction() as tx:
+            candidates = [h for h in self.store.history() if h.undoable and not h.undone and h.action != "undo"]
+            if not candidates:
+                return None
+            last = candidates[-1]
+            for key, doc in self.store.history_before(last.id).items():
+                tx.restore(int(key), doc)
+            tx.mark_undone(last.id)
+            tx.log("undo", f"撤销：{last.zh}", f"Undone: {last.en}", undoable=False)
+        return last
+
+    def add_many(self, people: list[Person], action: str, zh: str, en: str) -> list[Person]:
+        """Save many people in one change (demo data, imports); one undo removes them all."""
+        with self.store.transaction() as tx:
+            saved = [tx.add(p) for p in people]
+            tx.log(action, zh, en)
+        return saved
+
+    def load_demo(self) -> list[Person]:
+        from .demo import demo_people
+
+        if self.store.count():
+            raise InputError(
+                f"数据库已有 {self.store.count()} 人，示例数据只能载入空数据库。可用 --db 指定一个新文件。",
+                f"The database already holds {self.store.count()} people; demo data loads only into an "
+                "empty one. Use --db with a new file.")
+        people = demo_people(self.today, self.book)
+        return self.add_many(people, "demo", f"载入示例数据 {len(people)} 人", f"Loaded {len(people)} demo people")
+
+    # ---- helpers
+    def _apply_override(self, check: Check, ev: Event, override: str | None) -> Event:
+        if check.hard_refusals:
+            raise Refused(check)
+        if check.refusals:
+            reason = (override or "").strip()
+            if not reason:
+                raise Refused(check)
+            return replace(ev, override=reason, overridden=tuple(v.rule for v in check.refusals))
+        return ev
+
+
+def _label(key: str, lang: str) -> str:
+    from .i18n import label
+
+    return label(key, lang)
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    return value.isoformat() if isinstance(value, date) else str(value)
