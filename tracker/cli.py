@@ -168,9 +168,8 @@ def _print_json(data: Any) -> None:
 
 
 def _table(title: str, columns: Sequence[str]) -> Any:
-    from rich.table import Table
-
     from rich.cells import cell_len
+    from rich.table import Table
 
     t = Table(title=title, title_justify="left", show_lines=False, pad_edge=False, min_width=cell_len(title) + 2)
     for c in columns:

@@ -155,7 +155,7 @@ def minimum_met_on(anchor: date, length: Length) -> date:
 def _china_calendar(first_year: int, last_year: int) -> object:
     import holidays
 
-    return holidays.China(years=range(first_year, last_year + 1))
+    return holidays.China(years=range(first_year, last_year + 1))  # type: ignore[attr-defined]
 
 
 def _calendar_for(d: date) -> object:

@@ -99,7 +99,9 @@ def simulate(pid: int, final: str, today: date, book: RuleBook, rng: random.Rand
     )
     p = _Path(person, book, today, rng, verify)
     goal = STAGE_BY_KEY[final].order
-    skip = lambda: rng.random() < neglect  # noqa: E731 - leave a duty undone: an overdue deadline
+
+    def skip() -> bool:  # leave a duty undone: an overdue deadline
+        return rng.random() < neglect
 
     # I. application
     if not (final == "applicant" and skip()):
@@ -128,10 +130,9 @@ def simulate(pid: int, final: str, today: date, book: RuleBook, rng: random.Rand
         return p.person
     target = p.last
     p.add("target-filed", p.after(target, 3, 10))
-    steps = [("sponsors", 5, 20, {"names": mentors}), ("political-review", 10, 40, {"result": "pass"}),
-             ("training", 15, 45, {"days": 3.0})]
-    for kind, a, b, fields in steps:
-        p.add(kind, p.after(target, a, b), **fields)
+    p.add("sponsors", p.after(target, 5, 20), names=mentors)
+    p.add("political-review", p.after(target, 10, 40), result="pass")
+    p.add("training", p.after(target, 15, 45), days=3.0)
     if goal < 3:
         return p.person
     if not (p.add("committee-review", p.after(p.last, 5, 15)) and p.add("pre-review", p.after(p.last, 5, 15))):

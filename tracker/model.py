@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 from .stages import EVENT_BY_KEY, STAGE_BY_KEY, STAGE_ENTERED_BY

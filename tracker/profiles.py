@@ -221,8 +221,8 @@ def _weakens(local: Rule, national: Rule) -> str | None:
     if a.unit != b.unit and (a.months() is None or b.months() is None):
         # a zero national minimum is met by anything
         return None if (local.kind == "minimum" and b.n == 0) else "unit"
-    la = a.months() if a.months() is not None else a.n
-    lb = b.months() if b.months() is not None else b.n
+    la = a.months() or a.n
+    lb = b.months() or b.n
     if local.kind == "minimum":
         return None if la >= lb else "shorter"
     return None if la <= lb else "longer"  # deadline, recurring: a longer interval is weaker

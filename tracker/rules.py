@@ -53,7 +53,7 @@ class Verdict:
 @dataclass(frozen=True)
 class Check:
     event: str
-    date: date
+    on: date
     verdicts: tuple[Verdict, ...]
     notes: tuple[Verdict, ...] = ()
 

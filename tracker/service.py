@@ -274,8 +274,9 @@ class Service:
             diffs = [(k, getattr(person, k), v) for k, v in clean.items() if getattr(person, k) != v]
             if not diffs:
                 raise InputError("没有需要更改的内容。", "Nothing to change.")
-            updated = replace(person, **{k: (v if v is not None else ("" if k not in DATE_DETAILS else None))
-                                         for k, _, v in diffs})
+            new_values: dict[str, Any] = {k: (v if v is not None else ("" if k not in DATE_DETAILS else None))
+                                          for k, _, v in diffs}
+            updated = replace(person, **new_values)
             tx.put(updated)
             zh = "；".join(f"{_label(k, 'zh')}：{_show(a)} → {_show(b)}" for k, a, b in diffs)
             en = "; ".join(f"{_label(k, 'en')}: {_show(a)} → {_show(b)}" for k, a, b in diffs)
@@ -315,6 +316,9 @@ class Service:
 
     # ---- helpers
     def _apply_override(self, check: Check, ev: Event, override: str | None) -> Event:
+        bad_input = [v for v in check.refusals if v.kind == "input"]
+        if bad_input:
+            raise InputError("\n".join(v.zh for v in bad_input), "\n".join(v.en for v in bad_input), "date")
         if check.hard_refusals:
             raise Refused(check)
         if check.refusals:

@@ -92,6 +92,7 @@ EVENT_KINDS: tuple[EventKind, ...] = (
               repeatable=True),
     EventKind("conversion-request", "提出转正申请", "Conversion requested", "probationary", 22),
     EventKind("extended", "延长预备期", "Probation extended", "probationary", None, fields=("months",),
+              repeatable=True,  # "once only" is rule R15, which names its article
               place=22.5),
     EventKind("transferred-in", "预备党员转入", "Probationer transferred in", "probationary", None,
               place=18.5),

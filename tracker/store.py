@@ -22,7 +22,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -58,7 +58,7 @@ def _dumps(doc: Any) -> bytes:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-class AtomicJSONStorage(Storage):  # type: ignore[misc]
+class AtomicJSONStorage(Storage):
     """TinyDB storage holding the data in memory and writing it atomically on ``flush``."""
 
     def __init__(self, path: Path) -> None:
@@ -215,7 +215,7 @@ class Transaction:
         self._remember(person.id)
         doc = person.to_doc()
 
-        def replace(d: dict[str, Any]) -> None:
+        def replace(d: MutableMapping[str, Any]) -> None:
             d.clear()
             d.update(doc)
 
@@ -235,7 +235,12 @@ class Transaction:
             return
         self._store._storage.touch("people", pid)
         if table.contains(doc_id=pid):
-            table.update(lambda d: (d.clear(), d.update(doc)), doc_ids=[pid])
+
+            def replace(d: MutableMapping[str, Any]) -> None:
+                d.clear()
+                d.update(doc)
+
+            table.update(replace, doc_ids=[pid])
         else:
             table.insert(Document(dict(doc), doc_id=pid))
         self._store._cache_person(Person.from_doc(pid, doc))

@@ -1,0 +1,41 @@
+"""Small builders for rule tests: a person from (event, date) pairs."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from tracker.model import Event, Person
+from tracker.profiles import RuleBook, load_rulebook
+
+BOOK: RuleBook = load_rulebook()
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def ev(kind: str, on: str, **fields: Any) -> Event:
+    if "names" in fields:
+        fields["names"] = tuple(fields["names"])
+    return Event(kind, d(on), **fields)
+
+
+def person(*events: tuple[Any, ...], birth: str | None = "1990-01-01", **details: Any) -> Person:
+    evs = []
+    for item in events:
+        kind, on, *rest = item
+        evs.append(ev(kind, on, **(rest[0] if rest else {})))
+    p = Person(id=1, name="张三", birth=d(birth) if birth else None, **details)
+    return p.with_events(tuple(evs))
+
+
+#: a target ready for admission under either edition (training, review, sponsors all done)
+def ready_target(target_on: str = "2025-06-01", **kw: Any) -> Person:
+    return person(
+        ("applied", "2023-01-01"), ("activist", "2023-06-01"), ("target", target_on),
+        ("sponsors", target_on, {"names": ["李四", "王五"]}),
+        ("political-review", target_on, {"result": "pass"}),
+        ("training", target_on, {"days": 3.0}),
+        **kw,
+    )

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from tracker.model import Event
+from tracker.service import InputError, Refused, Service, build_event, clean_details
+from tracker.store import Store
+
+from .helpers import BOOK, d
+
+
+def _svc(tmp_path: Path, today: str = "2026-11-27") -> Service:
+    return Service(Store(tmp_path / "db.json"), BOOK, lambda: date.fromisoformat(today))
+
+
+def test_refused_step_saves_nothing(tmp_path: Path) -> None:
+    svc = _svc(tmp_path)
+    p = svc.add({"name": "张三"}, d("2024-01-01")).person
+    svc.record(p.id, Event("activist", d("2025-12-01")))
+    before = (tmp_path / "db.json").read_bytes()
+    with pytest.raises(Refused) as err:
+        svc.record(p.id, Event("target", d("2026-11-20")))
+    assert err.value.check.earliest == d("2026-12-01")
+    assert (tmp_path / "db.json").read_bytes() == before
+    assert svc.person(p.id).stage == "activist"
+
+
+def test_override_is_saved_with_its_reason_and_the_rules_it_overrode(tmp_path: Path) -> None:
+    svc = _svc(tmp_path)
+    p = svc.add({"name": "张三"}, d("2024-01-01")).person
+    svc.record(p.id, Event("activist", d("2025-12-01")))
+    svc.record(p.id, Event("publicity", d("2026-11-02")))
+    done = svc.record(p.id, Event("target", d("2026-11-20")), override="上级党委批准提前")
+    saved = Store(tmp_path / "db.json").person(p.id)
+    assert saved is not None and saved.stage == "target"
+    target = saved.last("target")
+    assert target is not None and target.override == "上级党委批准提前" and target.overridden == ("activist-1y",)
+    assert "activist-1y" in svc.history()[-1].en and done.person.stage == "target"
+
+
+def test_order_refusal_cannot_be_overridden(tmp_path: Path) -> None:
+    svc = _svc(tmp_path)
+    p = svc.add({"name": "张三"}, d("2024-01-01")).person
+    with pytest.raises(Refused) as err:
+        svc.record(p.id, Event("admitted", d("2025-01-01")), override="想跳过")
+    assert err.value.check.hard_refusals
+
+
+def test_undo_reverts_the_last_change_then_the_one_before(tmp_path: Path) -> None:
+    svc = _svc(tmp_path)
+    p = svc.add({"name": "张三"}, d("2024-01-01")).person
+    svc.record(p.id, Event("talked", d("2024-01-10")))
+    svc.edit(p.id, {"phone": "13800000000"})
+    assert svc.undo() is not None
+    assert svc.person(p.id).phone == "" and svc.person(p.id).last("talked") is not None
+    svc.undo()
+    assert svc.person(p.id).last("talked") is None
+    svc.undo()
+    assert svc.people() == []
+    assert svc.undo() is None
+    actions = [(h.action, h.undone) for h in svc.history()]
+    assert actions[:3] == [("add", True), ("record", True), ("edit", True)]
+    assert [a for a, _ in actions[3:]] == ["undo", "undo", "undo"]
+
+
+def test_undo_survives_a_restart(tmp_path: Path) -> None:
+    svc = _svc(tmp_path)
+    p = svc.add({"name": "张三"}, d("2024-01-01")).person
+    svc.record(p.id, Event("talked", d("2024-01-10")))
+    svc2 = _svc(tmp_path)
+    svc2.undo()
+    assert svc2.person(p.id).last("talked") is None
+
+
+def test_edit_records_before_and_after(tmp_path: Path) -> None:
+    svc = _svc(tmp_path)
+    p = svc.add({"name": "张三", "branch": "一支部"}, d("2024-01-01")).person
+    svc.edit(p.id, {"branch": "二支部"})
+    assert "所在党支部：一支部 → 二支部" in svc.history(p.id)[-1].zh
+
+
+def test_find_by_unique_name_or_id(tmp_path: Path) -> None:
+    svc = _svc(tmp_path)
+    a = svc.add({"name": "张三"}, d("2024-01-01")).person
+    svc.add({"name": "李四"}, d("2024-01-01"))
+    svc.add({"name": "李四"}, d("2024-01-02"))
+    assert svc.find("张三").id == a.id and svc.find(str(a.id)).name == "张三"
+    with pytest.raises(InputError, match="use the id"):
+        svc.find("李四")
+    with pytest.raises(InputError, match="No one"):
+        svc.find("王五")
+
+
+def test_id_number_is_checked_and_fills_the_birth_date() -> None:
+    clean = clean_details({"name": "张三", "id_number": "11010519491231002x"}, require_name=True)
+    assert clean["id_number"] == "11010519491231002X" and clean["birth"] == date(1949, 12, 31)
+    with pytest.raises(InputError, match="check digit"):
+        clean_details({"name": "张三", "id_number": "110105194912310021"}, require_name=True)
+    with pytest.raises(InputError, match="does not match"):
+        clean_details({"name": "张三", "id_number": "11010519491231002X", "birth": "1950-01-01"}, require_name=True)
+
+
+@pytest.mark.parametrize(("kind", "kwargs", "field"), [
+    ("sponsors", {}, "names"), ("political-review", {}, "result"), ("political-review", {"result": "ok"}, "result"),
+    ("training", {}, "days"), ("extended", {}, "months"), ("left", {}, "reason"), ("nonsense", {}, "event"),
+])
+def test_step_fields_are_required_with_a_hint(kind: str, kwargs: dict[str, str], field: str) -> None:
+    with pytest.raises(InputError) as err:
+        build_event(kind, date(2025, 1, 1), **kwargs)  # type: ignore[arg-type]
+    assert err.value.field == field
+
+
+def test_chinese_result_words_are_accepted() -> None:
+    assert build_event("political-review", date(2025, 1, 1), result="合格").result == "pass"
+    assert build_event("sponsors", date(2025, 1, 1), names="李四、王五").names == ("李四", "王五")
+
+
+def test_demo_loads_only_into_an_empty_database(tmp_path: Path) -> None:
+    svc = _svc(tmp_path)
+    svc.add({"name": "张三"}, d("2024-01-01"))
+    with pytest.raises(InputError, match="empty"):
+        svc.load_demo()
