@@ -284,6 +284,7 @@ class RuleBook:
             check_local_against(local, self.editions)
         self._sets: dict[str, RuleSet] = {}
         self._timed: list[Rule] | None = None
+        self._replaced: dict[str, tuple[str, ...]] | None = None
 
     def edition_on(self, d: date) -> Profile:
         if self.pinned is not None:
@@ -317,6 +318,16 @@ class RuleBook:
                     seen.setdefault(rule.id, rule)
             self._timed = list(seen.values())
         return self._timed
+
+    def replaced_by(self) -> dict[str, tuple[str, ...]]:
+        """rule id → the events whose presence switches it off (R17 replaces R14 after a transfer)."""
+        if self._replaced is None:
+            out: dict[str, list[str]] = {}
+            for rule in self.timed_rules():
+                if rule.replaces and rule.when_event:
+                    out.setdefault(rule.replaces, []).append(rule.when_event)
+            self._replaced = {k: tuple(v) for k, v in out.items()}
+        return self._replaced
 
     def all_rules(self) -> list[Rule]:
         seen: dict[tuple[str, str], Rule] = {}

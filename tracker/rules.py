@@ -377,10 +377,11 @@ def check_event(person: Person, ev: Event, book: RuleBook, today: date | None = 
 
 # --------------------------------------------------------------------------- deadlines
 
-def _applies(person: Person, rule: Rule, kinds: frozenset[str], timed: list[Rule]) -> bool:
+def _applies(rule: Rule, kinds: frozenset[str], replaced: dict[str, tuple[str, ...]]) -> bool:
+    """A rule with ``when_event`` applies only with that event, and then replaces another rule."""
     if rule.when_event is not None and rule.when_event not in kinds:
         return False
-    return not any(r.replaces == rule.id and r.when_event in kinds for r in timed)
+    return not any(ev in kinds for ev in replaced.get(rule.id, ()))
 
 
 def _due(anchor: date, rule: Rule) -> tuple[date, date | None]:
@@ -397,11 +398,12 @@ def deadlines(person: Person, book: RuleBook, today: date) -> list[Deadline]:
     stage = person.stage
     kinds = person.kinds
     timed = book.timed_rules()
+    replaced = book.replaced_by()
     out: list[Deadline] = []
     for base in timed:
         if base.stages and stage not in base.stages:
             continue
-        if not _applies(person, base, kinds, timed):
+        if not _applies(base, kinds, replaced):
             continue
         assert base.from_ is not None
         if base.kind == "deadline":
@@ -425,10 +427,11 @@ def deadlines(person: Person, book: RuleBook, today: date) -> list[Deadline]:
 def lateness(person: Person, ev: Event, book: RuleBook) -> list[Late]:
     """How late the recorded ``ev`` was against each deadline that ran to it."""
     timed = book.timed_rules()
+    replaced = book.replaced_by()
     kinds = person.kinds
     out: list[Late] = []
     for base in timed:
-        if base.to != ev.event or not _applies(person, base, kinds, timed):
+        if base.to != ev.event or not _applies(base, kinds, replaced):
             continue
         assert base.from_ is not None
         if base.kind == "deadline":

@@ -299,7 +299,7 @@ class Service:
     def add_many(self, people: list[Person], action: str, zh: str, en: str) -> list[Person]:
         """Save many people in one change (demo data, imports); one undo removes them all."""
         with self.store.transaction() as tx:
-            saved = [tx.add(p) for p in people]
+            saved = tx.add_all(people)
             tx.log(action, zh, en)
         return saved
 

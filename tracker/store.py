@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import gc
 import json
 import os
 import sys
@@ -52,6 +53,22 @@ class StoreError(Exception):
 
 class LockedError(StoreError):
     pass
+
+
+@contextlib.contextmanager
+def _bulk() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many objects that form no cycles.
+
+    Loading 10k people makes ~170k objects; without this, repeated collections over the
+    growing heap cost more than the loading itself (0.5 s against 0.17 s here).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _dumps(doc: Any) -> bytes:
@@ -94,7 +111,8 @@ class AtomicJSONStorage(Storage):
             self.signature = None
             return
         try:
-            data = json.loads(raw) if raw.strip() else {}
+            with _bulk():
+                data = json.loads(raw) if raw.strip() else {}
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             bak = self.path.with_name(self.path.name + ".bak")
             raise StoreError(
@@ -211,6 +229,20 @@ class Transaction:
         self._store._cache_person(saved)
         return saved
 
+    def add_all(self, people: list[Person]) -> list[Person]:
+        """Insert many people with one table update (an import, the demo, a benchmark)."""
+        docs = [p.to_doc() for p in people]
+        ids: list[int] = self._store._people_table.insert_multiple(docs)
+        saved = []
+        for pid, doc in zip(ids, docs, strict=True):
+            self.before[str(pid)] = None
+            self._store._storage.touch("people", pid)
+            person = Person.from_doc(pid, doc)
+            self._store._persons[pid] = person
+            saved.append(person)
+        self._store._people_list = None
+        return saved
+
     def put(self, person: Person) -> None:
         self._remember(person.id)
         doc = person.to_doc()
@@ -313,10 +345,11 @@ class Store:
     def people(self) -> list[Person]:
         if self._people_list is None:
             if not self._loaded_all:
-                for key, doc in self._storage.data["people"].items():
-                    pid = int(key)
-                    if pid not in self._persons:
-                        self._persons[pid] = Person.from_doc(pid, doc)
+                with _bulk():
+                    for key, doc in self._storage.data["people"].items():
+                        pid = int(key)
+                        if pid not in self._persons:
+                            self._persons[pid] = Person.from_doc(pid, doc)
                 self._loaded_all = True
             self._people_list = sorted(self._persons.values(), key=lambda p: p.id)
         return self._people_list
