@@ -56,6 +56,7 @@ class _Path:
         self.rng = rng
         self.verify = verify
         self.last = person.events[-1].date if person.events else today
+        self.latest = self.last
 
     def add(self, kind: str, when: date, **fields: Any) -> bool:
         ev = Event(kind, when, **fields)
@@ -72,6 +73,7 @@ class _Path:
             return False
         self.person = self.person.with_events((*self.person.events, ev))
         self.last = ev.date
+        self.latest = max(self.latest, ev.date)
         return True
 
     def after(self, base: date, lo: int, hi: int) -> date:
@@ -130,12 +132,14 @@ def simulate(pid: int, final: str, today: date, book: RuleBook, rng: random.Rand
         return p.person
     target = p.last
     p.add("target-filed", p.after(target, 3, 10))
-    p.add("sponsors", p.after(target, 5, 20), names=mentors)
-    p.add("political-review", p.after(target, 10, 40), result="pass")
-    p.add("training", p.after(target, 15, 45), days=3.0)
-    if goal < 3:
+    prepared = [
+        p.add("sponsors", p.after(target, 5, 20), names=mentors),
+        p.add("political-review", p.after(target, 10, 40), result="pass"),
+        p.add("training", p.after(target, 15, 45), days=3.0),
+    ]
+    if goal < 3 or not all(prepared):
         return p.person
-    if not (p.add("committee-review", p.after(p.last, 5, 15)) and p.add("pre-review", p.after(p.last, 5, 15))):
+    if not (p.add("committee-review", p.after(p.latest, 5, 15)) and p.add("pre-review", p.after(p.last, 5, 15))):
         return p.person
     p.add("form", p.after(p.last, 2, 7))
     if not p.add("admitted", p.after(p.last, 7, 20)):

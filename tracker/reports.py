@@ -8,11 +8,12 @@ from typing import Any
 
 from .model import Person
 from .profiles import RuleBook
-from .rules import (
+from .rules import (  # re-exported for the UI, which never imports tracker.rules itself
     Check,
     Deadline,
     Late,
     NextStep,
+    Verdict,
     deadlines,
     eligible_on,
     lateness,
@@ -24,6 +25,7 @@ from .rules import (
 from .stages import EVENT_BY_KEY, NEXT_STAGE_EVENT, STAGE_KEYS, STANDARD_STEPS, EventKind
 
 DEFAULT_WITHIN = 30
+__all__ = ["Check", "Deadline", "Late", "NextStep", "Verdict"]
 
 
 @dataclass(frozen=True)
@@ -152,3 +154,50 @@ def person_view(person: Person, book: RuleBook, today: date) -> PersonView:
 
 def next_stage_event(person: Person) -> str | None:
     return NEXT_STAGE_EVENT[person.stage] if person.active else None
+
+
+@dataclass(frozen=True)
+class Upcoming:
+    person: Person
+    event: str
+    earliest: date
+
+
+def upcoming(people: list[Person], book: RuleBook, today: date, within: int = DEFAULT_WITHIN) -> list[Upcoming]:
+    """People whose next stage step becomes allowed within ``within`` days (e.g. an activist's year completing)."""
+    out = []
+    horizon = today.toordinal() + within
+    for p in people:
+        if not p.active or p.stage == "member":
+            continue
+        nxt = next_step(p, book, today, with_blockers=False)
+        if nxt is None or nxt.earliest is None:
+            continue
+        if today < nxt.earliest and nxt.earliest.toordinal() <= horizon:
+            out.append(Upcoming(p, nxt.event, nxt.earliest))
+    out.sort(key=lambda u: (u.earliest, u.person.id))
+    return out
+
+
+@dataclass(frozen=True)
+class RowSummary:
+    """What a people table shows beyond the details: the next step, its date, and flags."""
+
+    stage_date: date | None
+    next_event: str | None
+    next_date: date | None
+    next_is_due: bool
+    overdue: int
+    overrides: int
+
+
+def row_summary(person: Person, book: RuleBook, today: date) -> RowSummary:
+    open_items = sorted(deadlines(person, book, today), key=lambda d: d.due)
+    overdue = sum(1 for d in open_items if d.days_left < 0)
+    overrides = sum(1 for ev in person.events if ev.override)
+    if open_items:
+        first = open_items[0]
+        return RowSummary(stage_date(person), first.event, first.due, True, overdue, overrides)
+    nxt = next_step(person, book, today)
+    return RowSummary(stage_date(person), nxt.event if nxt else None, nxt.earliest if nxt else None, False,
+                      overdue, overrides)

@@ -461,21 +461,40 @@ def lateness(person: Person, ev: Event, book: RuleBook) -> list[Late]:
 
 # --------------------------------------------------------------------------- next step
 
-def next_step(person: Person, book: RuleBook, today: date) -> NextStep | None:
+def earliest_date(person: Person, event: str, book: RuleBook, start: date) -> date:
+    """The first date from ``start`` on which every minimum for ``event`` is met.
+
+    The edition can change with the date (2026 added the publicity), so this iterates to a
+    fixed point. A minimum whose anchor is missing (no publicity yet) has no date: that is a
+    blocker, not an earliest date.
+    """
+    d = start
+    for _ in range(5):
+        later = d
+        for rule in book.on(d).for_event(event):
+            if rule.kind != "minimum" or rule.from_ is None or rule.length is None:
+                continue
+            anchor = anchor_date(person, rule.from_, on=d)
+            if anchor is not None:
+                met = minimum_met_on(anchor, rule.length)
+                if met > later:
+                    later = met
+        if later <= d:
+            break
+        d = later
+    return d
+
+
+def next_step(person: Person, book: RuleBook, today: date, *, with_blockers: bool = True) -> NextStep | None:
     """The next stage step, the first date the minimums allow it, and the gates still open."""
     if not person.active:
         return None
     nxt = NEXT_STAGE_EVENT[person.stage]
     if nxt is None:
         return None
-    start = stage_date(person) or today
-    d = start
-    for _ in range(5):  # the edition can change with the date: iterate to a fixed point
-        refusals = [v for v in rule_verdicts(person, Event(nxt, d), book) if not v.ok and v.earliest]
-        later = max((v.earliest for v in refusals if v.earliest), default=d)
-        if later <= d:
-            break
-        d = later
+    d = earliest_date(person, nxt, book, stage_date(person) or today)
+    if not with_blockers:
+        return NextStep(nxt, d)
     check_on = max(d, today)
     blockers = tuple(v for v in rule_verdicts(person, Event(nxt, check_on), book) if not v.ok)
     return NextStep(nxt, d, blockers)

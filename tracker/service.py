@@ -197,6 +197,10 @@ class Service:
         return self.clock()
 
     # ---- reading
+    def refresh(self) -> bool:
+        """Re-read the database if another process changed it; True when it did."""
+        return self.store.refresh()
+
     def people(self) -> list[Person]:
         return self.store.people()
 
