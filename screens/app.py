@@ -1,0 +1,237 @@
+"""The secretary's full-screen app. It only calls tracker.service and tracker.reports.
+
+The service (with its store, rule book and clock) is passed in, so tests and ``--today`` work
+without touching time or files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Footer, Header, Markdown, TabbedContent, TabPane
+
+from tracker.service import InputError, Service
+
+from .deadlines import Deadlines
+from .keys import KEYS, bind, key_text, relabel
+from .overview import Overview
+from .people import People
+from .person import PersonScreen
+from .planner import Planner
+from .text import t
+
+TABS = ("overview", "people", "deadlines", "planner")
+PANES: dict[str, type[Any]] = {"overview": Overview, "people": People, "deadlines": Deadlines, "planner": Planner}
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [
+        bind("1", "tab('overview')", "tab_overview"),
+        bind("2", "tab('people')", "tab_people"),
+        bind("3", "tab('deadlines')", "tab_deadlines"),
+        bind("4", "tab('planner')", "tab_planner"),
+        bind("a", "toggle_left", "toggle_left", show=False),
+    ]
+
+    def __init__(self, initial: str = "overview") -> None:
+        super().__init__()
+        self.initial = initial
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        assert isinstance(app, TrackerApp)
+        lang = app.lang
+        yield Header(show_clock=False)
+        with TabbedContent(initial=self.initial, id="tabs"):
+            for key in TABS:
+                with TabPane(t(f"tab_{key}", lang), id=key):
+                    yield PANES[key](id=f"pane-{key}")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app = self.app
+        assert isinstance(app, TrackerApp)
+        relabel(self, app.lang)
+
+    def action_tab(self, key: str) -> None:
+        self.query_one(TabbedContent).active = key
+
+    def action_toggle_left(self) -> None:
+        self.query_one(People).toggle_left()
+
+    def current_tab(self) -> str:
+        return str(self.query_one(TabbedContent).active)
+
+    def refresh_data(self) -> None:
+        for key in TABS:
+            self.query_one(f"#pane-{key}").refresh_data()
+
+    def selected_person_id(self) -> int | None:
+        pane = self.query_one(f"#pane-{self.current_tab()}")
+        pid: int | None = pane.selected_person_id() if hasattr(pane, "selected_person_id") else None
+        return pid
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "close", show=False)]
+
+    def compose(self) -> ComposeResult:
+        app = self.app
+        assert isinstance(app, TrackerApp)
+        lang = app.lang
+        rows = "\n".join(f"| `{key}` | {key_text(bid, lang)} |" for bid, (key, _zh, _en) in KEYS.items())
+        head = "| 键 | 操作 |" if lang == "zh" else "| Key | Action |"
+        yield Markdown(f"# {t('help_title', lang)}\n\n{t('help_palette', lang)}\n\n{head}\n|---|---|\n{rows}\n",
+                       id="help")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class TrackerApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "党员发展工作台账"
+    BINDINGS = [
+        bind("q", "quit", "quit"),
+        bind("question_mark", "help", "help"),
+        bind("slash", "search", "search"),
+        bind("n", "new_person", "new_person"),
+        bind("r", "record", "record"),
+        bind("u", "undo", "undo", show=False),
+        bind("l", "toggle_lang", "toggle_lang"),
+        bind("D", "load_demo", "load_demo", show=False),
+    ]
+
+    def __init__(self, service: Service, *, lang: str = "zh", cursor_blink: bool = True,
+                 watch_seconds: float = 2.0, initial_tab: str = "overview") -> None:
+        super().__init__()
+        self.service = service
+        self.lang = lang
+        self.cursor_blink = cursor_blink
+        self.watch_seconds = watch_seconds
+        self.initial_tab = initial_tab
+
+    # ---- lifecycle
+    def on_mount(self) -> None:
+        self.title = t("app_title", self.lang)
+        self.sub_title = self.service.today.isoformat()
+        relabel(self, self.lang)
+        self.push_screen(MainScreen(self.initial_tab))
+        if self.watch_seconds > 0:
+            self.set_interval(self.watch_seconds, self.watch_database)
+
+    def watch_database(self) -> None:
+        """A cron job or another window changed the file: reload and redraw."""
+        if self.service.refresh():
+            self.data_changed(t("reloaded", self.lang))
+
+    def main_screen(self) -> MainScreen:
+        return next(s for s in self.screen_stack if isinstance(s, MainScreen))
+
+    # ---- what every change calls
+    def data_changed(self, message: str | None = None) -> None:
+        for screen in list(self.screen_stack):
+            if isinstance(screen, PersonScreen):
+                try:
+                    self.service.person(screen.person_id)
+                except InputError:  # undone: the person no longer exists
+                    while self.screen is not screen and len(self.screen_stack) > 2:
+                        self.pop_screen()
+                    if self.screen is screen:
+                        self.pop_screen()
+                    continue
+                screen.refresh_data()
+            elif isinstance(screen, MainScreen):
+                screen.refresh_data()
+        if message:
+            self.notify(message, timeout=3)
+
+    def open_person(self, pid: int) -> None:
+        self.push_screen(PersonScreen(pid))
+
+    # ---- actions
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    def action_search(self) -> None:
+        main = self.main_screen()
+        while self.screen is not main:
+            self.pop_screen()
+        main.action_tab("people")
+        main.query_one(People).focus_filter()
+
+    def action_new_person(self) -> None:
+        from .forms import PersonForm
+
+        def opened(pid: int | None) -> None:
+            if pid is not None:
+                self.open_person(pid)
+
+        self.push_screen(PersonForm(None), opened)
+
+    def action_record(self) -> None:
+        from .record import RecordModal
+
+        pid = self.screen.person_id if isinstance(self.screen, PersonScreen) else self.main_screen().selected_person_id()
+        if pid is None:
+            self.notify(t("no_person", self.lang), severity="warning")
+            return
+        self.push_screen(RecordModal(pid))
+
+    def action_undo(self) -> None:
+        entry = self.service.undo()
+        if entry is None:
+            self.notify(t("nothing_to_undo", self.lang))
+            return
+        self.data_changed(t("undone", self.lang, what=entry.summary(self.lang)))
+
+    def action_load_demo(self) -> None:
+        try:
+            people = self.service.load_demo()
+        except InputError as exc:
+            self.notify(exc.message(self.lang), severity="warning")
+            return
+        self.data_changed(t("demo_loaded", self.lang, n=len(people)))
+
+    async def action_toggle_lang(self) -> None:
+        self.lang = "en" if self.lang == "zh" else "zh"
+        self.title = t("app_title", self.lang)
+        relabel(self, self.lang)
+        for screen in list(self.screen_stack):
+            if isinstance(screen, MainScreen | PersonScreen):
+                if isinstance(screen, MainScreen):
+                    screen.initial = screen.current_tab()
+                await screen.recompose()
+                relabel(screen, self.lang)
+                screen.refresh_bindings()
+        self.notify(t("lang_switched", self.lang), timeout=2)
+
+    # ---- the command palette: every action is there
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        lang = self.lang
+        entries = [
+            ("help", self.action_help), ("search", self.action_search), ("new_person", self.action_new_person),
+            ("record", self.action_record), ("undo", self.action_undo), ("toggle_lang", self.action_toggle_lang),
+            ("load_demo", self.action_load_demo),
+        ]
+        for bid, callback in entries:
+            key = KEYS[bid][0]
+            yield SystemCommand(f"{key_text(bid, lang)} ({key})", key_text(bid, "en" if lang == "zh" else "zh"),
+                                callback)
+        main = self.main_screen()
+        for tab in TABS:
+            yield SystemCommand(f"{t('tab_' + tab, lang)} ({KEYS['tab_' + tab][0]})", t("tab_" + tab, "en"),
+                                lambda tab=tab: main.action_tab(tab))  # type: ignore[misc]
+
+
+def run(service: Service, lang: str) -> None:
+    TrackerApp(service, lang=lang).run()
+
+
+__all__ = ["Path", "TrackerApp", "run"]

@@ -1,0 +1,97 @@
+"""Every open deadline, grouped overdue / this week / this month / later, filterable by branch and rule."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Select
+
+from tracker.reports import Deadline, due_list
+
+from .text import t
+from .widgets import days_text, new_table, tracker_app
+
+GROUPS = (("overdue", -10**6, -1), ("week", 0, 7), ("month", 8, 30), ("later", 31, 10**6))
+
+
+class Deadlines(Vertical):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.branch: str | None = None
+        self.rule: str | None = None
+
+    def compose(self) -> ComposeResult:
+        lang = tracker_app(self).lang
+        with Horizontal(id="deadline-filters"):
+            yield Select([], prompt=t("all_branches", lang), id="deadline-branch")
+            yield Select([], prompt=t("all_rules", lang), id="deadline-rule")
+        yield new_table([("name", t("name", lang)), ("branch", t("branch", lang)), ("what", t("what", lang)),
+                         ("due", t("due", lang)), ("left", t("days_left", lang)), ("rule", t("rule", lang))],
+                        id="deadline-table", zebra=False)
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    def all_items(self) -> list[Deadline]:
+        svc = tracker_app(self).service
+        return due_list(svc.people(), svc.book, svc.today, within=10**6)
+
+    def refresh_data(self) -> None:
+        app = tracker_app(self)
+        lang = app.lang
+        items = self.all_items()
+        people = {p.id: p for p in app.service.people()}
+        branches = sorted({people[d.person].branch for d in items if people[d.person].branch})
+        rules = sorted({(d.code, d.rule) for d in items}, key=lambda r: (len(r[0]), r[0]))
+        self._set_options("#deadline-branch", [(b, b) for b in branches], self.branch)
+        self._set_options("#deadline-rule", [(f"{code} {rid}", rid) for code, rid in rules], self.rule)
+        shown = [d for d in items if (self.branch is None or people[d.person].branch == self.branch)
+                 and (self.rule is None or d.rule == self.rule)]
+        table: DataTable[object] = self.query_one("#deadline-table", DataTable)
+        table.clear()
+        for group, lo, hi in GROUPS:
+            rows = [d for d in shown if lo <= d.days_left <= hi]
+            if not rows:
+                continue
+            style = {"overdue": "bold red", "week": "bold yellow", "month": "yellow", "later": "bold"}[group]
+            table.add_row(Text(f"── {t('group_' + group, lang)} ({len(rows)})", style=style), "", "", "", "", "",
+                          key=f"group-{group}")
+            for d in rows:
+                cite = d.citation_zh if lang == "zh" else d.citation_en
+                table.add_row(d.name, people[d.person].branch, d.what(lang), d.due.isoformat(),
+                              days_text(d.days_left, lang), f"{d.code} {cite}", key=f"{d.person}:{d.rule}")
+        if not table.row_count:
+            table.add_row(Text(t("nothing_due", lang), style="dim"), "", "", "", "", "", key="none")
+
+    def _set_options(self, selector: str, options: list[tuple[str, str]], current: str | None) -> None:
+        sel: Select[str] = self.query_one(selector, Select)
+        with sel.prevent(Select.Changed):
+            sel.set_options(options)
+            if current is not None and any(v == current for _, v in options):
+                sel.value = current
+
+    @on(Select.Changed, "#deadline-branch")
+    def _branch(self, event: Select.Changed) -> None:
+        self.branch = None if event.value is Select.NULL else str(event.value)
+        self.refresh_data()
+
+    @on(Select.Changed, "#deadline-rule")
+    def _rule(self, event: Select.Changed) -> None:
+        self.rule = None if event.value is Select.NULL else str(event.value)
+        self.refresh_data()
+
+    @on(DataTable.RowSelected, "#deadline-table")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        key = str(event.row_key.value)
+        if ":" in key:
+            event.stop()
+            tracker_app(self).open_person(int(key.split(":")[0]))
+
+    def selected_person_id(self) -> int | None:
+        table: DataTable[object] = self.query_one("#deadline-table", DataTable)
+        if not table.row_count:
+            return None
+        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return int(key.split(":")[0]) if ":" in key else None

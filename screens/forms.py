@@ -1,0 +1,133 @@
+"""Add an applicant or correct a person's details; errors show next to the field."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select
+
+from tracker.dates import DateError, parse_date
+from tracker.model import Person
+from tracker.service import InputError, Refused
+
+from .keys import bind
+from .text import t
+from .widgets import make_input, tracker_app
+
+TEXT_FIELDS = ("name", "birth", "ethnicity", "education", "branch", "phone", "id_number", "expected_departure", "note")
+
+
+class PersonForm(ModalScreen[int | None]):
+    """New applicant (person_id None) or edit details of an existing person."""
+
+    BINDINGS = [bind("escape", "cancel", "cancel"), bind("ctrl+s", "save", "save", priority=True)]
+
+    def __init__(self, person_id: int | None = None) -> None:
+        super().__init__()
+        self.person_id = person_id
+
+    def _person(self) -> Person | None:
+        return tracker_app(self).service.person(self.person_id) if self.person_id is not None else None
+
+    def compose(self) -> ComposeResult:
+        app = tracker_app(self)
+        lang = app.lang
+        person = self._person()
+        title = t("new_person", lang) if person is None else t("edit_person", lang, name=person.name)
+        with VerticalScroll(id="dialog"):
+            yield Label(title, classes="title")
+            for field in TEXT_FIELDS[:1]:
+                yield from self._field(field, person)
+            if person is None:
+                yield Label(t("applied", lang), classes="field-label")
+                yield make_input(app, value=app.service.today.isoformat(), id="f-applied")
+                yield Label("", id="err-applied", classes="error")
+            yield Label(t("gender", lang), classes="field-label")
+            yield Select([("男", "男"), ("女", "女")], value=(person.gender if person and person.gender else Select.NULL),
+                         id="f-gender")
+            for field in TEXT_FIELDS[1:]:
+                yield from self._field(field, person)
+            yield Label("", id="err-form", classes="error")
+            with Horizontal(id="box-override"):
+                yield Label(t("override", lang), classes="field-label")
+                yield make_input(app, id="f-override")
+            with Horizontal(classes="buttons"):
+                yield Button(t("save", lang) + " (Ctrl+S)", variant="primary", id="f-save")
+                yield Button(t("cancel", lang) + " (Esc)", id="f-cancel")
+
+    def _field(self, field: str, person: Person | None) -> ComposeResult:
+        app = tracker_app(self)
+        value: Any = getattr(person, field) if person is not None else ""
+        text = value.isoformat() if isinstance(value, date) else (value or "")
+        yield Label(t(field, app.lang), classes="field-label")
+        yield make_input(app, value=text, id=f"f-{field}")
+        yield Label("", id=f"err-{field}", classes="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#box-override").display = False
+        self.query_one("#f-name").focus()
+
+    def _clear_errors(self) -> None:
+        for label in self.query(".error"):
+            if isinstance(label, Label):
+                label.update("")
+
+    def _show_error(self, field: str | None, message: str) -> None:
+        target = f"#err-{field}" if field and self.query(f"#err-{field}") else "#err-form"
+        self.query_one(target, Label).update(message)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#f-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#f-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        app = tracker_app(self)
+        lang = app.lang
+        self._clear_errors()
+        values = {f: self.query_one(f"#f-{f}", Input).value.strip() for f in TEXT_FIELDS}
+        gender = self.query_one("#f-gender", Select).value
+        values["gender"] = "" if gender is Select.NULL else str(gender)
+        person = self._person()
+        try:
+            if person is None:
+                try:
+                    applied = parse_date(self.query_one("#f-applied", Input).value)
+                except DateError as exc:
+                    self._show_error("applied", exc.zh if lang == "zh" else exc.en)
+                    return
+                details = {k: v for k, v in values.items() if v}
+                override = self.query_one("#f-override", Input).value.strip() or None
+                pid = app.service.add(details, applied, override=override).person.id
+            else:
+                current = {f: getattr(person, f) for f in values}
+                changes = {k: v for k, v in values.items()
+                           if (current[k].isoformat() if isinstance(current[k], date) else (current[k] or "")) != v}
+                if changes:
+                    app.service.edit(person.id, changes)
+                pid = person.id
+        except InputError as exc:
+            self._show_error(exc.field, exc.message(lang))
+            return
+        except Refused as exc:
+            self._show_error(None, exc.message(lang))
+            self.query_one("#box-override").display = True
+            self.query_one("#f-override").focus()
+            return
+        app.data_changed(t("saved", lang))
+        self.dismiss(pid)

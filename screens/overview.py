@@ -1,0 +1,82 @@
+"""Home: the pipeline with counts, what is overdue or due soon, and who becomes eligible soon."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Label, Static
+
+from tracker.reports import due_list, status, upcoming
+from tracker.stages import STAGE_KEYS, STAGES, event_label
+
+from .text import t
+from .widgets import days_text, new_table, tracker_app
+
+
+class StageBox(Static):
+    def set_count(self, stage_key: str, count: int, lang: str) -> None:
+        stage = next(s for s in STAGES if s.key == stage_key)
+        label = stage.zh if lang == "zh" else f"{stage.en}\n{stage.zh}"
+        self.update(Text.assemble((label, "bold"), "\n", (str(count), "bold cyan")))
+
+
+class Overview(Vertical):
+    """Counts come first (fast); the lists follow in the same refresh."""
+
+    def compose(self) -> ComposeResult:
+        lang = tracker_app(self).lang
+        yield Label(t("pipeline", lang), classes="section")
+        with Horizontal(id="pipeline"):
+            for key in STAGE_KEYS:
+                yield StageBox(id=f"box-{key}", classes="stagebox")
+        yield Static("", id="empty-start")
+        yield Label(t("due_title", lang), classes="section", id="due-label")
+        yield new_table([("name", t("name", lang)), ("what", t("what", lang)), ("due", t("due", lang)),
+                         ("left", t("days_left", lang))], id="overview-due")
+        yield Label(t("soon_title", lang), classes="section", id="soon-label")
+        yield new_table([("name", t("name", lang)), ("next", t("next", lang)), ("earliest", t("earliest", lang))],
+                        id="overview-soon")
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        app = tracker_app(self)
+        lang, svc = app.lang, app.service
+        people = svc.people()
+        st = status(people, svc.book, svc.today)
+        for key in STAGE_KEYS:
+            self.query_one(f"#box-{key}", StageBox).set_count(key, st.counts[key], lang)
+        empty = not people
+        self.query_one("#empty-start", Static).update(t("empty_start", lang) if empty else "")
+        self.query_one("#empty-start").display = empty
+        for wid in ("#due-label", "#overview-due", "#soon-label", "#overview-soon"):
+            self.query_one(wid).display = not empty
+        due: DataTable[object] = self.query_one("#overview-due", DataTable)
+        due.clear()
+        for d in due_list(people, svc.book, svc.today):
+            due.add_row(d.name, d.what(lang), d.due.isoformat(), days_text(d.days_left, lang),
+                        key=f"{d.person}:{d.rule}")
+        if not due.row_count and not empty:
+            due.add_row(Text(t("nothing_due", lang), style="dim"), "", "", "", key="none")
+        soon: DataTable[object] = self.query_one("#overview-soon", DataTable)
+        soon.clear()
+        for u in upcoming(people, svc.book, svc.today):
+            soon.add_row(u.person.name, event_label(u.event, lang), u.earliest.isoformat(), key=f"{u.person.id}:soon")
+        if not soon.row_count and not empty:
+            soon.add_row(Text(t("nobody_soon", lang), style="dim"), "", "", key="none")
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        key = event.row_key.value or ""
+        if ":" in key:
+            event.stop()
+            tracker_app(self).open_person(int(key.split(":")[0]))
+
+    def selected_person_id(self) -> int | None:
+        focused = self.screen.focused
+        if isinstance(focused, DataTable) and focused.row_count:
+            key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value or ""
+            if ":" in key:
+                return int(key.split(":")[0])
+        return None

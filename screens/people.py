@@ -1,0 +1,198 @@
+"""Everyone (or one stage or branch), filtered as you type, a page at a time."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Input, Label, Select
+
+from tracker.model import Person
+from tracker.reports import RowSummary, row_summary
+from tracker.stages import STAGE_KEYS, event_label, stage_label
+
+from .keys import bind
+from .search import SearchIndex
+from .text import t
+from .widgets import iso, make_input, new_table, tracker_app
+
+PAGE = 100
+SORT_COLUMNS = ("id", "name", "stage", "branch", "stage_date", "next_date")
+
+
+class PeopleTable(DataTable[object]):
+    BINDINGS = [bind("o", "sort", "sort")]
+
+    def action_sort(self) -> None:
+        for node in self.ancestors:
+            if isinstance(node, People):
+                node.cycle_sort()
+
+
+class People(Vertical):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.index = SearchIndex()
+        self.query_text = ""
+        self.stage: str | None = None
+        self.branch: str | None = None
+        self.include_left = False
+        self.sort_key = "id"
+        self.matches: list[Person] = []
+        self.shown = 0
+        self._summaries: dict[int, RowSummary] = {}
+
+    def compose(self) -> ComposeResult:
+        app = tracker_app(self)
+        lang = app.lang
+        with Horizontal(id="people-filters"):
+            yield make_input(app, placeholder=t("filter_ph", lang), id="people-filter", value=self.query_text)
+            yield Select([(stage_label(k, lang), k) for k in STAGE_KEYS], prompt=t("all_stages", lang),
+                         id="people-stage", value=self.stage or Select.NULL)
+            yield Select([], prompt=t("all_branches", lang), id="people-branch")
+        table = PeopleTable(cursor_type="row", zebra_stripes=True, id="people-table")
+        for key, label in (("id", t("id", lang)), ("name", t("name", lang)), ("stage", t("stage", lang)),
+                           ("branch", t("branch", lang)), ("stage_date", t("stage_date", lang)),
+                           ("next", t("next", lang)), ("next_date", t("next_date", lang)),
+                           ("flags", t("flags", lang))):
+            table.add_column(label, key=key)
+        yield table
+        yield Label("", id="people-count")
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+        self.build_index()
+
+    @work(thread=True, exclusive=True, group="pinyin")
+    def build_index(self) -> None:
+        """pypinyin takes a moment to load: warm the index off the UI thread."""
+        self.index.build(tracker_app(self).service.people())
+
+    # ---- data
+    def refresh_data(self) -> None:
+        svc = tracker_app(self).service
+        self._summaries.clear()
+        branches = sorted({p.branch for p in svc.people() if p.branch})
+        sel: Select[str] = self.query_one("#people-branch", Select)
+        current = sel.value
+        sel.set_options([(b, b) for b in branches])
+        if current in branches:
+            sel.value = current
+        self.apply_filter()
+
+    def summary(self, person: Person) -> RowSummary:
+        s = self._summaries.get(person.id)
+        if s is None:
+            svc = tracker_app(self).service
+            s = row_summary(person, svc.book, svc.today)
+            self._summaries[person.id] = s
+        return s
+
+    def apply_filter(self) -> None:
+        svc = tracker_app(self).service
+        q = self.query_text
+        people = [p for p in svc.people()
+                  if (self.include_left or p.active)
+                  and (self.stage is None or p.stage == self.stage)
+                  and (self.branch is None or p.branch == self.branch)
+                  and self.index.matches(p, q)]
+        self.matches = self._sorted(people)
+        table = self.query_one(PeopleTable)
+        table.clear()
+        self.shown = 0
+        self.load_more()
+
+    def _sorted(self, people: list[Person]) -> list[Person]:
+        key = self.sort_key
+        if key == "id":
+            return people
+        if key == "name":
+            return sorted(people, key=lambda p: (self.index.key_for(p).full if p.name else "", p.id))
+        if key == "stage":
+            return sorted(people, key=lambda p: (STAGE_KEYS.index(p.stage), p.id))
+        if key == "branch":
+            return sorted(people, key=lambda p: (p.branch, p.id))
+        if key == "stage_date":
+            return sorted(people, key=lambda p: (self.summary(p).stage_date or date.max, p.id))
+        return sorted(people, key=lambda p: (self.summary(p).next_date or date.max, p.id))
+
+    def load_more(self) -> None:
+        lang = tracker_app(self).lang
+        table = self.query_one(PeopleTable)
+        page = self.matches[self.shown:self.shown + PAGE]
+        for p in page:
+            s = self.summary(p)
+            flags = Text()
+            if not p.active:
+                flags.append(t("left", lang) + " ", style="dim")
+            if s.overdue:
+                flags.append(f"⚠{s.overdue} ", style="bold red")
+            if s.overrides:
+                flags.append(f"✎{s.overrides}", style="magenta")
+            when = Text(iso(s.next_date), style="red" if s.next_is_due and s.next_date and
+                        s.next_date < tracker_app(self).service.today else ("yellow" if s.next_is_due else ""))
+            table.add_row(str(p.id), p.name, stage_label(p.stage, lang), p.branch, iso(s.stage_date),
+                          event_label(s.next_event, lang) if s.next_event else "", when, flags, key=str(p.id))
+        self.shown += len(page)
+        more = t("more", lang) if self.shown < len(self.matches) else ""
+        self.query_one("#people-count", Label).update(
+            t("shown", lang, shown=self.shown, total=len(self.matches)) + more)
+
+    def cycle_sort(self) -> None:
+        i = SORT_COLUMNS.index(self.sort_key)
+        self.sort_key = SORT_COLUMNS[(i + 1) % len(SORT_COLUMNS)]
+        self.apply_filter()
+        self.app.notify(f"↕ {self.sort_key}", timeout=1.5)
+
+    def toggle_left(self) -> None:
+        self.include_left = not self.include_left
+        self.apply_filter()
+
+    # ---- events
+    @on(Input.Changed, "#people-filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        self.apply_filter()
+
+    @on(Input.Submitted, "#people-filter")
+    def _filter_submitted(self) -> None:
+        self.query_one(PeopleTable).focus()
+
+    @on(Select.Changed, "#people-stage")
+    def _stage_changed(self, event: Select.Changed) -> None:
+        self.stage = None if event.value is Select.NULL else str(event.value)
+        self.apply_filter()
+
+    @on(Select.Changed, "#people-branch")
+    def _branch_changed(self, event: Select.Changed) -> None:
+        self.branch = None if event.value is Select.NULL else str(event.value)
+        self.apply_filter()
+
+    @on(DataTable.HeaderSelected)
+    def _header(self, event: DataTable.HeaderSelected) -> None:
+        key = str(event.column_key.value)
+        if key in SORT_COLUMNS:
+            self.sort_key = key
+            self.apply_filter()
+
+    @on(DataTable.RowHighlighted, "#people-table")
+    def _near_end(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row >= self.shown - 1 and self.shown < len(self.matches):
+            self.load_more()
+
+    @on(DataTable.RowSelected, "#people-table")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        tracker_app(self).open_person(int(str(event.row_key.value)))
+
+    def selected_person_id(self) -> int | None:
+        table = self.query_one(PeopleTable)
+        if not table.row_count:
+            return None
+        return int(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+
+    def focus_filter(self) -> None:
+        self.query_one("#people-filter", Input).focus()

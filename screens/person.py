@@ -1,0 +1,137 @@
+"""One person: details and the timeline of all steps of their path, with the actions on it."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Label, Static
+
+from tracker.reports import person_view
+from tracker.stages import STAGE_BY_KEY, event_label, stage_label
+
+from .keys import bind, relabel
+from .text import t
+from .widgets import iso, new_table, tracker_app
+
+STATUS_STYLE = {"done": ("✓", "green"), "next": ("→", "bold cyan"), "open": ("!", "yellow"), "todo": ("·", "dim")}
+
+
+class PersonScreen(Screen[None]):
+    BINDINGS = [
+        bind("escape", "back", "back"),
+        bind("r", "record_next", "record_next"),
+        bind("s", "record_any", "record_any"),
+        bind("d", "edit", "edit"),
+        bind("x", "leave", "leave"),
+        bind("u", "undo", "undo"),
+    ]
+
+    def __init__(self, person_id: int) -> None:
+        super().__init__()
+        self.person_id = person_id
+
+    def compose(self) -> ComposeResult:
+        lang = tracker_app(self).lang
+        with Vertical(id="person-body"):
+            yield Static("", id="person-head")
+            yield Static("", id="person-details")
+            yield Label(t("timeline", lang), classes="section")
+            yield new_table([("stage", t("stage", lang)), ("n", "#"), ("step", t("step", lang)), ("mark", ""),
+                             ("dates", t("date", lang)), ("info", "")], id="timeline", zebra=False)
+            yield Static("", id="person-next")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        relabel(self, tracker_app(self).lang)
+        self.refresh_data()
+        self.query_one("#timeline").focus()
+
+    def refresh_data(self) -> None:
+        app = tracker_app(self)
+        lang, svc = app.lang, app.service
+        person = svc.person(self.person_id)
+        view = person_view(person, svc.book, svc.today)
+        state = stage_label(person.stage, lang)
+        head = Text.assemble((person.name, "bold"), f"  #{person.id}  ", (state, "bold cyan"))
+        if not person.active:
+            left = person.last("left")
+            head.append(f"  {t('left', lang)} {iso(left.date) if left else ''} {left.reason if left else ''}",
+                        style="red")
+        self.query_one("#person-head", Static).update(head)
+        facts = [(t(k, lang), getattr(person, k)) for k in
+                 ("gender", "ethnicity", "birth", "education", "branch", "phone", "id_number", "expected_departure")]
+        facts += [(t("stage_date", lang), view.stage_date), (t("probation_end", lang), view.probation_end),
+                  (t("standing_from", lang), view.standing_from), (t("note", lang), person.note)]
+        self.query_one("#person-details", Static).update(
+            "  ".join(f"{k}: {v.isoformat() if hasattr(v, 'isoformat') else v}" for k, v in facts if v))
+        table: DataTable[object] = self.query_one("#timeline", DataTable)
+        row = table.cursor_row
+        table.clear()
+        last_phase = None
+        for r in view.timeline:
+            phase_text = ""
+            if r.phase != last_phase:
+                phase_text = STAGE_BY_KEY[r.phase].zh if lang == "zh" else STAGE_BY_KEY[r.phase].en
+                last_phase = r.phase
+            mark, style = STATUS_STYLE[r.status]
+            info = Text()
+            for late in r.late:
+                info.append(t("late_by", lang, days=late.days) + " ", style="red")
+            for o in r.overrides:
+                info.append(f"✎ {o} ", style="magenta")
+            if r.status == "next" and r.earliest:
+                info.append(t("earliest_on", lang, date=r.earliest.isoformat()) + " ", style="cyan")
+            if r.due:
+                info.append(t("due_on", lang, date=r.due.isoformat()) + " ", style="yellow")
+            table.add_row(phase_text, str(r.step or ""), Text(event_label(r.event, lang), style=style),
+                          Text(mark, style=style), ", ".join(d.isoformat() for d in r.dates), info, key=r.event)
+        if row < table.row_count:
+            table.move_cursor(row=row)
+        nxt = Text()
+        if view.next is not None:
+            nxt.append(f"{t('next_step', lang)}: {event_label(view.next.event, lang)}", style="bold cyan")
+            if view.next.earliest:
+                nxt.append("  " + t("earliest_on", lang, date=view.next.earliest.isoformat()))
+            for b in view.next.blockers:
+                nxt.append("\n✗ " + b.message(lang), style="red")
+        self.query_one("#person-next", Static).update(nxt)
+
+    # ---- actions
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def _open_record(self, preselect: str | None, pick: bool) -> None:
+        from .record import RecordModal
+
+        self.app.push_screen(RecordModal(self.person_id, preselect=preselect, pick_step=pick))
+
+    def action_record_next(self) -> None:
+        app = tracker_app(self)
+        person = app.service.person(self.person_id)
+        view = person_view(person, app.service.book, app.service.today)
+        preselect = None
+        table: DataTable[object] = self.query_one("#timeline", DataTable)
+        if table.row_count:
+            key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+            row = next((r for r in view.timeline if r.event == key), None)
+            if row is not None and row.status != "done":
+                preselect = key
+        if preselect is None and view.next is not None:
+            preselect = view.next.event
+        self._open_record(preselect, False)
+
+    def action_record_any(self) -> None:
+        self._open_record(None, True)
+
+    def action_leave(self) -> None:
+        self._open_record("left", False)
+
+    def action_edit(self) -> None:
+        from .forms import PersonForm
+
+        self.app.push_screen(PersonForm(self.person_id))
+
+    def action_undo(self) -> None:
+        tracker_app(self).action_undo()

@@ -1,0 +1,93 @@
+"""Meeting planner: for a meeting date, who is eligible for each stage step and who is blocked by what."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import DataTable, Input, Label
+
+from tracker.dates import DateError, parse_date
+from tracker.reports import eligibility
+from tracker.stages import event_label, stage_label
+
+from .text import t
+from .widgets import iso, make_input, new_table, tracker_app
+
+STEPS = ("activist", "target", "admitted", "converted")
+
+
+class Planner(Vertical):
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.on_date: date | None = None
+
+    def compose(self) -> ComposeResult:
+        app = tracker_app(self)
+        lang = app.lang
+        yield Label(t("planner_hint", lang), classes="hint")
+        with Horizontal(id="planner-bar"):
+            yield Label(t("meeting_date", lang) + " ", classes="field-label")
+            yield make_input(app, value=iso(self.on_date or app.service.today), id="planner-date")
+            yield Label("", id="planner-error", classes="error")
+        yield new_table([("name", t("name", lang)), ("stage", t("stage", lang)), ("status", t("status", lang)),
+                         ("detail", t("reason", lang))], id="planner-table", zebra=False)
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        app = tracker_app(self)
+        lang = app.lang
+        text = self.query_one("#planner-date", Input).value
+        err = self.query_one("#planner-error", Label)
+        try:
+            on_date = parse_date(text)
+        except DateError as exc:
+            err.update(exc.zh if lang == "zh" else exc.en)
+            return
+        err.update("")
+        self.on_date = on_date
+        svc = app.service
+        items = eligibility(svc.people(), svc.book, on_date)
+        table: DataTable[object] = self.query_one("#planner-table", DataTable)
+        table.clear()
+        for step in STEPS:
+            rows = [e for e in items if e.event == step]
+            if not rows:
+                continue
+            ok = [e for e in rows if e.eligible]
+            table.add_row(Text(f"── {event_label(step, lang)}  {t('eligible', lang)} {len(ok)} / {len(rows)}",
+                               style="bold"), "", "", "", key=f"group-{step}")
+            for e in sorted(rows, key=lambda e: (not e.eligible, e.earliest or date.max, e.person.id)):
+                if e.eligible:
+                    status = Text("✓ " + t("eligible", lang), style="green")
+                    detail = Text("")
+                else:
+                    status = Text("✗ " + t("blocked", lang), style="red")
+                    first = e.check.refusals[0]
+                    detail = Text(first.message(lang), style="dim")
+                table.add_row(e.person.name, stage_label(e.person.stage, lang), status, detail,
+                              key=f"{e.person.id}:{step}")
+
+    @on(Input.Submitted, "#planner-date")
+    def _date(self) -> None:
+        self.refresh_data()
+        self.query_one("#planner-table").focus()
+
+    @on(DataTable.RowSelected, "#planner-table")
+    def _open(self, event: DataTable.RowSelected) -> None:
+        key = str(event.row_key.value)
+        if ":" in key:
+            event.stop()
+            tracker_app(self).open_person(int(key.split(":")[0]))
+
+    def selected_person_id(self) -> int | None:
+        table: DataTable[object] = self.query_one("#planner-table", DataTable)
+        if not table.row_count:
+            return None
+        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        return int(key.split(":")[0]) if ":" in key else None

@@ -1,0 +1,227 @@
+"""Record a step: pick it, date it, fill its fields; the rule checks show live as you type."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from tracker.dates import DateError, parse_date
+from tracker.model import Event
+from tracker.reports import Check
+from tracker.service import InputError, Refused, build_event
+from tracker.stages import EVENT_BY_KEY, EVENT_KEYS, event_label
+
+from .keys import bind
+from .text import t
+from .widgets import make_input, tracker_app
+
+FIELD_INPUTS = ("names", "days", "hours", "months", "reason")
+
+
+class RecordModal(ModalScreen[bool]):
+    BINDINGS = [bind("escape", "cancel", "cancel"), bind("ctrl+s", "save", "save", priority=True)]
+
+    def __init__(self, person_id: int, preselect: str | None = None, pick_step: bool = False) -> None:
+        super().__init__()
+        self.person_id = person_id
+        self.preselect = preselect
+        self.pick_step = pick_step
+        self.check: Check | None = None
+        self.input_ok = False
+
+    def compose(self) -> ComposeResult:
+        app = tracker_app(self)
+        lang = app.lang
+        svc = app.service
+        person = svc.person(self.person_id)
+        today = svc.today
+        valid, other = [], []
+        for key in EVENT_KEYS:
+            if key == "applied":
+                continue
+            chk = svc.check(person, Event(key, today))
+            (other if any(v.kind == "order" for v in chk.hard_refusals) else valid).append(key)
+        options = [(f"✓ {event_label(k, lang)}", k) for k in valid] + [(f"  {event_label(k, lang)}", k) for k in other]
+        first = self.preselect if self.preselect in EVENT_KEYS else (valid[0] if valid else other[0])
+        with VerticalScroll(id="dialog"):
+            yield Label(t("record_title", lang, name=person.name), classes="title")
+            yield Label(t("step", lang), classes="field-label")
+            yield Select(options, value=first, allow_blank=False, id="rec-step")
+            yield Label(t("date", lang), classes="field-label")
+            yield make_input(app, value=today.isoformat(), id="rec-date")
+            yield Label("", id="err-date", classes="error")
+            with Vertical(id="box-names", classes="optional"):
+                yield Label(t("names", lang), classes="field-label")
+                yield make_input(app, id="rec-names")
+            with Vertical(id="box-result", classes="optional"):
+                yield Label(t("result", lang), classes="field-label")
+                yield Select([(t("pass", lang), "pass"), (t("fail", lang), "fail")], value="pass",
+                             allow_blank=False, id="rec-result")
+            with Horizontal(id="box-training", classes="optional"):
+                with Vertical():
+                    yield Label(t("days", lang), classes="field-label")
+                    yield make_input(app, id="rec-days")
+                with Vertical():
+                    yield Label(t("hours", lang), classes="field-label")
+                    yield make_input(app, id="rec-hours")
+            with Vertical(id="box-months", classes="optional"):
+                yield Label(t("months", lang), classes="field-label")
+                yield make_input(app, value="6", id="rec-months")
+            with Vertical(id="box-reason", classes="optional"):
+                yield Label(t("leave_reason", lang), classes="field-label")
+                yield make_input(app, id="rec-reason")
+            yield Label(t("note", lang), classes="field-label")
+            yield make_input(app, id="rec-note")
+            yield Label("", id="err-field", classes="error")
+            yield Label(t("checks", lang), classes="section")
+            yield Static("", id="rec-checks")
+            with Vertical(id="box-override"):
+                yield Label(t("override", lang), classes="field-label")
+                yield make_input(app, id="rec-override")
+            with Horizontal(classes="buttons"):
+                yield Button(t("save", lang) + " (Ctrl+S)", variant="primary", id="rec-save")
+                yield Button(t("cancel", lang) + " (Esc)", id="rec-cancel")
+
+    def on_mount(self) -> None:
+        self.show_fields()
+        self.update_checks()
+        self.query_one("#rec-step" if self.pick_step else "#rec-date").focus()
+
+    # ---- building the event from the form
+    def _value(self, wid: str) -> str:
+        return self.query_one(wid, Input).value.strip()
+
+    def _number(self, wid: str, field: str) -> float | None:
+        text = self._value(wid)
+        if not text:
+            return None
+        try:
+            return float(text)
+        except ValueError:
+            raise InputError(f"“{text}”不是数字。", f"'{text}' is not a number.", field) from None
+
+    def step(self) -> str:
+        return str(self.query_one("#rec-step", Select).value)
+
+    def build(self) -> Event:
+        kind = self.step()
+        try:
+            on_date = parse_date(self._value("#rec-date"))
+        except DateError as exc:
+            raise InputError(exc.zh, exc.en, "date") from None
+        fields = EVENT_BY_KEY[kind].fields
+        months = self._number("#rec-months", "months") if "months" in fields else None
+        return build_event(
+            kind, on_date,
+            names=self._value("#rec-names") if "names" in fields else None,
+            result=str(self.query_one("#rec-result", Select).value) if "result" in fields else None,
+            days=self._number("#rec-days", "days") if "days" in fields else None,
+            hours=self._number("#rec-hours", "hours") if "hours" in fields else None,
+            months=int(months) if months is not None else None,
+            reason=self._value("#rec-reason") if "reason" in fields else None,
+            note=self._value("#rec-note"),
+        )
+
+    def show_fields(self) -> None:
+        fields = EVENT_BY_KEY[self.step()].fields
+        self.query_one("#box-names").display = "names" in fields
+        self.query_one("#box-result").display = "result" in fields
+        self.query_one("#box-training").display = "days" in fields
+        self.query_one("#box-months").display = "months" in fields
+        self.query_one("#box-reason").display = "reason" in fields
+
+    def update_checks(self) -> None:
+        app = tracker_app(self)
+        lang = app.lang
+        err_date = self.query_one("#err-date", Label)
+        err_field = self.query_one("#err-field", Label)
+        err_date.update("")
+        err_field.update("")
+        panel = self.query_one("#rec-checks", Static)
+        self.check = None
+        try:
+            ev = self.build()
+        except InputError as exc:
+            (err_date if exc.field == "date" else err_field).update(exc.message(lang))
+            panel.update("")
+            self.input_ok = False
+            self._update_save()
+            return
+        self.input_ok = True
+        person = app.service.person(self.person_id)
+        self.check = app.service.check(person, ev)
+        panel.update(render_check(self.check, lang))
+        self._update_save()
+
+    def _update_save(self) -> None:
+        chk = self.check
+        needs_override = chk is not None and bool(chk.refusals) and not chk.hard_refusals
+        self.query_one("#box-override").display = needs_override
+        override = self._value("#rec-override")
+        ok = self.input_ok and chk is not None and not chk.hard_refusals and (chk.ok or bool(override))
+        self.query_one("#rec-save", Button).disabled = not ok
+
+    # ---- events
+    @on(Select.Changed, "#rec-step")
+    def _step_changed(self) -> None:
+        self.show_fields()
+        self.update_checks()
+
+    @on(Select.Changed, "#rec-result")
+    @on(Input.Changed)
+    def _changed(self) -> None:
+        self.update_checks()
+
+    @on(Button.Pressed, "#rec-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#rec-cancel")
+    def _cancel_pressed(self) -> None:
+        self.dismiss(False)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    def action_save(self) -> None:
+        app = tracker_app(self)
+        lang = app.lang
+        if self.query_one("#rec-save", Button).disabled:
+            self.update_checks()
+            if self.check is not None and self.check.refusals and not self.check.hard_refusals:
+                self.query_one("#err-field", Label).update(t("required_override", lang))
+                self.query_one("#rec-override").focus()
+            return
+        try:
+            ev = self.build()
+            app.service.record(self.person_id, ev, override=self._value("#rec-override") or None)
+        except InputError as exc:
+            self.query_one("#err-date" if exc.field == "date" else "#err-field", Label).update(exc.message(lang))
+            return
+        except Refused as exc:
+            self.query_one("#err-field", Label).update(t("refused", lang) + exc.message(lang))
+            return
+        app.data_changed(t("saved", lang))
+        self.dismiss(True)
+
+
+def render_check(check: Check, lang: str) -> Text:
+    out = Text()
+    if check.ok and not check.notes:
+        out.append(t("all_ok", lang) + "\n", style="green")
+    for v in check.verdicts:
+        if v.ok:
+            out.append(f"✓ {v.message(lang).lstrip('✓ ')}", style="green")
+            out.append(f"  ({v.citation_zh if lang == 'zh' else v.citation_en})\n", style="dim")
+        else:
+            out.append(f"✗ {v.message(lang)}\n", style="bold red")
+    for n in check.notes:
+        out.append(f"! {n.message(lang)}\n", style="yellow")
+    if check.earliest is not None:
+        out.append(t("earliest_on", lang, date=check.earliest.isoformat()) + "\n", style="bold cyan")
+    return out
+

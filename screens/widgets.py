@@ -1,0 +1,41 @@
+"""Small shared pieces: a table that knows its language, inputs without cursor blink in tests."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.text import Text
+from textual.widgets import DataTable, Input
+
+if TYPE_CHECKING:
+    from .app import TrackerApp
+
+
+def tracker_app(node: Any) -> TrackerApp:
+    return cast("TrackerApp", node.app)
+
+
+def make_input(app: TrackerApp, **kwargs: Any) -> Input:
+    inp = Input(**kwargs)
+    inp.cursor_blink = app.cursor_blink
+    return inp
+
+
+def iso(d: date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+def days_text(days: int, lang: str) -> Text:
+    colour = "red" if days < 0 else ("yellow" if days <= 30 else "green")
+    word = (f"逾期{-days}天" if days < 0 else f"{days}天") if lang == "zh" else (
+        f"{-days}d overdue" if days < 0 else f"{days}d")
+    return Text(word, style=colour)
+
+
+def new_table(columns: list[tuple[str, str]], *, zebra: bool = True, **kwargs: Any) -> DataTable[Any]:
+    """A row-cursor table with explicit column keys (so cells can be found by key)."""
+    table: DataTable[Any] = DataTable(cursor_type="row", zebra_stripes=zebra, **kwargs)
+    for key, label in columns:
+        table.add_column(label, key=key)
+    return table

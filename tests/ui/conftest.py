@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+os.environ["TEXTUAL_ANIMATIONS"] = "none"
+
+from screens.app import TrackerApp  # noqa: E402
+from tracker.profiles import load_rulebook  # noqa: E402
+from tracker.service import Service  # noqa: E402
+from tracker.store import Store  # noqa: E402
+
+TODAY = date(2026, 11, 27)
+BOOK = load_rulebook()
+
+MakeApp = Callable[..., TrackerApp]
+
+
+def make_service(path: Path, demo: bool = True) -> Service:
+    svc = Service(Store(path), BOOK, lambda: TODAY)
+    if demo:
+        svc.load_demo()
+    return svc
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Service:
+    return make_service(tmp_path / "demo.json")
+
+
+@pytest.fixture
+def make_app(tmp_path: Path) -> MakeApp:
+    def _make(lang: str = "zh", demo: bool = True, svc: Service | None = None, tab: str = "overview") -> TrackerApp:
+        service = svc or make_service(tmp_path / f"ui-{lang}-{demo}.json", demo)
+        return TrackerApp(service, lang=lang, cursor_blink=False, watch_seconds=0, initial_tab=tab)
+
+    return _make

@@ -1,0 +1,226 @@
+"""Pilot tests: what a secretary sees and does, asserted on widget text and table rows."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual.widgets import DataTable, Input, Select, Static
+
+from screens.app import TrackerApp
+from screens.overview import StageBox
+from screens.person import PersonScreen
+from screens.record import RecordModal
+from tracker.model import Event
+from tracker.reports import status
+from tracker.service import Service
+
+from .conftest import BOOK, TODAY, MakeApp
+
+SIZE = (120, 36)
+
+
+def table_column(table: DataTable[object], column: str) -> list[str]:
+    return [str(table.get_cell(row_key, column)) for row_key in table.rows]
+
+
+def _activist(svc: Service) -> int:
+    """An activist whose year completes on 2026-11-20, with a finished publicity."""
+    p = svc.add({"name": "测试甲", "branch": "机关第一党支部"}, date(2025, 6, 1)).person
+    svc.record(p.id, Event("activist", date(2025, 11, 20)))
+    svc.record(p.id, Event("publicity", date(2026, 11, 2)))
+    return p.id
+
+
+async def test_overview_counts_match_the_database(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        counts = status(app.service.people(), BOOK, TODAY).counts
+        for stage, n in counts.items():
+            box = app.screen.query_one(f"#box-{stage}", StageBox)
+            assert str(box.render()).splitlines()[-1].strip() == str(n)
+        due = app.screen.query_one("#overview-due", DataTable)
+        assert due.row_count >= 1 and "逾期" in str(due.get_row_at(0)[3])
+
+
+async def test_empty_database_shows_a_friendly_start(make_app: MakeApp) -> None:
+    app = make_app(demo=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = str(app.screen.query_one("#empty-start", Static).render())
+        assert "新增入党申请人" in text and "载入示例数据" in text
+        await pilot.press("D")
+        await pilot.pause()
+        assert app.screen.query_one("#box-member", StageBox).render()
+        assert len(app.service.people()) > 30
+
+
+async def test_search_by_name_and_pinyin_initials(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        target = app.service.people()[0]
+        from screens.search import pinyin_key
+
+        initials, full = pinyin_key(target.name)
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        for query in (target.name, initials, full):
+            app.focused.value = ""
+            await pilot.press(*list(query))
+            await pilot.pause()
+            table = app.screen.query_one("#people-table", DataTable)
+            names = table_column(table, "name")
+            assert target.name in names, query
+            assert len(names) < len([p for p in app.service.people() if p.active])
+
+
+async def test_record_refused_then_allowed_with_the_earliest_date(make_app: MakeApp, service: Service) -> None:
+    pid = _activist(service)
+    app = make_app(svc=service)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_person(pid)
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, RecordModal) and modal.step() == "target"
+        date_input = modal.query_one("#rec-date", Input)
+        date_input.value = "2026-11-19"
+        await pilot.pause()
+        checks = str(modal.query_one("#rec-checks", Static).render())
+        assert "✗" in checks and "最早可于 2026-11-20" in checks
+        assert modal.query_one("#rec-save").disabled
+        date_input.value = "2026.11.20"
+        await pilot.pause()
+        assert not modal.query_one("#rec-save").disabled
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonScreen)
+        assert service.person(pid).stage == "target"
+        head = str(app.screen.query_one("#person-head", Static).render())
+        assert "发展对象" in head
+
+
+async def test_override_is_saved_with_its_reason(make_app: MakeApp, service: Service) -> None:
+    pid = _activist(service)
+    app = make_app(svc=service)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_person(pid)
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, RecordModal)
+        modal.query_one("#rec-date", Input).value = "2026-11-10"
+        await pilot.pause()
+        assert modal.query_one("#box-override").display
+        modal.query_one("#rec-override", Input).value = "经上级党委书面同意"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        saved = service.person(pid).last("target")
+        assert saved is not None and saved.override == "经上级党委书面同意" and saved.overridden == ("activist-1y",)
+
+
+async def test_date_error_shows_next_to_the_field(make_app: MakeApp, service: Service) -> None:
+    pid = _activist(service)
+    app = make_app(svc=service)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_person(pid)
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        modal = app.screen
+        modal.query_one("#rec-date", Input).value = "2026-02-30"
+        await pilot.pause()
+        assert "不存在" in str(modal.query_one("#err-date").render())
+        assert modal.query_one("#rec-save").disabled
+
+
+async def test_undo_on_the_person_screen(make_app: MakeApp, service: Service) -> None:
+    pid = _activist(service)
+    app = make_app(svc=service)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_person(pid)
+        await pilot.pause()
+        assert service.person(pid).last("publicity") is not None
+        await pilot.press("u")
+        await pilot.pause()
+        assert service.person(pid).last("publicity") is None
+        rows = app.screen.query_one("#timeline", DataTable)
+        publicity_rows = [k for k in rows.rows if k.value == "publicity"]
+        assert publicity_rows == []
+
+
+async def test_planner_lists_who_is_eligible_on_a_date(make_app: MakeApp, service: Service) -> None:
+    pid = _activist(service)
+    app = make_app(svc=service, tab="planner")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        date_input = app.screen.query_one("#planner-date", Input)
+        table = app.screen.query_one("#planner-table", DataTable)
+
+        def status_of(name_pid: int) -> str:
+            return str(table.get_cell(f"{name_pid}:target", "status"))
+
+        date_input.value = "2026-11-19"
+        date_input.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "不具备" in status_of(pid)
+        date_input.value = "2026-11-20"
+        date_input.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "可办理" in status_of(pid)
+
+
+async def test_switching_language(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "入党积极分子" in str(app.screen.query_one("#box-activist", StageBox).render())
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.lang == "en"
+        box = str(app.screen.query_one("#box-activist", StageBox).render())
+        assert "Activist" in box and "入党积极分子" in box
+        assert app.screen.query_one("#due-label").render().plain.startswith("Overdue")  # type: ignore[attr-defined]
+        await pilot.press("l")
+        await pilot.pause()
+        assert app.lang == "zh" and "Activist" not in str(app.screen.query_one("#box-activist", StageBox).render())
+
+
+async def test_new_person_form_errors_next_to_the_field(make_app: MakeApp) -> None:
+    app = make_app(demo=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        form.query_one("#f-name", Input).value = "新同志"
+        form.query_one("#f-id_number", Input).value = "110105194912310021"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "校验位" in str(form.query_one("#err-id_number").render())
+        assert app.service.people() == []
+        form.query_one("#f-id_number", Input).value = "11010519491231002X"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        (p,) = app.service.people()
+        assert p.name == "新同志" and p.birth == date(1949, 12, 31)
+        assert isinstance(app.screen, PersonScreen)
+
+
+async def test_people_filter_by_stage(make_app: MakeApp) -> None:
+    app = make_app(tab="people")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#people-stage", Select).value = "member"
+        await pilot.pause()
+        stages = table_column(app.screen.query_one("#people-table", DataTable), "stage")
+        assert stages and set(stages) == {"正式党员"}
+
+
+def test_app_takes_its_service_from_outside(service: Service) -> None:
+    app = TrackerApp(service, lang="en", cursor_blink=False, watch_seconds=0)
+    assert app.service is service and app.lang == "en"
