@@ -69,7 +69,7 @@ class MainScreen(Screen[None]):
 
     def refresh_data(self) -> None:
         for key in TABS:
-            self.query_one(f"#pane-{key}").refresh_data()
+            self.query_one(f"#pane-{key}", PANES[key]).refresh_data()
 
     def selected_person_id(self) -> int | None:
         pane = self.query_one(f"#pane-{self.current_tab()}")
@@ -227,7 +227,7 @@ class TrackerApp(App[None]):
         main = self.main_screen()
         for tab in TABS:
             yield SystemCommand(f"{t('tab_' + tab, lang)} ({KEYS['tab_' + tab][0]})", t("tab_" + tab, "en"),
-                                lambda tab=tab: main.action_tab(tab))  # type: ignore[misc]
+                                lambda tab=tab: main.action_tab(tab))
 
 
 def run(service: Service, lang: str) -> None:

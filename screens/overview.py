@@ -14,10 +14,14 @@ from .text import t
 from .widgets import days_text, new_table, tracker_app
 
 
+SHORT_EN = {"applicant": "Applicant", "activist": "Activist", "target": "Target", "probationary": "Probationer",
+            "member": "Member"}
+
+
 class StageBox(Static):
     def set_count(self, stage_key: str, count: int, lang: str) -> None:
         stage = next(s for s in STAGES if s.key == stage_key)
-        label = stage.zh if lang == "zh" else f"{stage.en}\n{stage.zh}"
+        label = stage.zh if lang == "zh" else f"{SHORT_EN[stage_key]}\n{stage.zh}"
         self.update(Text.assemble((label, "bold"), "\n", (str(count), "bold cyan")))
 
 

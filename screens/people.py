@@ -17,9 +17,10 @@ from tracker.stages import STAGE_KEYS, event_label, stage_label
 from .keys import bind
 from .search import SearchIndex
 from .text import t
-from .widgets import iso, make_input, new_table, tracker_app
+from .widgets import iso, make_input, tracker_app
 
 PAGE = 100
+WIDE = 110  # terminal columns from which the table shows every column
 SORT_COLUMNS = ("id", "name", "stage", "branch", "stage_date", "next_date")
 
 
@@ -44,6 +45,7 @@ class People(Vertical):
         self.matches: list[Person] = []
         self.shown = 0
         self._summaries: dict[int, RowSummary] = {}
+        self.wide: bool | None = None
 
     def compose(self) -> ComposeResult:
         app = tracker_app(self)
@@ -53,18 +55,34 @@ class People(Vertical):
             yield Select([(stage_label(k, lang), k) for k in STAGE_KEYS], prompt=t("all_stages", lang),
                          id="people-stage", value=self.stage or Select.NULL)
             yield Select([], prompt=t("all_branches", lang), id="people-branch")
-        table = PeopleTable(cursor_type="row", zebra_stripes=True, id="people-table")
-        for key, label in (("id", t("id", lang)), ("name", t("name", lang)), ("stage", t("stage", lang)),
-                           ("branch", t("branch", lang)), ("stage_date", t("stage_date", lang)),
-                           ("next", t("next", lang)), ("next_date", t("next_date", lang)),
-                           ("flags", t("flags", lang))):
-            table.add_column(label, key=key)
-        yield table
+        yield PeopleTable(cursor_type="row", zebra_stripes=True, id="people-table")
         yield Label("", id="people-count")
 
     def on_mount(self) -> None:
+        self.set_columns(self.app.size.width >= WIDE)
         self.refresh_data()
         self.build_index()
+
+    def set_columns(self, wide: bool) -> None:
+        """At 80 columns the branch and stage date give way to the next step and its date."""
+        if wide == self.wide:
+            return
+        self.wide = wide
+        lang = tracker_app(self).lang
+        table = self.query_one(PeopleTable)
+        table.clear(columns=True)
+        columns = [("id", t("id", lang)), ("name", t("name", lang)), ("stage", t("stage", lang))]
+        if wide:
+            columns += [("branch", t("branch", lang)), ("stage_date", t("stage_date", lang))]
+        columns += [("next", t("next", lang)), ("next_date", t("next_date", lang)), ("flags", t("flags", lang))]
+        for key, label in columns:
+            table.add_column(label, key=key)
+        if self.matches:
+            self.shown = 0
+            self.load_more()
+
+    def on_resize(self) -> None:
+        self.set_columns(self.app.size.width >= WIDE)
 
     @work(thread=True, exclusive=True, group="pinyin")
     def build_index(self) -> None:
@@ -134,8 +152,11 @@ class People(Vertical):
                 flags.append(f"✎{s.overrides}", style="magenta")
             when = Text(iso(s.next_date), style="red" if s.next_is_due and s.next_date and
                         s.next_date < tracker_app(self).service.today else ("yellow" if s.next_is_due else ""))
-            table.add_row(str(p.id), p.name, stage_label(p.stage, lang), p.branch, iso(s.stage_date),
-                          event_label(s.next_event, lang) if s.next_event else "", when, flags, key=str(p.id))
+            cells: list[object] = [str(p.id), p.name, stage_label(p.stage, lang)]
+            if self.wide:
+                cells += [p.branch, iso(s.stage_date)]
+            cells += [event_label(s.next_event, lang) if s.next_event else "", when, flags]
+            table.add_row(*cells, key=str(p.id))
         self.shown += len(page)
         more = t("more", lang) if self.shown < len(self.matches) else ""
         self.query_one("#people-count", Label).update(

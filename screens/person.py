@@ -9,7 +9,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from tracker.reports import person_view
-from tracker.stages import STAGE_BY_KEY, event_label, stage_label
+from tracker.stages import SECTIONS, event_label, stage_label
 
 from .keys import bind, relabel
 from .text import t
@@ -31,6 +31,7 @@ class PersonScreen(Screen[None]):
     def __init__(self, person_id: int) -> None:
         super().__init__()
         self.person_id = person_id
+        self._first_paint = True
 
     def compose(self) -> ComposeResult:
         lang = tracker_app(self).lang
@@ -38,7 +39,7 @@ class PersonScreen(Screen[None]):
             yield Static("", id="person-head")
             yield Static("", id="person-details")
             yield Label(t("timeline", lang), classes="section")
-            yield new_table([("stage", t("stage", lang)), ("n", "#"), ("step", t("step", lang)), ("mark", ""),
+            yield new_table([("n", "#"), ("step", t("step", lang)), ("mark", ""),
                              ("dates", t("date", lang)), ("info", "")], id="timeline", zebra=False)
             yield Static("", id="person-next")
         yield Footer()
@@ -69,12 +70,14 @@ class PersonScreen(Screen[None]):
         table: DataTable[object] = self.query_one("#timeline", DataTable)
         row = table.cursor_row
         table.clear()
-        last_phase = None
+        last_section = None
         for r in view.timeline:
-            phase_text = ""
-            if r.phase != last_phase:
-                phase_text = STAGE_BY_KEY[r.phase].zh if lang == "zh" else STAGE_BY_KEY[r.phase].en
-                last_phase = r.phase
+            if r.section != last_section:
+                _first, _last, zh, en = SECTIONS[r.section]
+                roman = "ⅠⅡⅢⅣⅤ"[r.section]
+                table.add_row("", Text(f"{roman} {zh if lang == 'zh' else en}", style="bold orange1"), "", "", "",
+                              key=f"section-{r.section}")
+                last_section = r.section
             mark, style = STATUS_STYLE[r.status]
             info = Text()
             for late in r.late:
@@ -85,8 +88,11 @@ class PersonScreen(Screen[None]):
                 info.append(t("earliest_on", lang, date=r.earliest.isoformat()) + " ", style="cyan")
             if r.due:
                 info.append(t("due_on", lang, date=r.due.isoformat()) + " ", style="yellow")
-            table.add_row(phase_text, str(r.step or ""), Text(event_label(r.event, lang), style=style),
+            table.add_row(str(r.step or ""), Text(event_label(r.event, lang), style=style),
                           Text(mark, style=style), ", ".join(d.isoformat() for d in r.dates), info, key=r.event)
+        if self._first_paint and view.next is not None:
+            self._first_paint = False
+            row = next((i for i, r in enumerate(table.rows) if r.value == view.next.event), row)
         if row < table.row_count:
             table.move_cursor(row=row)
         nxt = Text()

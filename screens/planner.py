@@ -11,13 +11,21 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Input, Label
 
 from tracker.dates import DateError, parse_date
-from tracker.reports import eligibility
+from tracker.reports import Verdict, eligibility
 from tracker.stages import event_label, stage_label
 
 from .text import t
 from .widgets import iso, make_input, new_table, tracker_app
 
 STEPS = ("activist", "target", "admitted", "converted")
+
+
+def short_reason(v: Verdict, lang: str) -> str:
+    """The part of a refusal after "Cannot …:" (the step is already the section's heading)."""
+    text = v.message(lang)
+    sep = "：" if lang == "zh" else ": "
+    body = text.split(sep, 1)[1] if sep in text else text
+    return f"{v.code} {body}" if v.code else body
 
 
 class Planner(Vertical):
@@ -68,8 +76,7 @@ class Planner(Vertical):
                     detail = Text("")
                 else:
                     status = Text("✗ " + t("blocked", lang), style="red")
-                    first = e.check.refusals[0]
-                    detail = Text(first.message(lang), style="dim")
+                    detail = Text(short_reason(e.check.refusals[0], lang), style="dim")
                 table.add_row(e.person.name, stage_label(e.person.stage, lang), status, detail,
                               key=f"{e.person.id}:{step}")
 

@@ -39,7 +39,8 @@ class RecordModal(ModalScreen[bool]):
         svc = app.service
         person = svc.person(self.person_id)
         today = svc.today
-        valid, other = [], []
+        valid: list[str] = []
+        other: list[str] = []
         for key in EVENT_KEYS:
             if key == "applied":
                 continue
@@ -215,12 +216,12 @@ def render_check(check: Check, lang: str) -> Text:
         out.append(t("all_ok", lang) + "\n", style="green")
     for v in check.verdicts:
         if v.ok:
-            out.append(f"✓ {v.message(lang).lstrip('✓ ')}", style="green")
+            out.append(f"✓{v.message(lang).lstrip('✓ ')}", style="green")
             out.append(f"  ({v.citation_zh if lang == 'zh' else v.citation_en})\n", style="dim")
         else:
-            out.append(f"✗ {v.message(lang)}\n", style="bold red")
+            out.append(f"✗{v.message(lang)}\n", style="bold red")
     for n in check.notes:
-        out.append(f"! {n.message(lang)}\n", style="yellow")
+        out.append(f"!{n.message(lang)}\n", style="yellow")
     if check.earliest is not None:
         out.append(t("earliest_on", lang, date=check.earliest.isoformat()) + "\n", style="bold cyan")
     return out

@@ -40,6 +40,7 @@ UI: dict[str, tuple[str, str]] = {
     "status": ("状态", "Status"),
     "details": ("基本信息", "Details"),
     "timeline": ("全程纪实", "Timeline"),
+    "section": ("环节", "Part"),
     "done": ("已完成", "done"),
     "next_step": ("下一步", "next"),
     "open": ("待办", "open"),

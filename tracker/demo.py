@@ -11,6 +11,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any
 
+from .dates import add_months
 from .model import Event, Person
 from .profiles import RuleBook
 from .rules import check_event, probation_end
@@ -166,6 +167,21 @@ def simulate(pid: int, final: str, today: date, book: RuleBook, rng: random.Rand
     return p.person
 
 
+def _nearly_a_year(today: date, book: RuleBook, rng: random.Random, days_left: int, branch: str,
+                   used: set[str]) -> Person:
+    """An activist named a year ago less ``days_left``, mentored, assessed and with a finished publicity."""
+    base = simulate(0, "applicant", today, book, rng, branch=branch, used_names=used, neglect=0.0)
+    activist = add_months(today + timedelta(days=days_left), -12)
+    applied = activist - timedelta(days=rng.randint(100, 200))
+    p = _Path(replace(base, events=(Event("applied", applied),)), book, today, rng, verify=True)
+    p.add("talked", p.after(applied, 5, 20))
+    p.add("activist", activist)
+    p.add("mentors", p.after(activist, 3, 10), names=(rng.choice(SURNAMES) + rng.choice(GIVEN),))
+    p.add("activist-review", p.after(activist, 160, 175), result="pass")
+    p.add("publicity", today - timedelta(days=rng.randint(8, 12)))
+    return p.person
+
+
 def demo_people(today: date, book: RuleBook, seed: int = 20261127) -> list[Person]:
     """About 40 people across all five stages and two branches; some overdue, some who left."""
     rng = random.Random(seed)
@@ -173,6 +189,8 @@ def demo_people(today: date, book: RuleBook, seed: int = 20261127) -> list[Perso
     people: list[Person] = []
     for i, final in enumerate(DEMO_PLAN):
         people.append(simulate(0, final, today, book, rng, branch=BRANCHES[i % 2], used_names=used))
+    for i, days_left in enumerate((9, 23)):  # activists whose year completes soon: "becoming eligible"
+        people.append(_nearly_a_year(today, book, rng, days_left, BRANCHES[i % 2], used))
     reasons = ("本人申请退出", "调离本单位", "考察期间表现不符合要求")
     for i, stage in enumerate(DEMO_LEAVERS):
         p = simulate(0, stage, today, book, rng, branch=BRANCHES[i % 2], used_names=used, neglect=0.0)

@@ -77,6 +77,8 @@ class Rule:
             if lang == "zh":
                 return f"细则第{zh_number(self.article)}条"
             return f"Rules Art. {self.article}"
+        if self.source == "local-option":
+            return "各地规定" if lang == "zh" else "local option"
         return "本单位规定" if lang == "zh" else "local rule"
 
     def text(self, lang: str) -> str:

@@ -22,7 +22,7 @@ from .rules import (  # re-exported for the UI, which never imports tracker.rule
     probation_end,
     stage_date,
 )
-from .stages import EVENT_BY_KEY, NEXT_STAGE_EVENT, STAGE_KEYS, STANDARD_STEPS, EventKind
+from .stages import EVENT_BY_KEY, NEXT_STAGE_EVENT, STAGE_KEYS, STANDARD_STEPS, EventKind, section_of
 
 DEFAULT_WITHIN = 30
 __all__ = ["Check", "Deadline", "Late", "NextStep", "Verdict"]
@@ -94,6 +94,7 @@ class TimelineRow:
     step: int | None
     event: str
     phase: str
+    section: int  # index into stages.SECTIONS
     dates: tuple[date, ...]
     late: tuple[Late, ...]
     overrides: tuple[str, ...]
@@ -129,7 +130,8 @@ def timeline(person: Person, book: RuleBook, today: date) -> list[TimelineRow]:
         else:
             state = "todo"
         dl = open_by_event.get(kind.key)
-        rows.append(TimelineRow(kind.step, kind.key, kind.phase, tuple(ev.date for ev in done), late, overrides,
+        rows.append(TimelineRow(kind.step, kind.key, kind.phase, section_of(kind.position),
+                                tuple(ev.date for ev in done), late, overrides,
                                 state, dl.due if dl else None,
                                 nxt.earliest if nxt is not None and nxt.event == kind.key else None))
     return rows

@@ -108,6 +108,24 @@ STANDARD_STEPS: tuple[EventKind, ...] = tuple(
     sorted((e for e in EVENT_KINDS if e.step is not None), key=lambda e: e.step or 0)
 )
 
+#: the five parts of the standard flow (RULES.md I–V, the Rules' chapters 2–6) by step number
+SECTIONS: tuple[tuple[int, int, str, str], ...] = (
+    (1, 2, "入党申请", "Application"),
+    (3, 6, "入党积极分子的确定和培养教育", "Activist: naming and training"),
+    (7, 11, "发展对象的确定和考察", "Development target: listing and review"),
+    (12, 18, "预备党员的接收", "Admission"),
+    (19, 25, "预备党员的教育考察和转正", "Probation and conversion"),
+)
+
+
+def section_of(position: float) -> int:
+    """Index into SECTIONS for a step's timeline position (unnumbered steps sit between)."""
+    for i, (first, last, _zh, _en) in enumerate(SECTIONS):
+        if position < last + 1:
+            return i
+    return len(SECTIONS) - 1
+
+
 #: the stage step that follows each stage (the "next" a secretary plans for)
 NEXT_STAGE_EVENT: dict[str, str | None] = {
     "applicant": "activist",

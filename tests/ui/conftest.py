@@ -9,10 +9,10 @@ import pytest
 
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
 
-from screens.app import TrackerApp  # noqa: E402
-from tracker.profiles import load_rulebook  # noqa: E402
-from tracker.service import Service  # noqa: E402
-from tracker.store import Store  # noqa: E402
+from screens.app import TrackerApp
+from tracker.profiles import load_rulebook
+from tracker.service import Service
+from tracker.store import Store
 
 TODAY = date(2026, 11, 27)
 BOOK = load_rulebook()

@@ -1,0 +1,67 @@
+"""SVG snapshots of each screen on the demo data with a fixed today (2026-11-27).
+
+Update after a deliberate visual change with: pytest tests/ui/test_snapshots.py --snapshot-update
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+
+from .conftest import MakeApp
+
+SMALL = (80, 24)
+LARGE = (120, 36)
+
+
+def test_overview_zh_large(snap_compare: Any, make_app: MakeApp) -> None:
+    assert snap_compare(make_app("zh"), terminal_size=LARGE)
+
+
+def test_overview_en_small(snap_compare: Any, make_app: MakeApp) -> None:
+    assert snap_compare(make_app("en"), terminal_size=SMALL)
+
+
+def test_people_zh_small(snap_compare: Any, make_app: MakeApp) -> None:
+    assert snap_compare(make_app("zh", tab="people"), terminal_size=SMALL)
+
+
+def test_people_filtered_en_large(snap_compare: Any, make_app: MakeApp) -> None:
+    assert snap_compare(make_app("en", tab="people"), terminal_size=LARGE, press=["slash", "z"])
+
+
+async def _open_probationer(pilot: Pilot[None]) -> None:
+    app: Any = pilot.app
+    pid = next(p.id for p in app.service.people() if p.stage == "probationary")
+    app.open_person(pid)
+    await pilot.pause()
+
+
+def test_person_zh_large(snap_compare: Any, make_app: MakeApp) -> None:
+    assert snap_compare(make_app("zh"), terminal_size=LARGE, run_before=_open_probationer)
+
+
+def test_person_en_small(snap_compare: Any, make_app: MakeApp) -> None:
+    assert snap_compare(make_app("en"), terminal_size=SMALL, run_before=_open_probationer)
+
+
+def test_record_modal_zh_large(snap_compare: Any, make_app: MakeApp) -> None:
+    async def before(pilot: Pilot[None]) -> None:
+        await _open_probationer(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+
+    assert snap_compare(make_app("zh"), terminal_size=LARGE, run_before=before)
+
+
+def test_deadlines_en_large(snap_compare: Any, make_app: MakeApp) -> None:
+    assert snap_compare(make_app("en", tab="deadlines"), terminal_size=LARGE)
+
+
+def test_planner_zh_large(snap_compare: Any, make_app: MakeApp) -> None:
+    assert snap_compare(make_app("zh", tab="planner"), terminal_size=LARGE)
+
+
+def test_help_en_small(snap_compare: Any, make_app: MakeApp) -> None:
+    assert snap_compare(make_app("en"), terminal_size=SMALL, press=["question_mark"])
