@@ -13,7 +13,6 @@ from tracker.stages import STAGE_KEYS, STAGES, event_label
 from .text import t
 from .widgets import days_text, new_table, tracker_app
 
-
 SHORT_EN = {"applicant": "Applicant", "activist": "Activist", "target": "Target", "probationary": "Probationer",
             "member": "Member"}
 

@@ -120,7 +120,7 @@ SECTIONS: tuple[tuple[int, int, str, str], ...] = (
 
 def section_of(position: float) -> int:
     """Index into SECTIONS for a step's timeline position (unnumbered steps sit between)."""
-    for i, (first, last, _zh, _en) in enumerate(SECTIONS):
+    for i, (_first, last, _zh, _en) in enumerate(SECTIONS):
         if position < last + 1:
             return i
     return len(SECTIONS) - 1
