@@ -6,6 +6,7 @@ without touching time or files.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -41,6 +42,7 @@ class MainScreen(Screen[None]):
     def __init__(self, initial: str = "overview") -> None:
         super().__init__()
         self.initial = initial
+        self._pane_lock = asyncio.Lock()
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -50,28 +52,51 @@ class MainScreen(Screen[None]):
         with TabbedContent(initial=self.initial, id="tabs"):
             for key in TABS:
                 with TabPane(t(f"tab_{key}", lang), id=key):
-                    yield PANES[key](id=f"pane-{key}")
+                    if key == self.initial:  # the others are built when first shown
+                        yield PANES[key](id=f"pane-{key}")
         yield Footer()
 
     def on_mount(self) -> None:
         app = self.app
         assert isinstance(app, TrackerApp)
         relabel(self, app.lang)
+        self.stale = set(TABS)
+        self._refresh_pane(self.current_tab())
+
+    def _refresh_pane(self, key: str) -> None:
+        """Panes are built and filled when first shown, and after a change only when visible:
+        with 10k people a hidden planner or deadline list must not slow the first paint."""
+        self.query_one(f"#pane-{key}", PANES[key]).refresh_data()
+        self.stale.discard(key)
+
+    async def ensure_pane(self, key: str) -> Any:
+        async with self._pane_lock:  # a key press and the tab switch may both ask for it
+            if not self.query(f"#pane-{key}"):
+                await self.query_one(f"TabPane#{key}", TabPane).mount(PANES[key](id=f"pane-{key}"))
+        if key in self.stale:
+            self._refresh_pane(key)
+        return self.query_one(f"#pane-{key}", PANES[key])
+
+    async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        await self.ensure_pane(str(event.pane.id))
 
     def action_tab(self, key: str) -> None:
         self.query_one(TabbedContent).active = key
 
     def action_toggle_left(self) -> None:
-        self.query_one(People).toggle_left()
+        for people in self.query(People):
+            people.toggle_left()
 
     def current_tab(self) -> str:
         return str(self.query_one(TabbedContent).active)
 
     def refresh_data(self) -> None:
-        for key in TABS:
-            self.query_one(f"#pane-{key}", PANES[key]).refresh_data()
+        self.stale = set(TABS)
+        self._refresh_pane(self.current_tab())
 
     def selected_person_id(self) -> int | None:
+        if not self.query(f"#pane-{self.current_tab()}"):
+            return None
         pane = self.query_one(f"#pane-{self.current_tab()}")
         pid: int | None = pane.selected_person_id() if hasattr(pane, "selected_person_id") else None
         return pid
@@ -158,12 +183,13 @@ class TrackerApp(App[None]):
     def action_help(self) -> None:
         self.push_screen(HelpScreen())
 
-    def action_search(self) -> None:
+    async def action_search(self) -> None:
         main = self.main_screen()
         while self.screen is not main:
             self.pop_screen()
         main.action_tab("people")
-        main.query_one(People).focus_filter()
+        people = await main.ensure_pane("people")
+        people.focus_filter()
 
     def action_new_person(self) -> None:
         from .forms import PersonForm
@@ -209,6 +235,7 @@ class TrackerApp(App[None]):
                 await screen.recompose()
                 relabel(screen, self.lang)
                 screen.refresh_bindings()
+                screen.refresh_data()
         self.notify(t("lang_switched", self.lang), timeout=2)
 
     # ---- the command palette: every action is there

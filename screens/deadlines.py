@@ -13,6 +13,7 @@ from tracker.reports import Deadline, due_list
 from .text import t
 from .widgets import days_text, new_table, tracker_app
 
+GROUP_LIMIT = 200  # rows per group; narrow by branch or rule to see the rest
 GROUPS = (("overdue", -10**6, -1), ("week", 0, 7), ("month", 8, 30), ("later", 31, 10**6))
 
 
@@ -30,9 +31,6 @@ class Deadlines(Vertical):
         yield new_table([("name", t("name", lang)), ("branch", t("branch", lang)), ("what", t("what", lang)),
                          ("due", t("due", lang)), ("left", t("days_left", lang)), ("rule", t("rule", lang))],
                         id="deadline-table", zebra=False)
-
-    def on_mount(self) -> None:
-        self.refresh_data()
 
     def all_items(self) -> list[Deadline]:
         svc = tracker_app(self).service
@@ -58,10 +56,13 @@ class Deadlines(Vertical):
             style = {"overdue": "bold red", "week": "bold yellow", "month": "yellow", "later": "bold"}[group]
             table.add_row(Text(f"── {t('group_' + group, lang)} ({len(rows)})", style=style), "", "", "", "", "",
                           key=f"group-{group}")
-            for d in rows:
+            for d in rows[:GROUP_LIMIT]:
                 cite = d.citation_zh if lang == "zh" else d.citation_en
                 table.add_row(d.name, people[d.person].branch, d.what(lang), d.due.isoformat(),
                               days_text(d.days_left, lang), f"{d.code} {cite}", key=f"{d.person}:{d.rule}")
+            if len(rows) > GROUP_LIMIT:
+                table.add_row(Text(t("more_rows", lang, n=len(rows) - GROUP_LIMIT), style="dim"), "", "", "", "", "",
+                              key=f"more-{group}")
         if not table.row_count:
             table.add_row(Text(t("nothing_due", lang), style="dim"), "", "", "", "", "", key="none")
 

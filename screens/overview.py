@@ -41,14 +41,12 @@ class Overview(Vertical):
         yield new_table([("name", t("name", lang)), ("next", t("next", lang)), ("earliest", t("earliest", lang))],
                         id="overview-soon")
 
-    def on_mount(self) -> None:
-        self.refresh_data()
-
     def refresh_data(self) -> None:
         app = tracker_app(self)
         lang, svc = app.lang, app.service
         people = svc.people()
-        st = status(people, svc.book, svc.today)
+        due_items = due_list(people, svc.book, svc.today)
+        st = status(people, svc.book, svc.today, items=due_items)
         for key in STAGE_KEYS:
             self.query_one(f"#box-{key}", StageBox).set_count(key, st.counts[key], lang)
         empty = not people
@@ -58,7 +56,7 @@ class Overview(Vertical):
             self.query_one(wid).display = not empty
         due: DataTable[object] = self.query_one("#overview-due", DataTable)
         due.clear()
-        for d in due_list(people, svc.book, svc.today):
+        for d in due_items:
             due.add_row(d.name, d.what(lang), d.due.isoformat(), days_text(d.days_left, lang),
                         key=f"{d.person}:{d.rule}")
         if not due.row_count and not empty:

@@ -46,6 +46,7 @@ class People(Vertical):
         self.shown = 0
         self._summaries: dict[int, RowSummary] = {}
         self.wide: bool | None = None
+        self._index_started = False
 
     def compose(self) -> ComposeResult:
         app = tracker_app(self)
@@ -60,8 +61,6 @@ class People(Vertical):
 
     def on_mount(self) -> None:
         self.set_columns(self.app.size.width >= WIDE)
-        self.refresh_data()
-        self.build_index()
 
     def set_columns(self, wide: bool) -> None:
         """At 80 columns the branch and stage date give way to the next step and its date."""
@@ -91,6 +90,9 @@ class People(Vertical):
 
     # ---- data
     def refresh_data(self) -> None:
+        if not self._index_started:  # first shown: warm the pinyin index in the background
+            self._index_started = True
+            self.build_index()
         svc = tracker_app(self).service
         self._summaries.clear()
         branches = sorted({p.branch for p in svc.people() if p.branch})

@@ -17,6 +17,7 @@ from tracker.stages import event_label, stage_label
 from .text import t
 from .widgets import iso, make_input, new_table, tracker_app
 
+STEP_LIMIT = 200  # rows per step (eligible first)
 STEPS = ("activist", "target", "admitted", "converted")
 
 
@@ -44,9 +45,6 @@ class Planner(Vertical):
         yield new_table([("name", t("name", lang)), ("stage", t("stage", lang)), ("status", t("status", lang)),
                          ("detail", t("reason", lang))], id="planner-table", zebra=False)
 
-    def on_mount(self) -> None:
-        self.refresh_data()
-
     def refresh_data(self) -> None:
         app = tracker_app(self)
         lang = app.lang
@@ -70,7 +68,12 @@ class Planner(Vertical):
             ok = [e for e in rows if e.eligible]
             table.add_row(Text(f"── {event_label(step, lang)}  {t('eligible', lang)} {len(ok)} / {len(rows)}",
                                style="bold"), "", "", "", key=f"group-{step}")
-            for e in sorted(rows, key=lambda e: (not e.eligible, e.earliest or date.max, e.person.id)):
+            ordered = sorted(rows, key=lambda e: (not e.eligible, e.earliest or date.max, e.person.id))
+            if len(ordered) > STEP_LIMIT:
+                ordered, rest = ordered[:STEP_LIMIT], len(ordered) - STEP_LIMIT
+            else:
+                rest = 0
+            for e in ordered:
                 if e.eligible:
                     status = Text("✓ " + t("eligible", lang), style="green")
                     detail = Text("")
@@ -79,6 +82,8 @@ class Planner(Vertical):
                     detail = Text(short_reason(e.check.refusals[0], lang), style="dim")
                 table.add_row(e.person.name, stage_label(e.person.stage, lang), status, detail,
                               key=f"{e.person.id}:{step}")
+            if rest:
+                table.add_row(Text(t("more_rows", lang, n=rest), style="dim"), "", "", "", key=f"more-{step}")
 
     @on(Input.Submitted, "#planner-date")
     def _date(self) -> None:

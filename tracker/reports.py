@@ -48,7 +48,9 @@ def due_list(people: list[Person], book: RuleBook, today: date, within: int = DE
     return out
 
 
-def status(people: list[Person], book: RuleBook, today: date, within: int = DEFAULT_WITHIN) -> Status:
+def status(people: list[Person], book: RuleBook, today: date, within: int = DEFAULT_WITHIN,
+           items: list[Deadline] | None = None) -> Status:
+    """Counts per stage; ``items`` is the due list when the caller has it already."""
     counts = dict.fromkeys(STAGE_KEYS, 0)
     left = 0
     for p in people:
@@ -56,7 +58,8 @@ def status(people: list[Person], book: RuleBook, today: date, within: int = DEFA
             counts[p.stage] += 1
         else:
             left += 1
-    items = due_list(people, book, today, within)
+    if items is None:
+        items = due_list(people, book, today, within)
     overdue = sum(1 for d in items if d.days_left < 0)
     return Status(today, counts, left, overdue, len(items) - overdue)
 

@@ -67,6 +67,9 @@ def _bulk() -> Iterator[None]:
     try:
         yield
     finally:
+        # the loaded data lives as long as the process: keep later collections from re-scanning it
+        # (it holds no reference cycles, so reference counting still frees it on reload)
+        gc.freeze()
         if was_enabled:
             gc.enable()
 

@@ -74,3 +74,15 @@ def test_five_working_days_over_spring_festival() -> None:
 
 def test_calendar_minimum_is_met_on_the_anniversary() -> None:
     assert minimum_met_on(date(2024, 3, 15), Length(1, "y")) == date(2025, 3, 15)
+
+
+def test_add_months_is_exactly_relativedelta_for_every_day() -> None:
+    from datetime import timedelta
+
+    from dateutil.relativedelta import relativedelta
+
+    day = date(2000, 1, 1)
+    while day < date(2032, 12, 31):
+        for months in (-12, -1, 1, 3, 6, 12, 18, 216):
+            assert add_months(day, months) == day + relativedelta(months=months), (day, months)
+        day += timedelta(days=1)

@@ -63,6 +63,7 @@ async def test_search_by_name_and_pinyin_initials(make_app: MakeApp) -> None:
 
         initials, full = pinyin_key(target.name)
         await pilot.press("slash")
+        await pilot.pause()
         assert isinstance(app.focused, Input)
         for query in (target.name, initials, full):
             app.focused.value = ""
