@@ -140,6 +140,7 @@ class TrackerApp(App[None]):
         self.cursor_blink = cursor_blink
         self.watch_seconds = watch_seconds
         self.initial_tab = initial_tab
+        self._person_screen: PersonScreen | None = None
 
     # ---- lifecycle
     def on_mount(self) -> None:
@@ -177,7 +178,20 @@ class TrackerApp(App[None]):
             self.notify(message, timeout=3)
 
     def open_person(self, pid: int) -> None:
-        self.push_screen(PersonScreen(pid))
+        """One person screen is built once and re-targeted: building a screen (and its footer)
+        is most of the time it takes to open one."""
+        screen = self._person_screen
+        if screen is None:
+            screen = self._person_screen = PersonScreen(pid)
+            self.install_screen(screen, name="person")
+        elif screen in self.screen_stack:  # a person opened from a person: a screen of its own
+            self.push_screen(PersonScreen(pid))
+            return
+        elif screen.is_mounted:
+            screen.show_person(pid)
+        else:
+            screen.person_id = pid
+        self.push_screen(screen)
 
     # ---- actions
     def action_help(self) -> None:

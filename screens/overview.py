@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Label, Static
 
-from tracker.reports import due_list, status, upcoming
+from tracker.reports import due_list, stage_counts, upcoming
 from tracker.stages import STAGE_KEYS, STAGES, event_label
 
 from .text import t
@@ -42,13 +42,21 @@ class Overview(Vertical):
                         id="overview-soon")
 
     def refresh_data(self) -> None:
+        """Counts first; the two lists right after the first paint (with 10k people they take
+        a quarter of a second, which should not hold up the screen)."""
         app = tracker_app(self)
         lang, svc = app.lang, app.service
         people = svc.people()
-        due_items = due_list(people, svc.book, svc.today)
-        st = status(people, svc.book, svc.today, items=due_items)
+        counts = stage_counts(people)
         for key in STAGE_KEYS:
-            self.query_one(f"#box-{key}", StageBox).set_count(key, st.counts[key], lang)
+            self.query_one(f"#box-{key}", StageBox).set_count(key, counts[key], lang)
+        self.lists_ready = False
+        self.call_after_refresh(self.fill_lists)
+
+    def fill_lists(self) -> None:
+        app = tracker_app(self)
+        lang, svc = app.lang, app.service
+        people = svc.people()
         empty = not people
         self.query_one("#empty-start", Static).update(t("empty_start", lang) if empty else "")
         self.query_one("#empty-start").display = empty
@@ -56,7 +64,7 @@ class Overview(Vertical):
             self.query_one(wid).display = not empty
         due: DataTable[object] = self.query_one("#overview-due", DataTable)
         due.clear()
-        for d in due_items:
+        for d in due_list(people, svc.book, svc.today):
             due.add_row(d.name, d.what(lang), d.due.isoformat(), days_text(d.days_left, lang),
                         key=f"{d.person}:{d.rule}")
         if not due.row_count and not empty:
@@ -67,6 +75,7 @@ class Overview(Vertical):
             soon.add_row(u.person.name, event_label(u.event, lang), u.earliest.isoformat(), key=f"{u.person.id}:soon")
         if not soon.row_count and not empty:
             soon.add_row(Text(t("nobody_soon", lang), style="dim"), "", "", key="none")
+        self.lists_ready = True
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         key = event.row_key.value or ""

@@ -49,6 +49,13 @@ class PersonScreen(Screen[None]):
         self.refresh_data()
         self.query_one("#timeline").focus()
 
+    def show_person(self, person_id: int) -> None:
+        """Re-target this screen at another person (the app keeps one person screen)."""
+        self.person_id = person_id
+        self._first_paint = True
+        self.refresh_data()
+        self.query_one("#timeline").focus()
+
     def refresh_data(self) -> None:
         app = tracker_app(self)
         lang, svc = app.lang, app.service

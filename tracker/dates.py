@@ -11,11 +11,10 @@ Conventions (RULES.md "Date conventions"):
 from __future__ import annotations
 
 import re
+from calendar import isleap
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-
-from calendar import isleap
 
 
 class DateError(ValueError):

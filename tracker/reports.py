@@ -48,16 +48,20 @@ def due_list(people: list[Person], book: RuleBook, today: date, within: int = DE
     return out
 
 
-def status(people: list[Person], book: RuleBook, today: date, within: int = DEFAULT_WITHIN,
-           items: list[Deadline] | None = None) -> Status:
-    """Counts per stage; ``items`` is the due list when the caller has it already."""
+def stage_counts(people: list[Person]) -> dict[str, int]:
+    """Active people per stage."""
     counts = dict.fromkeys(STAGE_KEYS, 0)
-    left = 0
     for p in people:
         if p.active:
             counts[p.stage] += 1
-        else:
-            left += 1
+    return counts
+
+
+def status(people: list[Person], book: RuleBook, today: date, within: int = DEFAULT_WITHIN,
+           items: list[Deadline] | None = None) -> Status:
+    """Counts per stage; ``items`` is the due list when the caller has it already."""
+    counts = stage_counts(people)
+    left = sum(1 for p in people if not p.active)
     if items is None:
         items = due_list(people, book, today, within)
     overdue = sum(1 for d in items if d.days_left < 0)
