@@ -7,7 +7,7 @@ from typing import Any
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
@@ -41,17 +41,20 @@ class PersonForm(ModalScreen[int | None]):
         title = t("new_person", lang) if person is None else t("edit_person", lang, name=person.name)
         with VerticalScroll(id="dialog"):
             yield Label(title, classes="title")
-            for field in TEXT_FIELDS[:1]:
-                yield from self._field(field, person)
-            if person is None:
-                yield Label(t("applied", lang), classes="field-label")
-                yield make_input(app, value=app.service.today.isoformat(), id="f-applied")
-                yield Label("", id="err-applied", classes="error")
-            yield Label(t("gender", lang), classes="field-label")
-            yield Select([("男", "男"), ("女", "女")], value=(person.gender if person and person.gender else Select.NULL),
-                         id="f-gender")
-            for field in TEXT_FIELDS[1:]:
-                yield from self._field(field, person)
+            with Grid(id="form-grid"):
+                yield from self._field("name", person)
+                if person is None:
+                    with Vertical(classes="field"):
+                        yield Label(t("applied", lang), classes="field-label")
+                        yield make_input(app, value=app.service.today.isoformat(), id="f-applied")
+                        yield Label("", id="err-applied", classes="error")
+                with Vertical(classes="field"):
+                    yield Label(t("gender", lang), classes="field-label")
+                    yield Select([("男", "男"), ("女", "女")], prompt=t("choose", lang),
+                                 value=(person.gender if person and person.gender else Select.NULL), id="f-gender")
+                for field in TEXT_FIELDS[1:-1]:
+                    yield from self._field(field, person)
+            yield from self._field("note", person)
             yield Label("", id="err-form", classes="error")
             with Horizontal(id="box-override"):
                 yield Label(t("override", lang), classes="field-label")
@@ -64,9 +67,10 @@ class PersonForm(ModalScreen[int | None]):
         app = tracker_app(self)
         value: Any = getattr(person, field) if person is not None else ""
         text = value.isoformat() if isinstance(value, date) else (value or "")
-        yield Label(t(field, app.lang), classes="field-label")
-        yield make_input(app, value=text, id=f"f-{field}")
-        yield Label("", id=f"err-{field}", classes="error")
+        with Vertical(classes="field"):
+            yield Label(t(field, app.lang), classes="field-label")
+            yield make_input(app, value=text, id=f"f-{field}")
+            yield Label("", id=f"err-{field}", classes="error")
 
     def on_mount(self) -> None:
         self.query_one("#box-override").display = False

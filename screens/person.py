@@ -94,7 +94,12 @@ class PersonScreen(Screen[None]):
             if r.status == "next" and r.earliest:
                 info.append(t("earliest_on", lang, date=r.earliest.isoformat()) + " ", style="cyan")
             if r.due:
-                info.append(t("due_on", lang, date=r.due.isoformat()) + " ", style="yellow")
+                overdue = (svc.today - r.due).days
+                if overdue > 0:
+                    info.append(t("due_on", lang, date=r.due.isoformat()) + " " + t("late_by", lang, days=overdue),
+                                style="bold red")
+                else:
+                    info.append(t("due_on", lang, date=r.due.isoformat()) + " ", style="yellow")
             table.add_row(str(r.step or ""), Text(event_label(r.event, lang), style=style),
                           Text(mark, style=style), ", ".join(d.isoformat() for d in r.dates), info, key=r.event)
         if self._first_paint and view.next is not None:

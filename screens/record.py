@@ -212,7 +212,7 @@ class RecordModal(ModalScreen[bool]):
 
 def render_check(check: Check, lang: str) -> Text:
     out = Text()
-    if check.ok and not check.notes:
+    if check.ok:
         out.append(t("all_ok", lang) + "\n", style="green")
     for v in check.verdicts:
         if v.ok:

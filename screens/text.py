@@ -26,6 +26,7 @@ UI: dict[str, tuple[str, str]] = {
     "shown": ("显示 {shown}/{total} 人", "Showing {shown} of {total}"),
     "more": ("（向下滚动加载更多）", " (scroll down for more)"),
     "flags": ("标记", "Flags"),
+    "choose": ("请选择", "Choose"),
     "more_rows": ("……另有 {n} 条（可按支部或规则筛选）", "… {n} more (filter by branch or rule)"),
     "next_date": ("最早/截止", "Earliest / due"),
     "group_overdue": ("已逾期", "Overdue"),
