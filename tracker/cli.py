@@ -17,7 +17,9 @@ from typing import Any, NoReturn
 
 from . import __version__
 from .dates import DateError, parse_date
+from .exporters import ExportError
 from .i18n import default_lang, label, pick
+from .importers import ImportError_
 from .profiles import ProfileError, load_rulebook
 from .reports import due_list, eligibility, person_view, status
 from .serialize import (
@@ -127,6 +129,28 @@ def build_parser() -> argparse.ArgumentParser:
 
     dm = sub.add_parser("demo", help="载入示例数据 load demo data into an empty database")
     dm.add_argument("--json", action="store_true")
+
+    ex = sub.add_parser("export", help="导出名册或全程纪实 export rosters, a person's record, or a JSON backup")
+    ex.add_argument("--stage", choices=(*STAGE_KEYS, "all"), default="all", help="one stage, or all (default)")
+    ex.add_argument("--branch", help="only this branch")
+    ex.add_argument("--format", choices=("xlsx", "csv", "md", "json"), default=None,
+                    help="xlsx (default), csv, md; json = full backup that import reads back")
+    ex.add_argument("--person", help="write this person's full record (全程纪实) as md (default) or xlsx")
+    ex.add_argument("-o", "--output", help="file to write (default: a dated name in the current directory)")
+    ex.add_argument("--force", action="store_true", help="overwrite an existing file")
+    ex.add_argument("--full-id", action="store_true", help="show ID numbers in full (masked by default)")
+    ex.add_argument("--json", action="store_true")
+
+    im = sub.add_parser("import", help="导入现有表格 import an XLSX/CSV sheet or a JSON backup")
+    im.add_argument("file")
+    im.add_argument("--sheet", help="the worksheet to read (default: the first)")
+    im.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    im.add_argument("--skip-invalid", action="store_true", help="import the valid rows even if others have errors")
+    im.add_argument("--json", action="store_true")
+
+    rp = sub.add_parser("report", help="年度统计 the year's figures")
+    rp.add_argument("--year", type=int, required=True)
+    rp.add_argument("--json", action="store_true")
 
     ru = sub.add_parser("rules", help="在某日适用的规则 the rules in force on a date")
     ru.add_argument("--on", help="date (default today)")
@@ -425,10 +449,119 @@ def cmd_rules(ctx: Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
+    from .exporters import backup_json, default_name, person_record, render_rosters, write_atomically
+    from .registers import all_rosters, roster, roster_title
+
+    svc, lang = ctx.service, ctx.lang
+    today = svc.today
+    if args.person:
+        fmt = args.format or "md"
+        person = svc.find(args.person)
+        view = person_view(person, svc.book, today)
+        payload = person_record(view, fmt, lang, today, full_id=args.full_id)
+        kind = f"{person.name}-全程纪实"
+        rows = len(person.events)
+    elif (args.format or "xlsx") == "json":
+        fmt = "json"
+        people = [p for p in svc.people() if args.branch is None or p.branch == args.branch]
+        payload = backup_json(people, today)
+        kind = "党员发展台账备份"
+        rows = len(people)
+    else:
+        fmt = args.format or "xlsx"
+        if args.stage == "all":
+            rosters = all_rosters(svc.people(), today=today, branch=args.branch, lang=lang, full_id=args.full_id)
+            kind = "发展党员名册"
+        else:
+            rosters = [roster(svc.people(), args.stage, today=today, branch=args.branch, lang=lang,
+                              full_id=args.full_id)]
+            kind = roster_title(args.stage, "zh")
+        payload = render_rosters(rosters, fmt, lang)
+        rows = sum(len(r.rows) for r in rosters)
+    path = Path(args.output) if args.output else Path.cwd() / default_name(kind, today, fmt, args.branch)
+    written = write_atomically(path, lambda fh: fh.write(payload), force=args.force)
+    if args.json:
+        _print_json({"written": str(written), "format": fmt, "rows": rows})
+    else:
+        print(pick(f"已导出 {rows} 条：{written}", f"Exported {rows} rows: {written}", lang))
+    return EXIT_OK
+
+
+def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
+    from .importers import plan_import
+
+    svc, lang = ctx.service, ctx.lang
+    plan = plan_import(Path(args.file), svc.people(), svc.book, svc.today, args.sheet)
+    errors = plan.errors
+    write = not args.dry_run and (errors == 0 or args.skip_invalid) and (plan.new or plan.updated)
+    if write:
+        svc.apply_import(plan.new, plan.updated, plan.source)
+    counts = {s: sum(1 for r in plan.rows if r.status == s) for s in ("new", "merged", "unchanged", "error")}
+    code = EXIT_REFUSED if errors and not args.skip_invalid else EXIT_OK
+    if args.json:
+        _print_json({"file": plan.source, "header_row": plan.header_row, "columns": plan.columns,
+                     "written": bool(write), "dry_run": args.dry_run, "counts": counts,
+                     "rows": [r.to_json(lang) for r in plan.rows]})
+        return code
+    i = 0 if lang == "zh" else 1
+    status_words = {"new": ("新增", "new"), "merged": ("合并", "merged"), "unchanged": ("无变化", "unchanged"),
+                    "error": ("错误", "error")}
+    if plan.header_row:
+        print(pick(f"表头在第 {plan.header_row} 行；识别的列：{'、'.join(plan.columns)}",
+                   f"Header on row {plan.header_row}; columns recognised: {', '.join(plan.columns)}", lang))
+    for r in plan.rows:
+        head = pick(f"第{r.row}行", f"Row {r.row}", lang)
+        print(f"{head} {r.name}：{status_words[r.status][i]}" + (
+            f"（{'，'.join(e[i] for e in r.events)}）" if r.events and r.status != "error" else ""))
+        for m in r.problems:
+            print(pick("  ✗ 问题：", "  ✗ problem: ", lang) + m[i])
+        for m in r.notes:
+            print(pick("  ! 注意：", "  ! note: ", lang) + m[i])
+    summary = pick(f"共 {len(plan.rows)} 行：新增 {counts['new']}，合并 {counts['merged']}，无变化 {counts['unchanged']}，"
+                   f"错误 {counts['error']}。",
+                   f"{len(plan.rows)} rows: {counts['new']} new, {counts['merged']} merged, {counts['unchanged']} "
+                   f"unchanged, {counts['error']} with errors.", lang)
+    print(summary)
+    if args.dry_run:
+        print(pick("试运行：未写入任何数据。", "Dry run: nothing was written.", lang))
+    elif errors and not args.skip_invalid:
+        print(pick("有错误，未写入任何数据。改正后重新导入，或用 --skip-invalid 只导入无误的行。",
+                   "There are errors, so nothing was written. Fix them and import again, or use --skip-invalid "
+                   "to import the valid rows only.", lang), file=sys.stderr)
+    elif write:
+        print(pick("已写入数据库；tracker undo 可整体撤销这次导入。",
+                   "Written to the database; 'tracker undo' reverts the whole import.", lang))
+    return code
+
+
+def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
+    from .reports import YEAR_KEYS, year_figures
+
+    lang = ctx.lang
+    figs = year_figures(ctx.service.people(), args.year)
+    if args.json:
+        _print_json({"year": figs.year, "by_branch": figs.by_branch, "total": figs.total,
+                     "sentence": figs.sentence(lang)})
+        return EXIT_OK
+    heads = {"applied": ("收到入党申请", "Applications"), "activist": ("确定积极分子", "Activists named"),
+             "target": ("确定发展对象", "Targets listed"), "admitted": ("接收预备党员", "Admitted"),
+             "converted": ("转为正式党员", "Converted"), "left": ("离开", "Left")}
+    t = _table(pick(f"{figs.year}年发展党员工作统计", f"Member development in {figs.year}", lang),
+               [label("branch", lang), *(pick(*heads[k], lang) for k in YEAR_KEYS)])
+    for branch, row in figs.by_branch.items():
+        t.add_row(branch, *(str(row[k]) for k in YEAR_KEYS))
+    t.add_row(label("total", lang), *(str(figs.total[k]) for k in YEAR_KEYS))
+    con = _console()
+    con.print(t)
+    con.print(figs.sentence(lang))
+    return EXIT_OK
+
+
 COMMANDS = {
     "add": cmd_add, "record": cmd_record, "show": cmd_show, "list": cmd_list, "status": cmd_status,
     "due": cmd_due, "eligible": cmd_eligible, "edit": cmd_edit, "undo": cmd_undo, "history": cmd_history,
-    "demo": cmd_demo, "rules": cmd_rules,
+    "demo": cmd_demo, "rules": cmd_rules, "export": cmd_export, "import": cmd_import, "report": cmd_report,
 }
 
 
@@ -460,6 +593,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ProfileError as exc:
         msg = pick(exc.zh, exc.en, lang)
         return _fail(lang, as_json, EXIT_INPUT, {"error": "profile", "message": msg}, msg)
+    except (ExportError, ImportError_) as exc:
+        msg = exc.message(lang)
+        return _fail(lang, as_json, EXIT_INPUT, {"error": "input", "field": None, "message": msg}, msg)
     except StoreError as exc:
         return _fail(lang, as_json, EXIT_STORE, {"error": "store", "message": exc.message(lang)}, exc.message(lang))
 

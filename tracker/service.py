@@ -307,6 +307,16 @@ class Service:
             tx.log(action, zh, en)
         return saved
 
+    def apply_import(self, new: list[Person], updated: list[Person], source: str) -> int:
+        """Save an import plan's people in one change (one undo reverts it); returns the history id."""
+        name = source.rsplit("/", 1)[-1]
+        with self.store.transaction() as tx:
+            tx.add_all(new)
+            for person in updated:
+                tx.put(person)
+            return tx.log("import", f"导入 {name}：新增 {len(new)} 人，更新 {len(updated)} 人",
+                          f"Imported {name}: {len(new)} added, {len(updated)} updated")
+
     def load_demo(self) -> list[Person]:
         from .demo import demo_people
 

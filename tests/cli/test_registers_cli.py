@@ -1,0 +1,98 @@
+"""export, import and report end to end."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from openpyxl import Workbook, load_workbook
+
+from .conftest import Run
+
+
+def test_export_default_names_never_overwrite(run: Run, tmp_path: Path) -> None:
+    assert run("demo").code == 0
+    out = tmp_path / "out"
+    out.mkdir()
+    res = run("export", "--stage", "activist", "--format", "csv", "-o", str(out / "a.csv"), lang="zh")
+    assert res.code == 0 and "a.csv" in res.out
+    rows = list(csv.reader(io.StringIO((out / "a.csv").read_bytes().decode("utf-8-sig"))))
+    assert rows[0][:2] == ["序号", "姓名"] and "********" in rows[1][rows[0].index("身份证号")]
+    again = run("export", "--stage", "activist", "--format", "csv", "-o", str(out / "a.csv"))
+    assert again.code == 2 and "--force" in again.err
+    assert run("export", "--stage", "activist", "--format", "csv", "-o", str(out / "a.csv"), "--force").code == 0
+
+
+def test_export_all_to_a_workbook_and_a_person_record(run: Run, tmp_path: Path) -> None:
+    run("demo")
+    res = run("export", "-o", str(tmp_path / "all.xlsx"), "--json")
+    assert res.code == 0 and res.json()["format"] == "xlsx"
+    assert len(load_workbook(tmp_path / "all.xlsx").sheetnames) == 5
+    pid = run("list", "--stage", "member", "--json").json()[0]["id"]
+    res = run("export", "--person", str(pid), "-o", str(tmp_path / "p.md"))
+    assert res.code == 0 and "全程纪实" in (tmp_path / "p.md").read_text(encoding="utf-8")
+
+
+def test_default_file_name_is_dated_in_the_current_directory(run: Run, tmp_path: Path) -> None:
+    run("demo")
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "TRACKER_DB": str(run.db), "TRACKER_TODAY": "2026-11-27", "TRACKER_LANG": "zh"}  # type: ignore[attr-defined]
+    subprocess.run([sys.executable, "-m", "tracker", "export", "--stage", "target"], cwd=tmp_path, env=env, check=True,
+                   capture_output=True)
+    assert (tmp_path / "发展对象名册-2026-11-27.xlsx").exists()
+
+
+def _sheet(path: Path, rows: list[list[object]]) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["发展党员名册"])
+    ws.append(["姓名", "性别", "出生年月", "递交入党申请书时间", "确定为入党积极分子时间", "所在党支部"])
+    for r in rows:
+        ws.append(r)
+    wb.save(path)
+    return path
+
+
+def test_import_all_or_nothing_then_skip_invalid(run: Run, tmp_path: Path) -> None:
+    path = _sheet(tmp_path / "s.xlsx", [["甲", "男", "1990-01-01", "2024-01-01", "2024-06-01", "一支部"],
+                                        ["乙", "女", "1991-01-01", "2024-13-01", None, "一支部"]])
+    res = run("import", str(path), "--json")
+    assert res.code == 1 and res.json()["written"] is False
+    assert [r["status"] for r in res.json()["rows"]] == ["new", "error"]
+    assert run("list", "--json").json() == []
+    dry = run("import", str(path), "--dry-run", "--skip-invalid")
+    assert dry.code == 0 and run("list", "--json").json() == []
+    res = run("import", str(path), "--skip-invalid")
+    assert res.code == 0
+    assert [p["name"] for p in run("list", "--json").json()] == ["甲"]
+    assert run("undo").code == 0 and run("list", "--json").json() == []
+
+
+def test_import_report_names_rows_and_problems_in_chinese(run: Run, tmp_path: Path) -> None:
+    path = _sheet(tmp_path / "s.xlsx", [["丙", "男", "1990-01-01", "2024-01-01", "2023-06-01", "一支部"]])
+    res = run("import", str(path), lang="zh")
+    assert res.code == 1 and "第3行 丙：错误" in res.out and "早于" in res.out
+
+
+def test_json_backup_round_trip_through_the_cli(run: Run, tmp_path: Path) -> None:
+    run("demo")
+    backup = tmp_path / "b.json"
+    assert run("export", "--format", "json", "-o", str(backup)).code == 0
+    other = tmp_path / "other.json"
+    res = run("import", str(backup), env={"TRACKER_DB": str(other)})
+    assert res.code == 0, res.err
+    a = run("list", "--all", "--json").json()
+    b = run("list", "--all", "--json", env={"TRACKER_DB": str(other)}).json()
+    assert [{k: v for k, v in p.items() if k != "id"} for p in a] == [{k: v for k, v in p.items() if k != "id"} for p in b]
+
+
+def test_report_for_a_year(run: Run) -> None:
+    run("add", "甲", "--applied", "2025-03-01")
+    run("add", "乙", "--applied", "2025-04-01", "--branch", "二支部")
+    body = run("report", "--year", "2025", "--json", lang="zh").json()
+    assert body["total"]["applied"] == 2 and set(body["by_branch"]) == {"—", "二支部"}
+    assert body["sentence"] == "2025年共发展正式党员 0 名，发展对象 0 名，入党积极分子 0 名，入党申请人 2 名。"

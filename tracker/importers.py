@@ -1,0 +1,337 @@
+"""Bring in the sheets secretaries keep today (XLSX, CSV in UTF-8 or GBK) and our JSON backup.
+
+Every row is checked with the same rules as ``record``. A minimum broken by the sheet's own
+dates is an error. A step the sheet has no column for (training, political review, the
+publicity) cannot be checked: the event is saved with an override reason that says so, and
+the report lists it, so nothing is passed off as verified.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from .dates import DateError, parse_date_ex
+from .exporters import BACKUP_FORMAT
+from .model import Event, Person
+from .profiles import RuleBook
+from .rules import check_event
+from .service import InputError, clean_details, split_names
+from .stages import EVENT_KEYS, event_label
+
+#: header text (normalised: no spaces, lower case) → field. Chinese first; our English export too.
+HEADERS: dict[str, tuple[str, ...]] = {
+    "name": ("姓名", "name"),
+    "gender": ("性别", "gender"),
+    "ethnicity": ("民族", "ethnicity"),
+    "birth": ("出生年月", "出生日期", "出生年月日", "birthdate"),
+    "education": ("学历", "文化程度", "education"),
+    "branch": ("所在党支部", "所在支部", "党支部", "支部", "branch"),
+    "phone": ("联系电话", "电话", "手机", "手机号码", "phone"),
+    "id_number": ("身份证号", "身份证号码", "公民身份号码", "idnumber"),
+    "note": ("备注", "notes", "note"),
+    "applied": ("递交入党申请书时间", "申请入党时间", "入党申请时间", "递交申请书时间", "提交入党申请书时间",
+                "applicationreceived"),
+    "activist": ("确定为入党积极分子时间", "列为入党积极分子时间", "确定入党积极分子时间", "namedactivist"),
+    "target": ("确定为发展对象时间", "列为发展对象时间", "确定发展对象时间", "listedastarget"),
+    "admitted": ("接收为预备党员时间", "入党时间", "发展为预备党员时间", "admitted(probationary)"),
+    "converted": ("转正时间", "转为正式党员时间", "converted"),
+    "mentors": ("培养联系人", "mentors"),
+    "sponsors": ("入党介绍人", "sponsors"),
+}
+DETAIL_COLUMNS = ("name", "gender", "ethnicity", "birth", "education", "branch", "phone", "id_number", "note")
+STAGE_EVENTS = ("applied", "activist", "target", "admitted", "converted")
+_LOOKUP = {h: key for key, names in HEADERS.items() for h in names}
+
+
+def _norm(text: Any) -> str:
+    return "".join(str(text or "").split()).lower().replace("（", "(").replace("）", ")")
+
+
+@dataclass
+class RowResult:
+    row: int
+    name: str
+    status: str = "new"  # new | merged | unchanged | error
+    events: list[tuple[str, str]] = field(default_factory=list)
+    problems: list[tuple[str, str]] = field(default_factory=list)  # (zh, en)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+
+    def to_json(self, lang: str) -> dict[str, Any]:
+        i = 0 if lang == "zh" else 1
+        return {"row": self.row, "name": self.name, "status": self.status, "events": [e[i] for e in self.events],
+                "problems": [m[i] for m in self.problems], "notes": [m[i] for m in self.notes]}
+
+
+@dataclass
+class ImportPlan:
+    source: str
+    rows: list[RowResult]
+    new: list[Person]
+    updated: list[Person]
+    header_row: int | None = None
+    columns: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for r in self.rows if r.status == "error")
+
+
+class ImportError_(Exception):
+    """The file cannot be read at all (not a row problem)."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+
+    def message(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+# ------------------------------------------------------------------ reading tables
+
+def read_table(path: Path, sheet: str | None = None) -> list[list[Any]]:
+    suffix = path.suffix.lower()
+    if not path.exists():
+        raise ImportError_(f"找不到文件：{path}", f"File not found: {path}")
+    if suffix in (".xlsx", ".xlsm"):
+        from openpyxl import load_workbook
+
+        try:
+            wb = load_workbook(path, read_only=True, data_only=True)
+        except Exception as exc:  # openpyxl raises many kinds for a damaged file
+            raise ImportError_(f"无法读取 Excel 文件 {path}：{exc}", f"Cannot read the Excel file {path}: {exc}") from None
+        if sheet is not None and sheet not in wb.sheetnames:
+            raise ImportError_(f"没有名为“{sheet}”的工作表；有：{'、'.join(wb.sheetnames)}",
+                               f"No sheet named '{sheet}'; the workbook has: {', '.join(wb.sheetnames)}")
+        ws = wb[sheet] if sheet else wb.worksheets[0]
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        wb.close()
+        return rows
+    if suffix in (".csv", ".txt"):
+        raw = path.read_bytes()
+        for encoding in ("utf-8-sig", "gb18030"):
+            try:
+                text = raw.decode(encoding)
+                break
+            except UnicodeDecodeError:
+                continue
+        else:  # pragma: no cover - gb18030 decodes any byte string
+            raise ImportError_("无法识别文件编码。", "Cannot tell the file's encoding.")
+        return [list(r) for r in csv.reader(io.StringIO(text))]
+    raise ImportError_(f"不支持的文件类型 {suffix}：请用 .xlsx、.csv 或本程序导出的 .json。",
+                       f"Unsupported file type {suffix}: use .xlsx, .csv or a .json backup from this program.")
+
+
+def find_header(rows: list[list[Any]]) -> tuple[int, dict[int, str]]:
+    """The header row (title rows above it are common) and column index → field."""
+    for i, row in enumerate(rows[:30]):
+        mapping = {j: _LOOKUP[_norm(v)] for j, v in enumerate(row) if _norm(v) in _LOOKUP}
+        if "name" in mapping.values() and len(mapping) >= 2:
+            return i, mapping
+    raise ImportError_("找不到表头：前30行中没有含“姓名”的表头行。",
+                       "No header row found: none of the first 30 rows has a '姓名' (name) column.")
+
+
+def _cell_date(value: Any, field_name: str, notes: list[tuple[str, str]]) -> date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
+    try:
+        parsed = parse_date_ex(text, allow_month=True)
+    except DateError as exc:
+        raise InputError(exc.zh, exc.en, field_name) from None
+    if parsed.month_only:
+        notes.append((f"{_HEAD_ZH[field_name]}只有年月（{text}），按 {parsed.value} 计",
+                      f"{field_name} gives only a month ({text}); taken as {parsed.value}"))
+    return parsed.value
+
+
+_HEAD_ZH = {k: v[0] for k, v in HEADERS.items()}
+
+
+# ------------------------------------------------------------------ checking rows
+
+def _check_in(person: Person, ev: Event, book: RuleBook, today: date, result: RowResult,
+              honour_override: bool = False) -> Person | None:
+    """Add ``ev`` after the same checks as ``record``; None (and a problem) when refused."""
+    check = check_event(person, ev, book, today)
+    label = event_label(ev.event, "zh")
+    if check.hard_refusals:
+        result.problems.extend((v.zh, v.en) for v in check.hard_refusals)
+        return None
+    refusals = check.refusals
+    if refusals and honour_override:
+        missing = [v for v in refusals if v.rule not in ev.overridden]
+        if missing:
+            result.problems.extend((v.zh, v.en) for v in missing)
+            return None
+    elif refusals:
+        broken = [v for v in refusals if v.earliest is not None]
+        if broken:
+            result.problems.extend((v.zh, v.en) for v in broken)
+            return None
+        rules = ", ".join(v.rule for v in refusals)
+        reason = f"导入：原表未记录核对所需的步骤（{rules}）"
+        ev = replace(ev, override=reason, overridden=tuple(v.rule for v in refusals))
+        result.notes.append((f"{label}：{'；'.join(v.zh for v in refusals)} — 原表无此记录，已注明待核实",
+                             f"{event_label(ev.event, 'en')}: {'; '.join(v.en for v in refusals)} — not in the "
+                             "sheet; saved marked as unverified"))
+    for n in check.notes:
+        result.notes.append((f"{label}：{n.zh}", f"{event_label(ev.event, 'en')}: {n.en}"))
+    result.events.append((f"{label} {ev.date}", f"{event_label(ev.event, 'en')} {ev.date}"))
+    return person.with_events((*person.events, ev))
+
+
+def _match(existing: list[Person], details: dict[str, Any]) -> Person | None:
+    idn = details.get("id_number")
+    for p in existing:
+        if idn and p.id_number == idn:
+            return p
+    for p in existing:
+        if p.name == details.get("name") and details.get("birth") and p.birth == details.get("birth"):
+            return p
+    return None
+
+
+def plan_table(rows: list[list[Any]], people: list[Person], book: RuleBook, today: date,
+               source: str) -> ImportPlan:
+    header_index, mapping = find_header(rows)
+    plan = ImportPlan(source, [], [], [], header_row=header_index + 1,
+                      columns={str(rows[header_index][j]).strip(): key for j, key in mapping.items()})
+    pending: dict[int, Person] = {}  # existing people changed by earlier rows, by id
+    fresh: list[Person] = []
+    for offset, row in enumerate(rows[header_index + 1:], start=header_index + 2):
+        values = {key: row[j] if j < len(row) else None for j, key in mapping.items()}
+        if all(v is None or str(v).strip() == "" for v in values.values()):
+            continue
+        name = str(values.get("name") or "").strip()
+        result = RowResult(offset, name)
+        plan.rows.append(result)
+        if not name:
+            result.status = "error"
+            result.problems.append(("姓名为空", "the name is empty"))
+            continue
+        try:
+            raw = {k: values.get(k) for k in DETAIL_COLUMNS if values.get(k) not in (None, "")}
+            if "*" in str(raw.get("id_number", "")):  # a roster with masked ID numbers
+                del raw["id_number"]
+                result.notes.append(("身份证号已隐去（含*），未导入该项", "the ID number is masked (has *); not imported"))
+            if "birth" in raw:
+                raw["birth"] = _cell_date(raw["birth"], "birth", result.notes)
+            details = clean_details({k: (str(v).strip() if isinstance(v, str | int | float) and k != "birth" else v)
+                                     for k, v in raw.items()}, require_name=True)
+            dates = {k: _cell_date(values.get(k), k, result.notes) for k in STAGE_EVENTS if k in mapping.values()}
+        except InputError as exc:
+            result.status = "error"
+            result.problems.append((exc.zh, exc.en))
+            continue
+        if not dates.get("applied"):
+            result.status = "error"
+            result.problems.append(("缺少递交入党申请书时间", "no application date"))
+            continue
+        events = []
+        for kind in STAGE_EVENTS:
+            when = dates.get(kind)
+            if when is None:
+                continue
+            events.append(Event(kind, when))
+            if kind == "activist" and values.get("mentors"):
+                events.append(Event("mentors", when, names=split_names(str(values["mentors"]))[:2]))
+            if kind == "target" and values.get("sponsors"):
+                events.append(Event("sponsors", when, names=split_names(str(values["sponsors"]))))
+        current = [pending.get(p.id, p) for p in people] + fresh
+        match = _match(current, details)
+        if match is None:
+            person: Person | None = Person(id=0, **details)
+            base_kinds: dict[str, date] = {}
+        else:
+            person = match
+            base_kinds = {ev.event: ev.date for ev in match.events}
+            result.status = "merged"
+            for k, v in details.items():
+                old = getattr(match, k)
+                if old and v and old != v:
+                    result.notes.append((f"{_HEAD_ZH.get(k, k)}与已有记录不同（已有 {old}，表中 {v}），保留已有",
+                                         f"{k} differs from the database ({old} there, {v} here); kept {old}"))
+            fill = {k: v for k, v in details.items() if v and not getattr(match, k)}
+            person = replace(match, **fill)
+        for ev in sorted(events, key=lambda e: EVENT_KEYS.index(e.event)):  # the steps' order: dates are checked
+            if person is None:
+                break
+            if ev.event in base_kinds:
+                if base_kinds[ev.event] != ev.date:
+                    result.problems.append((
+                        f"{event_label(ev.event, 'zh')}与已有记录冲突（已有 {base_kinds[ev.event]}，表中 {ev.date}）",
+                        f"{event_label(ev.event, 'en')} conflicts with the database ({base_kinds[ev.event]} there, "
+                        f"{ev.date} here)"))
+                    person = None
+                continue
+            person = _check_in(person, ev, book, today, result)
+        if person is None or result.problems:
+            result.status = "error"
+            continue
+        if match is None:
+            fresh.append(person)
+        elif person != match:
+            pending[match.id] = person
+        else:
+            result.status = "unchanged"
+    plan.new = fresh
+    plan.updated = list(pending.values())
+    return plan
+
+
+def plan_backup(data: dict[str, Any], people: list[Person], book: RuleBook, today: date, source: str) -> ImportPlan:
+    if data.get("format") != BACKUP_FORMAT:
+        raise ImportError_("这不是本程序导出的 JSON 备份。", "This JSON file is not a backup written by this program.")
+    plan = ImportPlan(source, [], [], [])
+    current = list(people)
+    for i, item in enumerate(data.get("people", []), start=1):
+        result = RowResult(i, str(item.get("name", "")))
+        plan.rows.append(result)
+        try:
+            doc = {k: v for k, v in item.items() if k not in ("id", "stage", "active") and v is not None}
+            full = Person.from_doc(0, doc)
+        except (KeyError, ValueError, TypeError) as exc:
+            result.status = "error"
+            result.problems.append((f"记录格式有误：{exc}", f"malformed record: {exc}"))
+            continue
+        if _match(current, full.details()) is not None:
+            result.status = "unchanged"
+            result.notes.append(("已在数据库中（身份证号或姓名与出生日期相同），未重复导入",
+                                 "already in the database (same ID number, or name and birth date); not added again"))
+            continue
+        person: Person | None = full.with_events(())
+        for ev in full.events:
+            if person is None:
+                break
+            person = _check_in(person, ev, book, today, result, honour_override=True)
+        if person is None:
+            result.status = "error"
+            continue
+        plan.new.append(person)
+        current.append(person)
+    return plan
+
+
+def plan_import(path: Path, people: list[Person], book: RuleBook, today: date, sheet: str | None = None) -> ImportPlan:
+    if path.suffix.lower() == ".json":
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ImportError_(f"找不到文件：{path}", f"File not found: {path}") from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise ImportError_(f"JSON 文件无法读取：{exc}", f"The JSON file cannot be read: {exc}") from None
+        return plan_backup(data, people, book, today, str(path))
+    return plan_table(read_table(path, sheet), people, book, today, str(path))
