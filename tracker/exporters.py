@@ -47,7 +47,7 @@ def _text(value: Cell) -> str:
     return str(value)
 
 
-def write_atomically(path: Path, write: Callable[[io.BufferedWriter], None], *, force: bool) -> Path:
+def write_atomically(path: Path, write: Callable[[io.BufferedWriter], object], *, force: bool) -> Path:
     path = Path(path)
     if path.exists() and not force:
         raise ExportError(f"文件 {path} 已存在，未覆盖。换一个文件名（-o），或加 --force 覆盖。",
