@@ -128,18 +128,20 @@ class TrackerApp(App[None]):
         bind("n", "new_person", "new_person"),
         bind("r", "record", "record"),
         bind("u", "undo", "undo", show=False),
+        bind("e", "export", "export"),
         bind("l", "toggle_lang", "toggle_lang"),
         bind("D", "load_demo", "load_demo", show=False),
     ]
 
     def __init__(self, service: Service, *, lang: str = "zh", cursor_blink: bool = True,
-                 watch_seconds: float = 2.0, initial_tab: str = "overview") -> None:
+                 watch_seconds: float = 2.0, initial_tab: str = "overview", export_dir: Path | None = None) -> None:
         super().__init__()
         self.service = service
         self.lang = lang
         self.cursor_blink = cursor_blink
         self.watch_seconds = watch_seconds
         self.initial_tab = initial_tab
+        self.export_dir = export_dir
         self._person_screen: PersonScreen | None = None
 
     # ---- lifecycle
@@ -223,6 +225,11 @@ class TrackerApp(App[None]):
             return
         self.push_screen(RecordModal(pid))
 
+    def action_export(self) -> None:
+        from .export import ExportModal
+
+        self.push_screen(ExportModal(self.export_dir))
+
     def action_undo(self) -> None:
         entry = self.service.undo()
         if entry is None:
@@ -259,7 +266,7 @@ class TrackerApp(App[None]):
         entries = [
             ("help", self.action_help), ("search", self.action_search), ("new_person", self.action_new_person),
             ("record", self.action_record), ("undo", self.action_undo), ("toggle_lang", self.action_toggle_lang),
-            ("load_demo", self.action_load_demo),
+            ("load_demo", self.action_load_demo), ("export", self.action_export),
         ]
         for bid, callback in entries:
             key = KEYS[bid][0]
@@ -275,4 +282,4 @@ def run(service: Service, lang: str) -> None:
     TrackerApp(service, lang=lang).run()
 
 
-__all__ = ["Path", "TrackerApp", "run"]
+__all__ = ["TrackerApp", "run"]

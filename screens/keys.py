@@ -21,6 +21,7 @@ KEYS: dict[str, tuple[str, str, str]] = {
     "tab_deadlines": ("3", "时限", "Deadlines"),
     "tab_planner": ("4", "会议准备", "Planner"),
     "load_demo": ("D", "载入示例数据", "Load demo data"),
+    "export": ("e", "导出", "Export"),
     "sort": ("o", "排序", "Sort"),
     "toggle_left": ("a", "含已离开", "Include left"),
     "back": ("esc", "返回", "Back"),

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Input, Label
 
 from tracker.dates import DateError, parse_date
 from tracker.reports import Verdict, eligibility
-from tracker.stages import event_label, stage_label
+from tracker.stages import event_label
 
 from .text import t
 from .widgets import iso, make_input, new_table, tracker_app
@@ -22,11 +22,15 @@ STEPS = ("activist", "target", "admitted", "converted")
 
 
 def short_reason(v: Verdict, lang: str) -> str:
-    """The part of a refusal after "Cannot …:" (the step is already the section's heading)."""
+    """What blocks, in a table cell: the earliest date when there is one, else what is missing."""
+    if v.earliest is not None:
+        return f"{v.code} " + (f"最早 {v.earliest}" if lang == "zh" else f"earliest {v.earliest}")
     text = v.message(lang)
     sep = "：" if lang == "zh" else ": "
     body = text.split(sep, 1)[1] if sep in text else text
-    return f"{v.code} {body}" if v.code else body
+    for stop in ("（", "。", " ("):
+        body = body.split(stop, 1)[0]
+    return f"{v.code} {body}".strip()
 
 
 class Planner(Vertical):
@@ -42,7 +46,7 @@ class Planner(Vertical):
             yield Label(t("meeting_date", lang) + " ", classes="field-label")
             yield make_input(app, value=iso(self.on_date or app.service.today), id="planner-date")
             yield Label("", id="planner-error", classes="error")
-        yield new_table([("name", t("name", lang)), ("stage", t("stage", lang)), ("status", t("status", lang)),
+        yield new_table([("step", t("next", lang)), ("name", t("name", lang)), ("status", t("status", lang)),
                          ("detail", t("reason", lang))], id="planner-table", zebra=False)
 
     def refresh_data(self) -> None:
@@ -66,8 +70,8 @@ class Planner(Vertical):
             if not rows:
                 continue
             ok = [e for e in rows if e.eligible]
-            table.add_row(Text(f"── {event_label(step, lang)}  {t('eligible', lang)} {len(ok)} / {len(rows)}",
-                               style="bold"), "", "", "", key=f"group-{step}")
+            table.add_row(Text(event_label(step, lang), style="bold orange1"), "",
+                          Text(f"{t('eligible', lang)} {len(ok)}/{len(rows)}", style="bold"), "", key=f"group-{step}")
             ordered = sorted(rows, key=lambda e: (not e.eligible, e.earliest or date.max, e.person.id))
             if len(ordered) > STEP_LIMIT:
                 ordered, rest = ordered[:STEP_LIMIT], len(ordered) - STEP_LIMIT
@@ -80,10 +84,9 @@ class Planner(Vertical):
                 else:
                     status = Text("✗ " + t("blocked", lang), style="red")
                     detail = Text(short_reason(e.check.refusals[0], lang), style="dim")
-                table.add_row(e.person.name, stage_label(e.person.stage, lang), status, detail,
-                              key=f"{e.person.id}:{step}")
+                table.add_row("", e.person.name, status, detail, key=f"{e.person.id}:{step}")
             if rest:
-                table.add_row(Text(t("more_rows", lang, n=rest), style="dim"), "", "", "", key=f"more-{step}")
+                table.add_row("", Text(t("more_rows", lang, n=rest), style="dim"), "", "", key=f"more-{step}")
 
     @on(Input.Submitted, "#planner-date")
     def _date(self) -> None:

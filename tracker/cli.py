@@ -450,41 +450,15 @@ def cmd_rules(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
-    from .exporters import backup_json, default_name, person_record, render_rosters, write_atomically
-    from .registers import all_rosters, roster, roster_title
-
     svc, lang = ctx.service, ctx.lang
-    today = svc.today
-    if args.person:
-        fmt = args.format or "md"
-        person = svc.find(args.person)
-        view = person_view(person, svc.book, today)
-        payload = person_record(view, fmt, lang, today, full_id=args.full_id)
-        kind = f"{person.name}-全程纪实"
-        rows = len(person.events)
-    elif (args.format or "xlsx") == "json":
-        fmt = "json"
-        people = [p for p in svc.people() if args.branch is None or p.branch == args.branch]
-        payload = backup_json(people, today)
-        kind = "党员发展台账备份"
-        rows = len(people)
-    else:
-        fmt = args.format or "xlsx"
-        if args.stage == "all":
-            rosters = all_rosters(svc.people(), today=today, branch=args.branch, lang=lang, full_id=args.full_id)
-            kind = "发展党员名册"
-        else:
-            rosters = [roster(svc.people(), args.stage, today=today, branch=args.branch, lang=lang,
-                              full_id=args.full_id)]
-            kind = roster_title(args.stage, "zh")
-        payload = render_rosters(rosters, fmt, lang)
-        rows = sum(len(r.rows) for r in rosters)
-    path = Path(args.output) if args.output else Path.cwd() / default_name(kind, today, fmt, args.branch)
-    written = write_atomically(path, lambda fh: fh.write(payload), force=args.force)
+    person = svc.find(args.person).id if args.person else None
+    done = svc.export(stage=args.stage, branch=args.branch, fmt=args.format, person=person,
+                      path=Path(args.output) if args.output else None, force=args.force, full_id=args.full_id,
+                      lang=lang)
     if args.json:
-        _print_json({"written": str(written), "format": fmt, "rows": rows})
+        _print_json({"written": str(done.path), "format": done.fmt, "rows": done.rows})
     else:
-        print(pick(f"已导出 {rows} 条：{written}", f"Exported {rows} rows: {written}", lang))
+        print(pick(f"已导出 {done.rows} 条：{done.path}", f"Exported {done.rows} rows: {done.path}", lang))
     return EXIT_OK
 
 

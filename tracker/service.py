@@ -9,6 +9,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from .dates import DateError, parse_date
@@ -46,6 +47,13 @@ class Refused(Exception):
         hint = ("如确需办理，请写明理由：--override \"理由\"" if lang == "zh"
                 else 'To proceed anyway, give a written reason: --override "reason"')
         return "\n".join([*lines, hint])
+
+
+@dataclass(frozen=True)
+class Exported:
+    path: Path
+    fmt: str
+    rows: int
 
 
 @dataclass(frozen=True)
@@ -316,6 +324,42 @@ class Service:
                 tx.put(person)
             return tx.log("import", f"导入 {name}：新增 {len(new)} 人，更新 {len(updated)} 人",
                           f"Imported {name}: {len(new)} added, {len(updated)} updated")
+
+    def export(self, *, stage: str = "all", branch: str | None = None, fmt: str | None = None,
+               person: int | None = None, path: Path | None = None, force: bool = False, full_id: bool = False,
+               lang: str = "zh", directory: Path | None = None) -> Exported:
+        """Write a roster (one stage or all), a person's full record, or the JSON backup.
+
+        Without ``path`` the file gets a dated Chinese name in ``directory`` (default: the current one).
+        """
+        from .exporters import backup_json, default_name, person_record, render_rosters, write_atomically
+        from .registers import all_rosters, roster, roster_title
+        from .reports import person_view
+
+        today = self.today
+        if person is not None:
+            fmt = fmt or "md"
+            p = self.person(person)
+            payload = person_record(person_view(p, self.book, today), fmt, lang, today, full_id=full_id)
+            kind, rows = f"{p.name}-全程纪实", len(p.events)
+        elif (fmt or "xlsx") == "json":
+            fmt = "json"
+            people = [p for p in self.people() if branch is None or p.branch == branch]
+            payload = backup_json(people, today)
+            kind, rows = "党员发展台账备份", len(people)
+        else:
+            fmt = fmt or "xlsx"
+            if stage == "all":
+                rosters = all_rosters(self.people(), today=today, branch=branch, lang=lang, full_id=full_id)
+                kind = "发展党员名册"
+            else:
+                rosters = [roster(self.people(), stage, today=today, branch=branch, lang=lang, full_id=full_id)]
+                kind = roster_title(stage, "zh")
+            payload = render_rosters(rosters, fmt, lang)
+            rows = sum(len(r.rows) for r in rosters)
+        target = path or (directory or Path.cwd()) / default_name(kind, today, fmt, branch)
+        written = write_atomically(target, lambda fh: fh.write(payload), force=force)
+        return Exported(written, fmt, rows)
 
     def load_demo(self) -> list[Person]:
         from .demo import demo_people

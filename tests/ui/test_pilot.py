@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from textual.widgets import DataTable, Input, Select, Static
 
@@ -225,3 +226,26 @@ async def test_people_filter_by_stage(make_app: MakeApp) -> None:
 def test_app_takes_its_service_from_outside(service: Service) -> None:
     app = TrackerApp(service, lang="en", cursor_blink=False, watch_seconds=0)
     assert app.service is service and app.lang == "en"
+
+
+async def test_export_dialog_writes_the_roster(make_app: MakeApp, tmp_path: Path) -> None:
+    app = make_app()
+    app.export_dir = tmp_path
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        modal = app.screen
+        modal.query_one("#x-stage", Select).value = "activist"
+        modal.query_one("#x-format", Select).value = "csv"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        written = tmp_path / "入党积极分子名册-2026-11-27.csv"
+        assert written.exists() and "序号,姓名" in written.read_bytes().decode("utf-8-sig")
+        await pilot.press("e")
+        await pilot.pause()
+        modal = app.screen
+        modal.query_one("#x-stage", Select).value = "activist"
+        modal.query_one("#x-format", Select).value = "csv"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "--force" in str(modal.query_one("#x-error").render()) or "覆盖" in str(modal.query_one("#x-error").render())

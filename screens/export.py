@@ -1,0 +1,88 @@
+"""Export dialog (key e): stage, branch, format, file; the same as ``tracker export``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select
+
+from tracker.exporters import ExportError
+from tracker.service import InputError
+from tracker.stages import STAGE_KEYS, stage_label
+
+from .keys import bind
+from .text import t
+from .widgets import make_input, tracker_app
+
+FORMATS = (("Excel (.xlsx)", "xlsx"), ("CSV (.csv)", "csv"), ("Markdown (.md)", "md"), ("JSON 备份 / backup", "json"))
+
+
+class ExportModal(ModalScreen[Path | None]):
+    BINDINGS = [bind("escape", "cancel", "cancel"), bind("ctrl+s", "save", "save", priority=True)]
+
+    def __init__(self, directory: Path | None = None) -> None:
+        super().__init__()
+        self.directory = directory or Path.cwd()
+
+    def compose(self) -> ComposeResult:
+        app = tracker_app(self)
+        lang = app.lang
+        branches = sorted({p.branch for p in app.service.people() if p.branch})
+        with VerticalScroll(id="dialog"):
+            yield Label(t("export_title", lang), classes="title")
+            yield Label(t("stage", lang), classes="field-label")
+            yield Select([(t("all_stages", lang), "all"), *((stage_label(k, lang), k) for k in STAGE_KEYS)],
+                         value="all", allow_blank=False, id="x-stage")
+            yield Label(t("branch", lang), classes="field-label")
+            yield Select([(b, b) for b in branches], prompt=t("all_branches", lang), id="x-branch")
+            yield Label(t("format", lang), classes="field-label")
+            yield Select(list(FORMATS), value="xlsx", allow_blank=False, id="x-format")
+            yield Label(t("folder", lang), classes="field-label")
+            yield make_input(app, value=str(self.directory), id="x-dir")
+            yield Checkbox(t("full_id", lang), id="x-full-id")
+            yield Checkbox(t("overwrite", lang), id="x-force")
+            yield Label("", id="x-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button(t("export", lang) + " (Ctrl+S)", variant="primary", id="x-save")
+                yield Button(t("cancel", lang) + " (Esc)", id="x-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#x-stage").focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#x-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#x-save")
+    def _save(self) -> None:
+        self.action_save()
+
+    def action_save(self) -> None:
+        app = tracker_app(self)
+        lang = app.lang
+        branch = self.query_one("#x-branch", Select).value
+        try:
+            done = app.service.export(
+                stage=str(self.query_one("#x-stage", Select).value),
+                branch=None if branch is Select.NULL else str(branch),
+                fmt=str(self.query_one("#x-format", Select).value),
+                force=self.query_one("#x-force", Checkbox).value,
+                full_id=self.query_one("#x-full-id", Checkbox).value,
+                lang=lang,
+                directory=Path(self.query_one("#x-dir", Input).value.strip() or "."),
+            )
+        except (ExportError, InputError) as exc:
+            self.query_one("#x-error", Label).update(exc.message(lang))
+            return
+        except OSError as exc:
+            self.query_one("#x-error", Label).update(f"{t('export_failed', lang)}{exc}")
+            return
+        app.notify(t("exported", lang, rows=done.rows, path=str(done.path)), timeout=6)
+        self.dismiss(done.path)
