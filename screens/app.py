@@ -11,15 +11,18 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from rich.table import Table
+from rich.text import Text
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Markdown, TabbedContent, TabPane
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
 from tracker.service import InputError, Service
 
 from .deadlines import Deadlines
-from .keys import KEYS, bind, key_text, relabel
+from .keys import KEYS, bind, help_text, key_text, relabel
 from .overview import Overview
 from .people import People
 from .person import PersonScreen
@@ -109,10 +112,16 @@ class HelpScreen(ModalScreen[None]):
         app = self.app
         assert isinstance(app, TrackerApp)
         lang = app.lang
-        rows = "\n".join(f"| `{key}` | {key_text(bid, lang)} |" for bid, (key, _zh, _en) in KEYS.items())
-        head = "| 键 | 操作 |" if lang == "zh" else "| Key | Action |"
-        yield Markdown(f"# {t('help_title', lang)}\n\n{t('help_palette', lang)}\n\n{head}\n|---|---|\n{rows}\n",
-                       id="help")
+        table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+        table.add_column("键" if lang == "zh" else "Key", style="bold orange1", no_wrap=True)
+        table.add_column("操作" if lang == "zh" else "Action")
+        for bid, (key, _zh, _en) in KEYS.items():
+            table.add_row(key, help_text(bid, lang))
+        table.add_row("enter", "表格：打开该行的人员" if lang == "zh" else "Tables: open the person on that row")
+        with VerticalScroll(id="help"):
+            yield Static(Text(t("help_title", lang), style="bold"))
+            yield Static(t("help_palette", lang), classes="hint")
+            yield Static(table)
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -272,6 +281,12 @@ class TrackerApp(App[None]):
             key = KEYS[bid][0]
             yield SystemCommand(f"{key_text(bid, lang)} ({key})", key_text(bid, "en" if lang == "zh" else "zh"),
                                 callback)
+        if isinstance(screen, PersonScreen):
+            for bid, callback in (("record_next", screen.action_record_next), ("record_any", screen.action_record_any),
+                                  ("edit", screen.action_edit), ("leave", screen.action_leave),
+                                  ("back", screen.action_back)):
+                yield SystemCommand(f"{key_text(bid, lang)} ({KEYS[bid][0]})",
+                                    key_text(bid, "en" if lang == "zh" else "zh"), callback)
         main = self.main_screen()
         for tab in TABS:
             yield SystemCommand(f"{t('tab_' + tab, lang)} ({KEYS['tab_' + tab][0]})", t("tab_" + tab, "en"),

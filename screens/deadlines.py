@@ -28,9 +28,30 @@ class Deadlines(Vertical):
         with Horizontal(id="deadline-filters"):
             yield Select([], prompt=t("all_branches", lang), id="deadline-branch")
             yield Select([], prompt=t("all_rules", lang), id="deadline-rule")
-        yield new_table([("name", t("name", lang)), ("branch", t("branch", lang)), ("what", t("what", lang)),
-                         ("due", t("due", lang)), ("left", t("days_left", lang)), ("rule", t("rule", lang))],
-                        id="deadline-table", zebra=False)
+        yield new_table([], id="deadline-table", zebra=False)
+
+    def on_mount(self) -> None:
+        self.wide: bool | None = None
+
+    def set_columns(self) -> bool:
+        """At 80 columns the branch and rule give way; returns True when the columns changed."""
+        wide = self.app.size.width >= 110
+        if wide == getattr(self, "wide", None):
+            return False
+        self.wide = wide
+        lang = tracker_app(self).lang
+        table: DataTable[object] = self.query_one("#deadline-table", DataTable)
+        table.clear(columns=True)
+        cols = [("name", t("name", lang))] + ([("branch", t("branch", lang))] if wide else [])
+        cols += [("what", t("what", lang)), ("due", t("due", lang)), ("left", t("days_left", lang))]
+        cols += [("rule", t("rule", lang))] if wide else []
+        for key, label in cols:
+            table.add_column(label, key=key)
+        return True
+
+    def on_resize(self) -> None:
+        if self.set_columns():
+            self.refresh_data()
 
     def all_items(self) -> list[Deadline]:
         svc = tracker_app(self).service
@@ -47,24 +68,28 @@ class Deadlines(Vertical):
         self._set_options("#deadline-rule", [(f"{code} {rid}", rid) for code, rid in rules], self.rule)
         shown = [d for d in items if (self.branch is None or people[d.person].branch == self.branch)
                  and (self.rule is None or d.rule == self.rule)]
+        self.set_columns()
         table: DataTable[object] = self.query_one("#deadline-table", DataTable)
         table.clear()
+        width = len(table.columns)
         for group, lo, hi in GROUPS:
             rows = [d for d in shown if lo <= d.days_left <= hi]
             if not rows:
                 continue
             style = {"overdue": "bold red", "week": "bold yellow", "month": "yellow", "later": "bold"}[group]
-            table.add_row(Text(f"── {t('group_' + group, lang)} ({len(rows)})", style=style), "", "", "", "", "",
+            table.add_row(Text(f"{t('group_' + group, lang)} {len(rows)}", style=style), *[""] * (width - 1),
                           key=f"group-{group}")
             for d in rows[:GROUP_LIMIT]:
                 cite = d.citation_zh if lang == "zh" else d.citation_en
-                table.add_row(d.name, people[d.person].branch, d.what(lang), d.due.isoformat(),
-                              days_text(d.days_left, lang), f"{d.code} {cite}", key=f"{d.person}:{d.rule}")
+                cells: list[object] = [d.name] + ([people[d.person].branch] if self.wide else [])
+                cells += [d.what(lang), d.due.isoformat(), days_text(d.days_left, lang)]
+                cells += [f"{d.code} {cite}"] if self.wide else []
+                table.add_row(*cells, key=f"{d.person}:{d.rule}")
             if len(rows) > GROUP_LIMIT:
-                table.add_row(Text(t("more_rows", lang, n=len(rows) - GROUP_LIMIT), style="dim"), "", "", "", "", "",
+                table.add_row(Text(t("more_rows", lang, n=len(rows) - GROUP_LIMIT), style="dim"), *[""] * (width - 1),
                               key=f"more-{group}")
         if not table.row_count:
-            table.add_row(Text(t("nothing_due", lang), style="dim"), "", "", "", "", "", key="none")
+            table.add_row(Text(t("nothing_due", lang), style="dim"), *[""] * (width - 1), key="none")
 
     def _set_options(self, selector: str, options: list[tuple[str, str]], current: str | None) -> None:
         sel: Select[str] = self.query_one(selector, Select)

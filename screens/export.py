@@ -68,6 +68,8 @@ class ExportModal(ModalScreen[Path | None]):
         app = tracker_app(self)
         lang = app.lang
         branch = self.query_one("#x-branch", Select).value
+        place = Path(self.query_one("#x-dir", Input).value.strip() or ".").expanduser()
+        as_file = place.suffix.lower().lstrip(".") in ("xlsx", "csv", "md", "json")  # a file name, else a folder
         try:
             done = app.service.export(
                 stage=str(self.query_one("#x-stage", Select).value),
@@ -76,7 +78,8 @@ class ExportModal(ModalScreen[Path | None]):
                 force=self.query_one("#x-force", Checkbox).value,
                 full_id=self.query_one("#x-full-id", Checkbox).value,
                 lang=lang,
-                directory=Path(self.query_one("#x-dir", Input).value.strip() or "."),
+                path=place if as_file else None,
+                directory=None if as_file else place,
             )
         except (ExportError, InputError) as exc:
             self.query_one("#x-error", Label).update(exc.message(lang))

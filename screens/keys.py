@@ -34,6 +34,34 @@ KEYS: dict[str, tuple[str, str, str]] = {
 }
 
 
+#: help text: binding id → (zh, en) where it differs from the footer's, and where the key works
+HELP: dict[str, tuple[str, str]] = {
+    "toggle_lang": ("切换中文 / English", "Switch 中文 / English"),
+    "record": ("为选中的人记录步骤", "Record a step for the selected person"),
+    "search": ("搜索人员：姓名、拼音首字母、全拼或支部", "Search people: name, pinyin initials, full pinyin, branch"),
+    "new_person": ("新增入党申请人", "Add an applicant"),
+    "undo": ("撤销上一次更改", "Undo the last change"),
+    "export": ("导出名册", "Export rosters"),
+    "sort": ("人员页：切换排序列（也可点击表头）", "People: cycle the sort column (or click a header)"),
+    "toggle_left": ("人员页：含 / 不含已离开的人", "People: include / hide those who left"),
+    "load_demo": ("空数据库：载入示例数据", "Empty database: load demo data"),
+    "record_next": ("人员详情：记录光标所在或下一步", "A person: record the step under the cursor, or the next"),
+    "record_any": ("人员详情：记录任一步骤", "A person: record any step"),
+    "edit": ("人员详情：修改信息", "A person: edit details"),
+    "leave": ("人员详情：离开发展流程", "A person: leave the pipeline"),
+    "back": ("返回上一页", "Back"),
+    "save": ("对话框：保存", "Dialogs: save"),
+    "cancel": ("对话框：取消", "Dialogs: cancel"),
+}
+
+
+def help_text(binding_id: str, lang: str) -> str:
+    if binding_id in HELP:
+        zh, en = HELP[binding_id]
+        return zh if lang == "zh" else en
+    return key_text(binding_id, lang)
+
+
 def bind(key: str, action: str, binding_id: str, *, show: bool = True, priority: bool = False) -> Binding:
     _, zh, _ = KEYS[binding_id]
     return Binding(key, action, zh, show=show, id=binding_id, priority=priority)

@@ -93,6 +93,8 @@ class PersonScreen(Screen[None]):
                 info.append(f"✎ {o} ", style="magenta")
             if r.status == "next" and r.earliest:
                 info.append(t("earliest_on", lang, date=r.earliest.isoformat()) + " ", style="cyan")
+            if r.projected:
+                info.append(t("projected_on", lang, date=r.projected.isoformat()) + " ", style="dim")
             if r.due:
                 overdue = (svc.today - r.due).days
                 if overdue > 0:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from .model import Person
+from .model import Event, Person
 from .profiles import RuleBook
 from .rules import (  # re-exported for the UI, which never imports tracker.rules itself
     Check,
@@ -108,6 +108,21 @@ class TimelineRow:
     status: str  # done | next | open | todo
     due: date | None = None
     earliest: date | None = None
+    projected: date | None = None  # a later stage step: the earliest it could come if every step came earliest
+
+
+def projected_stage_dates(person: Person, book: RuleBook, today: date) -> dict[str, date]:
+    """Each stage step still to come, dated as early as the minimums allow if every earlier one
+    happened on its own earliest day (never before today)."""
+    out: dict[str, date] = {}
+    p = person
+    nxt = next_step(p, book, today, with_blockers=False)
+    while nxt is not None and nxt.event not in out:
+        when = max(nxt.earliest or today, today)
+        out[nxt.event] = when
+        p = p.with_events((*p.events, Event(nxt.event, when)))
+        nxt = next_step(p, book, when, with_blockers=False)
+    return out
 
 
 def timeline(person: Person, book: RuleBook, today: date) -> list[TimelineRow]:
@@ -117,6 +132,7 @@ def timeline(person: Person, book: RuleBook, today: date) -> list[TimelineRow]:
         if d.event not in open_by_event or d.due < open_by_event[d.event].due:
             open_by_event[d.event] = d
     nxt = next_step(person, book, today)
+    projected = projected_stage_dates(person, book, today)
     kinds: list[EventKind] = list(STANDARD_STEPS)
     for ev in person.events:
         kind = EVENT_BY_KEY[ev.event]
@@ -140,7 +156,8 @@ def timeline(person: Person, book: RuleBook, today: date) -> list[TimelineRow]:
         rows.append(TimelineRow(kind.step, kind.key, kind.phase, section_of(kind.position),
                                 tuple(ev.date for ev in done), late, overrides,
                                 state, dl.due if dl else None,
-                                nxt.earliest if nxt is not None and nxt.event == kind.key else None))
+                                nxt.earliest if nxt is not None and nxt.event == kind.key else None,
+                                projected.get(kind.key) if state == "todo" else None))
     return rows
 
 

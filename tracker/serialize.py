@@ -51,6 +51,7 @@ def view_json(view: PersonView, lang: str) -> dict[str, Any]:
     out["timeline"] = [
         {"step": r.step, "event": r.event, "stage": r.phase, "status": r.status,
          "dates": [d.isoformat() for d in r.dates], "due": _iso(r.due), "earliest": _iso(r.earliest),
+         "projected": _iso(r.projected),
          "late": [{"rule": x.rule, "days": x.days, "due": x.due.isoformat(), "beyond_limit": x.beyond_limit}
                   for x in r.late],
          "overrides": list(r.overrides)}

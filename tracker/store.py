@@ -216,14 +216,17 @@ class Transaction:
     def __init__(self, store: Store) -> None:
         self._store = store
         self.before: dict[str, dict[str, Any] | None] = {}
+        self.changed = False  # set by every change; a refused step changes nothing
 
     def _remember(self, pid: int) -> None:
+        self.changed = True
         key = str(pid)
         if key not in self.before:
             doc = self._store._people_table.get(doc_id=pid)
             self.before[key] = dict(doc) if doc is not None else None
 
     def add(self, person: Person) -> Person:
+        self.changed = True
         doc = person.to_doc()
         pid: int = self._store._people_table.insert(doc)
         self._store._storage.touch("people", pid)
@@ -234,6 +237,7 @@ class Transaction:
 
     def add_all(self, people: list[Person]) -> list[Person]:
         """Insert many people with one table update (an import, the demo, a benchmark)."""
+        self.changed = True
         docs = [p.to_doc() for p in people]
         ids: list[int] = self._store._people_table.insert_multiple(docs)
         saved = []
@@ -282,6 +286,7 @@ class Transaction:
 
     def log(self, action: str, zh: str, en: str, *, undoable: bool = True,
             before: dict[str, dict[str, Any] | None] | None = None) -> int:
+        self.changed = True
         entry = {
             "at": datetime.now().astimezone().isoformat(timespec="seconds"),
             "action": action,
@@ -301,6 +306,7 @@ class Transaction:
         return hid
 
     def mark_undone(self, hid: int) -> None:
+        self.changed = True
         self._store._storage.touch("history", hid)
         self._store._history_table.update({"undone": True}, doc_ids=[hid])
 
@@ -424,16 +430,18 @@ class Store:
             self.refresh()
             storage = self._storage
             storage.writable = True
+            tx = Transaction(self)
             try:
-                if not storage.data["meta"]:
-                    self._meta_table.insert({"schema": SCHEMA_VERSION,
-                                             "created": datetime.now().astimezone().isoformat(timespec="seconds")})
-                tx = Transaction(self)
                 yield tx
-                storage.flush()
+                if tx.changed:
+                    if not storage.data["meta"]:
+                        self._meta_table.insert({"schema": SCHEMA_VERSION,
+                                                 "created": datetime.now().astimezone().isoformat(timespec="seconds")})
+                    storage.flush()
             except BaseException:
                 storage.writable = False
-                self._open()  # drop half-applied changes: memory goes back to the file
+                if tx.changed:
+                    self._open()  # drop half-applied changes: memory goes back to the file
                 raise
             finally:
                 storage.writable = False

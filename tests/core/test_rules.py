@@ -416,3 +416,11 @@ def test_pinned_2014_profile_never_asks_for_publicity() -> None:
 
 def test_length_units_read_from_profiles() -> None:
     assert Length.parse("5wd") == Length(5, "wd") and Length.parse("18y").months() == 216
+
+
+def test_later_stage_steps_are_projected_from_their_minimums() -> None:
+    from tracker.reports import projected_stage_dates
+
+    p = person(("applied", "2023-01-01"), ("activist", "2024-03-15"))
+    assert projected_stage_dates(p, BOOK, d("2024-06-01")) == {
+        "target": d("2025-03-15"), "admitted": d("2025-03-15"), "converted": d("2026-03-15")}

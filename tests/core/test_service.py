@@ -123,3 +123,14 @@ def test_demo_loads_only_into_an_empty_database(tmp_path: Path) -> None:
     svc.add({"name": "张三"}, d("2024-01-01"))
     with pytest.raises(InputError, match="empty"):
         svc.load_demo()
+
+
+def test_a_refused_step_neither_writes_nor_reloads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    svc = _svc(tmp_path)
+    p = svc.add({"name": "张三"}, d("2024-01-01")).person
+    mtime = (tmp_path / "db.json").stat().st_mtime_ns
+    reloads = []
+    monkeypatch.setattr(svc.store, "_open", lambda: reloads.append(1))
+    with pytest.raises(Refused):
+        svc.record(p.id, Event("target", d("2024-06-01")))
+    assert reloads == [] and (tmp_path / "db.json").stat().st_mtime_ns == mtime

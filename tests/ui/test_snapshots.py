@@ -5,6 +5,7 @@ Update after a deliberate visual change with: pytest tests/ui/test_snapshots.py 
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
@@ -65,3 +66,34 @@ def test_planner_zh_large(snap_compare: Any, make_app: MakeApp) -> None:
 
 def test_help_en_small(snap_compare: Any, make_app: MakeApp) -> None:
     assert snap_compare(make_app("en"), terminal_size=SMALL, press=["question_mark"])
+
+
+def test_deadlines_zh_small(snap_compare: Any, make_app: MakeApp) -> None:
+    assert snap_compare(make_app("zh", tab="deadlines"), terminal_size=SMALL)
+
+
+def test_planner_en_small(snap_compare: Any, make_app: MakeApp) -> None:
+    assert snap_compare(make_app("en", tab="planner"), terminal_size=SMALL)
+
+
+def test_record_modal_en_small(snap_compare: Any, make_app: MakeApp) -> None:
+    async def before(pilot: Pilot[None]) -> None:
+        await _open_probationer(pilot)
+        await pilot.press("r")
+        await pilot.pause()
+
+    assert snap_compare(make_app("en"), terminal_size=SMALL, run_before=before)
+
+
+def test_new_person_form_zh_small(snap_compare: Any, make_app: MakeApp) -> None:
+    assert snap_compare(make_app("zh"), terminal_size=SMALL, press=["n"])
+
+
+def test_export_dialog_zh_large(snap_compare: Any, make_app: MakeApp, tmp_path: Any) -> None:
+    app = make_app("zh")
+    app.export_dir = Path("/srv/exports")  # a fixed path: the snapshot must not show a temporary folder
+    assert snap_compare(app, terminal_size=LARGE, press=["e"])
+
+
+def test_help_zh_large(snap_compare: Any, make_app: MakeApp) -> None:
+    assert snap_compare(make_app("zh"), terminal_size=LARGE, press=["question_mark"])
