@@ -81,7 +81,9 @@ class Deadlines(Vertical):
                           key=f"group-{group}")
             for d in rows[:GROUP_LIMIT]:
                 cite = d.citation_zh if lang == "zh" else d.citation_en
-                cells: list[object] = [d.name] + ([people[d.person].branch] if self.wide else [])
+                cells: list[object] = [d.name]
+                if self.wide:
+                    cells.append(people[d.person].branch)
                 cells += [d.what(lang), d.due.isoformat(), days_text(d.days_left, lang)]
                 cells += [f"{d.code} {cite}"] if self.wide else []
                 table.add_row(*cells, key=f"{d.person}:{d.rule}")
