@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Select
 from tracker.reports import Deadline, due_list
 
 from .text import t
-from .widgets import days_text, new_table, tracker_app
+from .widgets import days_text, new_table, person_id_from_key, row_person_id, tracker_app
 
 GROUP_LIMIT = 200  # rows per group; narrow by branch or rule to see the rest
 GROUPS = (("overdue", -10**6, -1), ("week", 0, 7), ("month", 8, 30), ("later", 31, 10**6))
@@ -112,14 +112,10 @@ class Deadlines(Vertical):
 
     @on(DataTable.RowSelected, "#deadline-table")
     def _open(self, event: DataTable.RowSelected) -> None:
-        key = str(event.row_key.value)
-        if ":" in key:
+        pid = person_id_from_key(event.row_key.value)
+        if pid is not None:
             event.stop()
-            tracker_app(self).open_person(int(key.split(":")[0]))
+            tracker_app(self).open_person(pid)
 
     def selected_person_id(self) -> int | None:
-        table: DataTable[object] = self.query_one("#deadline-table", DataTable)
-        if not table.row_count:
-            return None
-        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        return int(key.split(":")[0]) if ":" in key else None
+        return row_person_id(self.query_one("#deadline-table", DataTable))

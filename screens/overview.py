@@ -11,7 +11,7 @@ from tracker.reports import due_list, stage_counts, upcoming
 from tracker.stages import STAGE_KEYS, STAGES, event_label
 
 from .text import t
-from .widgets import days_text, new_table, tracker_app
+from .widgets import days_text, new_table, person_id_from_key, row_person_id, tracker_app
 
 SHORT_EN = {"applicant": "Applicant", "activist": "Activist", "target": "Target", "probationary": "Probationer",
             "member": "Member"}
@@ -78,15 +78,11 @@ class Overview(Vertical):
         self.lists_ready = True
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        key = event.row_key.value or ""
-        if ":" in key:
+        pid = person_id_from_key(event.row_key.value)
+        if pid is not None:
             event.stop()
-            tracker_app(self).open_person(int(key.split(":")[0]))
+            tracker_app(self).open_person(pid)
 
     def selected_person_id(self) -> int | None:
         focused = self.screen.focused
-        if isinstance(focused, DataTable) and focused.row_count:
-            key = focused.coordinate_to_cell_key(focused.cursor_coordinate).row_key.value or ""
-            if ":" in key:
-                return int(key.split(":")[0])
-        return None
+        return row_person_id(focused) if isinstance(focused, DataTable) else None

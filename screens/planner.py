@@ -15,7 +15,7 @@ from tracker.reports import Verdict, eligibility
 from tracker.stages import event_label
 
 from .text import t
-from .widgets import iso, make_input, new_table, tracker_app
+from .widgets import iso, make_input, new_table, person_id_from_key, row_person_id, tracker_app
 
 STEP_LIMIT = 200  # rows per step (eligible first)
 STEPS = ("activist", "target", "admitted", "converted")
@@ -95,14 +95,10 @@ class Planner(Vertical):
 
     @on(DataTable.RowSelected, "#planner-table")
     def _open(self, event: DataTable.RowSelected) -> None:
-        key = str(event.row_key.value)
-        if ":" in key:
+        pid = person_id_from_key(event.row_key.value)
+        if pid is not None:
             event.stop()
-            tracker_app(self).open_person(int(key.split(":")[0]))
+            tracker_app(self).open_person(pid)
 
     def selected_person_id(self) -> int | None:
-        table: DataTable[object] = self.query_one("#planner-table", DataTable)
-        if not table.row_count:
-            return None
-        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
-        return int(key.split(":")[0]) if ":" in key else None
+        return row_person_id(self.query_one("#planner-table", DataTable))

@@ -33,6 +33,19 @@ def days_text(days: int, lang: str) -> Text:
     return Text(word, style=colour)
 
 
+def person_id_from_key(key: str | None) -> int | None:
+    """Rows that stand for a person are keyed "<id>:<what>"; group and note rows are not."""
+    head, sep, _ = (key or "").partition(":")
+    return int(head) if sep and head.isdigit() else None
+
+
+def row_person_id(table: DataTable[Any]) -> int | None:
+    """The person on the table's cursor row, if that row is a person's."""
+    if not table.row_count:
+        return None
+    return person_id_from_key(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+
+
 def new_table(columns: list[tuple[str, str]], *, zebra: bool = True, **kwargs: Any) -> DataTable[Any]:
     """A row-cursor table with explicit column keys (so cells can be found by key)."""
     table: DataTable[Any] = DataTable(cursor_type="row", zebra_stripes=zebra, **kwargs)

@@ -17,9 +17,7 @@ from typing import Any, NoReturn
 
 from . import __version__
 from .dates import DateError, parse_date
-from .exporters import ExportError
-from .i18n import default_lang, label, pick
-from .importers import ImportError_
+from .i18n import BilingualError, default_lang, label, pick
 from .profiles import ProfileError, load_rulebook
 from .reports import due_list, eligibility, person_view, status
 from .serialize import (
@@ -561,17 +559,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     except InputError as exc:
         return _fail(lang, as_json, EXIT_INPUT, {"error": "input", "field": exc.field, "message": exc.message(lang)},
                      exc.message(lang))
-    except DateError as exc:
-        msg = pick(exc.zh, exc.en, lang)
-        return _fail(lang, as_json, EXIT_INPUT, {"error": "input", "field": "date", "message": msg}, msg)
-    except ProfileError as exc:
-        msg = pick(exc.zh, exc.en, lang)
-        return _fail(lang, as_json, EXIT_INPUT, {"error": "profile", "message": msg}, msg)
-    except (ExportError, ImportError_) as exc:
-        msg = exc.message(lang)
-        return _fail(lang, as_json, EXIT_INPUT, {"error": "input", "field": None, "message": msg}, msg)
     except StoreError as exc:
         return _fail(lang, as_json, EXIT_STORE, {"error": "store", "message": exc.message(lang)}, exc.message(lang))
+    except BilingualError as exc:  # a date, a profile, a file to read or write
+        kind = "profile" if isinstance(exc, ProfileError) else "input"
+        field = "date" if isinstance(exc, DateError) else None
+        return _fail(lang, as_json, EXIT_INPUT, {"error": kind, "field": field, "message": exc.message(lang)},
+                     exc.message(lang))
 
 
 def run_tui(ctx: Context) -> int:

@@ -16,15 +16,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
 
+from .i18n import BilingualError
 
-class DateError(ValueError):
-    """A date that cannot be read; ``zh``/``en`` say what is wrong and how to write it."""
+
+class DateError(BilingualError, ValueError):
+    """A date that cannot be read; the message says what is wrong and how to write it."""
 
     def __init__(self, text: str, zh: str, en: str) -> None:
-        super().__init__(en)
+        super().__init__(zh, en)
         self.text = text
-        self.zh = zh
-        self.en = en
 
 
 _HINT_ZH = "请写成 2024-03-05、2024.3.5、2024/03/05、2024年3月5日 或 20240305"

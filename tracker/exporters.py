@@ -18,6 +18,7 @@ from typing import Any
 
 from rich.cells import cell_len
 
+from .i18n import BilingualError
 from .model import Person
 from .registers import Cell, Roster, index_title
 from .reports import PersonView
@@ -29,14 +30,8 @@ BACKUP_FORMAT = "party-tracker"
 BACKUP_VERSION = 1
 
 
-class ExportError(Exception):
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh = zh
-        self.en = en
-
-    def message(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+class ExportError(BilingualError):
+    """A file that cannot or may not be written."""
 
 
 def _text(value: Cell) -> str:

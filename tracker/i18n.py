@@ -58,6 +58,18 @@ LABELS: dict[str, tuple[str, str]] = {
 }
 
 
+class BilingualError(Exception):
+    """An error a person reads: what is wrong and how to fix it, in Chinese and in English."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+
+    def message(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
 def label(key: str, lang: str) -> str:
     zh, en = LABELS[key]
     return zh if lang == "zh" else en

@@ -18,6 +18,7 @@ from typing import Any
 
 from .dates import DateError, parse_date_ex
 from .exporters import BACKUP_FORMAT
+from .i18n import BilingualError
 from .model import Event, Person
 from .profiles import RuleBook
 from .rules import check_event
@@ -82,16 +83,8 @@ class ImportPlan:
         return sum(1 for r in self.rows if r.status == "error")
 
 
-class ImportError_(Exception):
+class ImportError_(BilingualError):
     """The file cannot be read at all (not a row problem)."""
-
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh = zh
-        self.en = en
-
-    def message(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 # ------------------------------------------------------------------ reading tables

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .dates import Length
+from .i18n import BilingualError
 from .stages import EVENT_KEYS
 
 RULE_KINDS = ("minimum", "deadline", "recurring", "gate", "range")
@@ -23,11 +24,8 @@ RULE_KINDS = ("minimum", "deadline", "recurring", "gate", "range")
 SPECIAL_ANCHORS = ("birth", "probation_end")
 
 
-class ProfileError(ValueError):
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh = zh
-        self.en = en
+class ProfileError(BilingualError, ValueError):
+    """A rule profile that cannot be loaded."""
 
 
 _ZH_DIGITS = "零一二三四五六七八九"

@@ -384,6 +384,20 @@ def _applies(rule: Rule, kinds: frozenset[str], replaced: dict[str, tuple[str, .
     return not any(ev in kinds for ev in replaced.get(rule.id, ()))
 
 
+def _clock(person: Person, base: Rule, book: RuleBook, before: date | None = None) -> tuple[Rule, date] | None:
+    """When a deadline's or duty's clock started (up to ``before``), and the rule of the edition in
+    force that day; None when it has not started or that edition has no such rule."""
+    assert base.from_ is not None
+    anchor = anchor_date(person, base.from_, on=before)
+    if base.kind == "recurring":  # counts from the start, or from the last time the duty was done
+        done = [e.date for e in person.all_of(base.to) if before is None or e.date < before]
+        anchor = max((d for d in (anchor, max(done, default=None)) if d is not None), default=None)
+    if anchor is None:
+        return None
+    rule = book.on(anchor).get(base.id)
+    return None if rule is None else (rule, anchor)
+
+
 def _due(anchor: date, rule: Rule) -> tuple[date, date | None]:
     assert rule.length is not None
     due = add_length(anchor, rule.length)
@@ -405,19 +419,12 @@ def deadlines(person: Person, book: RuleBook, today: date) -> list[Deadline]:
             continue
         if not _applies(base, kinds, replaced):
             continue
-        assert base.from_ is not None
-        if base.kind == "deadline":
-            if base.to in kinds:
-                continue
-            anchor = anchor_date(person, base.from_)
-        else:
-            starts = [d for d in (anchor_date(person, base.from_), person.date_of(base.to)) if d is not None]
-            anchor = max(starts) if starts else None
-        if anchor is None:
+        if base.kind == "deadline" and base.to in kinds:
             continue
-        rule = book.on(anchor).get(base.id)
-        if rule is None:
+        clock = _clock(person, base, book)
+        if clock is None:
             continue
+        rule, anchor = clock
         due, limit = _due(anchor, rule)
         out.append(Deadline(person.id, person.name, rule.id, rule.code, rule.to, anchor, due, limit,
                             (due - today).days, rule.zh, rule.en, rule.citation("zh"), rule.citation("en")))
@@ -433,19 +440,10 @@ def lateness(person: Person, ev: Event, book: RuleBook) -> list[Late]:
     for base in timed:
         if base.to != ev.event or not _applies(base, kinds, replaced):
             continue
-        assert base.from_ is not None
-        if base.kind == "deadline":
-            anchor = anchor_date(person, base.from_, on=ev.date)
-        else:
-            prev = [e.date for e in person.all_of(base.to) if e.date < ev.date]
-            starts = [d for d in (anchor_date(person, base.from_, on=ev.date), max(prev, default=None))
-                      if d is not None]
-            anchor = max(starts) if starts else None
-        if anchor is None:
+        clock = _clock(person, base, book, before=ev.date)
+        if clock is None:
             continue
-        rule = book.on(anchor).get(base.id)
-        if rule is None:
-            continue
+        rule, anchor = clock
         due, limit = _due(anchor, rule)
         if ev.date > due:
             days = (ev.date - due).days

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .dates import DateError, parse_date
+from .i18n import BilingualError
 from .model import DATE_DETAILS, DETAIL_FIELDS, Event, Person
 from .profiles import RuleBook
 from .rules import Check, check_event
@@ -20,17 +21,12 @@ from .stages import EVENT_BY_KEY, event_label
 from .store import HistoryEntry, Store
 
 
-class InputError(Exception):
-    """Bad input: says what is wrong and how to fix it (exit code 2)."""
+class InputError(BilingualError):
+    """Bad input: says what is wrong and how to fix it (exit code 2); ``field`` names where."""
 
     def __init__(self, zh: str, en: str, field: str | None = None) -> None:
-        super().__init__(en)
-        self.zh = zh
-        self.en = en
+        super().__init__(zh, en)
         self.field = field
-
-    def message(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
 
 
 class Refused(Exception):

@@ -33,6 +33,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
+from .i18n import BilingualError
 from .model import Person
 
 SCHEMA_VERSION = 1
@@ -41,14 +42,8 @@ TABLES = ("meta", "people", "history")
 UNDO_DEPTH = 500
 
 
-class StoreError(Exception):
-    def __init__(self, zh: str, en: str) -> None:
-        super().__init__(en)
-        self.zh = zh
-        self.en = en
-
-    def message(self, lang: str) -> str:
-        return self.zh if lang == "zh" else self.en
+class StoreError(BilingualError):
+    """The database cannot be used right now (damaged, newer, locked)."""
 
 
 class LockedError(StoreError):
