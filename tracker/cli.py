@@ -552,6 +552,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         ctx = Context(args)
         if args.command is None:
+            if not (sys.stdin.isatty() and sys.stdout.isatty()):  # a script or cron job: no screen to draw
+                print(pick("（没有终端，显示概况；在终端中运行 tracker 打开全屏界面，tracker --help 查看命令。）",
+                           "(No terminal: showing the status. Run tracker in a terminal for the full-screen app; "
+                           "tracker --help lists the commands.)", lang), file=sys.stderr)
+                return cmd_status(ctx, argparse.Namespace(json=False))
             return run_tui(ctx)
         return COMMANDS[args.command](ctx, args)
     except Refused as exc:

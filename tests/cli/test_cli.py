@@ -187,3 +187,32 @@ def test_a_profile_that_weakens_national_rules_is_refused(run: Run, tmp_path) ->
                    'to="target"\nlength="3m"\nzh="三个月"\nen="three months"\n', encoding="utf-8")
     res = run("--profile", str(bad), "status")
     assert res.code == 2 and "weaken" in res.err
+
+
+def test_without_a_terminal_no_command_prints_the_status(run: Run) -> None:
+    _add(run)
+    res = run()
+    assert res.code == 0 and "Applicant 入党申请人" in res.out and "No terminal" in res.err
+
+
+def test_concurrent_writers_lose_nothing(run: Run) -> None:
+    """Several processes record at once: the lock serialises them and each re-reads the file first."""
+    import os
+    import subprocess
+    import sys
+
+    ids = [_add(run, f"人{i}", "2026-01-05") for i in range(6)]
+    env = {**os.environ, "TRACKER_DB": str(run.db), "TRACKER_TODAY": "2026-11-27", "TRACKER_LANG": "en"}  # type: ignore[attr-defined]
+    procs = [subprocess.Popen([sys.executable, "-m", "tracker", "record", str(pid), "talked", "--on", "2026-01-20"],
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for pid in ids]
+    codes = [p.wait(timeout=60) for p in procs]
+    assert codes == [0] * len(ids)
+    people = run("list", "--json").json()
+    assert all(any(e["event"] == "talked" for e in p["events"]) for p in people)
+    assert len(run("history", "--json").json()) == 2 * len(ids)
+
+
+def test_damaged_database_is_exit_3_with_a_way_out(run: Run) -> None:
+    run.db.write_text('{"people": {', encoding="utf-8")  # type: ignore[attr-defined]
+    res = run("status")
+    assert res.code == 3 and ".bak" in res.err
