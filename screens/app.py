@@ -257,6 +257,9 @@ class TrackerApp(App[None]):
     async def action_toggle_lang(self) -> None:
         self.lang = "en" if self.lang == "zh" else "zh"
         self.title = t("app_title", self.lang)
+        if self._person_screen is not None and self._person_screen not in self.screen_stack:
+            self.uninstall_screen(self._person_screen)  # built in the old language: build anew when next opened
+            self._person_screen = None
         relabel(self, self.lang)
         for screen in list(self.screen_stack):
             if isinstance(screen, MainScreen | PersonScreen):

@@ -249,3 +249,17 @@ async def test_export_dialog_writes_the_roster(make_app: MakeApp, tmp_path: Path
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert "--force" in str(modal.query_one("#x-error").render()) or "覆盖" in str(modal.query_one("#x-error").render())
+
+
+async def test_person_screen_follows_a_language_switch(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        pid = app.service.people()[0].id
+        app.open_person(pid)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.press("l")
+        await pilot.pause()
+        app.open_person(pid)
+        await pilot.pause()
+        assert "Timeline" in str(app.screen.query_one(".section").render())
