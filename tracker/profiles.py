@@ -195,15 +195,16 @@ def load_profile_file(path: Path) -> Profile:
     return parse_profile(data, str(path))
 
 
+def _shipped() -> list[Profile]:
+    """Every profile in ``data/profiles`` (installed inside the wheel as tracker.data.profiles)."""
+    return [parse_profile(tomllib.loads(entry.read_text(encoding="utf-8")), entry.name)
+            for entry in sorted(resources.files("tracker.data.profiles").iterdir(), key=lambda e: e.name)
+            if entry.name.endswith(".toml")]
+
+
 def builtin_profiles() -> list[Profile]:
-    """The national editions shipped in ``data/profiles`` (inside the wheel too)."""
-    out = []
-    for entry in sorted(resources.files("data.profiles").iterdir(), key=lambda e: e.name):
-        if entry.name.endswith(".toml"):
-            profile = parse_profile(tomllib.loads(entry.read_text(encoding="utf-8")), entry.name)
-            if profile.kind == "national":
-                out.append(profile)
-    return sorted(out, key=lambda p: p.effective or date.min)
+    """The national editions shipped with the program, oldest first."""
+    return sorted((p for p in _shipped() if p.kind == "national"), key=lambda p: p.effective or date.min)
 
 
 def _weakens(local: Rule, national: Rule) -> str | None:
@@ -358,9 +359,12 @@ def load_rulebook(profile: str | None = None) -> RuleBook:
     by_name = {p.name: p for p in editions}
     if profile in by_name:
         return RuleBook(editions, pinned=by_name[profile])
+    shipped_local = {p.name: p for p in _shipped() if p.kind == "local"}
+    if profile in shipped_local:
+        return RuleBook(editions, local=shipped_local[profile])
     path = Path(profile)
     if not path.suffix:
-        names = "、".join(by_name)
+        names = "、".join([*by_name, *shipped_local])
         raise ProfileError(f"没有名为“{profile}”的规则版本；可用：{names}，或给出本单位规则文件的路径。",
                            f"No profile named '{profile}'; use one of {', '.join(by_name)} or a path to a local profile file.")
     loaded = load_profile_file(path)

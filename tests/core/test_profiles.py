@@ -99,3 +99,8 @@ def test_bad_length_in_a_profile_says_how_to_write_it(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("n", "zh"), [(5, "五"), (10, "十"), (13, "十三"), (25, "二十五"), (31, "三十一")])
 def test_article_numbers_in_chinese(n: int, zh: str) -> None:
     assert zh_number(n) == zh
+
+
+def test_shipped_local_example_can_be_named() -> None:
+    book = load_rulebook("local-example")
+    assert book.local is not None and book.on(date(2026, 6, 1)).get("publicity-7d") is not None
