@@ -7,7 +7,9 @@ from datetime import date
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Select
 
 from tracker.model import Person
@@ -25,7 +27,17 @@ SORT_COLUMNS = ("id", "name", "stage", "branch", "stage_date", "next_date")
 
 
 class PeopleTable(DataTable[object]):
-    BINDINGS = [bind("o", "sort", "sort")]
+    # rows, not columns, are what a secretary pages through: Home/End go to the first/last row
+    BINDINGS = [bind("o", "sort", "sort"), Binding("home", "scroll_top", show=False),
+                Binding("end", "scroll_bottom", show=False)]
+
+    class NearEnd(Message):
+        """Scrolled (mouse, End, PageDown) to the last rows: time for the next page."""
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if self.max_scroll_y and new_value >= self.max_scroll_y - 1:
+            self.post_message(self.NearEnd())
 
     def action_sort(self) -> None:
         for node in self.ancestors:
@@ -202,8 +214,13 @@ class People(Vertical):
             self.apply_filter()
 
     @on(DataTable.RowHighlighted, "#people-table")
-    def _near_end(self, event: DataTable.RowHighlighted) -> None:
+    def _cursor_at_end(self, event: DataTable.RowHighlighted) -> None:
         if event.cursor_row >= self.shown - 1 and self.shown < len(self.matches):
+            self.load_more()
+
+    @on(PeopleTable.NearEnd)
+    def _scrolled_to_end(self) -> None:
+        if self.shown < len(self.matches):
             self.load_more()
 
     @on(DataTable.RowSelected, "#people-table")

@@ -263,3 +263,28 @@ async def test_person_screen_follows_a_language_switch(make_app: MakeApp) -> Non
         app.open_person(pid)
         await pilot.pause()
         assert "Timeline" in str(app.screen.query_one(".section").render())
+
+
+async def test_people_table_pages_instead_of_drawing_everyone(make_app: MakeApp, tmp_path: Path) -> None:
+    from tracker.demo import bench_people
+    from tracker.store import Store
+
+    svc = Service(Store(tmp_path / "many.json"), BOOK, lambda: TODAY)
+    svc.add_many(bench_people(250, TODAY, BOOK), "import", "生成", "generated")
+    active = sum(1 for p in svc.people() if p.active)
+    app = make_app(svc=svc, tab="people")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#people-table", DataTable)
+        assert table.row_count == 100
+        table.focus()
+        await pilot.press("pagedown")
+        await pilot.pause()
+        assert table.row_count == 100  # a page down within the first page draws nothing more
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.row_count > 100
+        await pilot.press("end")
+        await pilot.pause()
+        assert table.row_count == active
+        assert f"{active}/{active}" in str(app.screen.query_one("#people-count").render())
