@@ -19,6 +19,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
 
+from tracker.i18n import BilingualError
 from tracker.service import InputError, Service
 
 from .deadlines import Deadlines
@@ -240,7 +241,11 @@ class TrackerApp(App[None]):
         self.push_screen(ExportModal(self.export_dir))
 
     def action_undo(self) -> None:
-        entry = self.service.undo()
+        try:
+            entry = self.service.undo()
+        except BilingualError as exc:  # locked by another writer
+            self.notify(exc.message(self.lang), severity="error", timeout=6)
+            return
         if entry is None:
             self.notify(t("nothing_to_undo", self.lang))
             return
@@ -249,7 +254,7 @@ class TrackerApp(App[None]):
     def action_load_demo(self) -> None:
         try:
             people = self.service.load_demo()
-        except InputError as exc:
+        except BilingualError as exc:
             self.notify(exc.message(self.lang), severity="warning")
             return
         self.data_changed(t("demo_loaded", self.lang, n=len(people)))

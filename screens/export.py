@@ -10,8 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
-from tracker.exporters import ExportError
-from tracker.service import InputError
+from tracker.i18n import BilingualError
 from tracker.stages import STAGE_KEYS, stage_label
 
 from .keys import bind
@@ -81,7 +80,7 @@ class ExportModal(ModalScreen[Path | None]):
                 path=place if as_file else None,
                 directory=None if as_file else place,
             )
-        except (ExportError, InputError) as exc:
+        except BilingualError as exc:
             self.query_one("#x-error", Label).update(exc.message(lang))
             return
         except OSError as exc:

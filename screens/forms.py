@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from tracker.dates import DateError, parse_date
+from tracker.i18n import BilingualError
 from tracker.model import Person
 from tracker.service import InputError, Refused
 
@@ -132,6 +133,9 @@ class PersonForm(ModalScreen[int | None]):
             self._show_error(None, exc.message(lang))
             self.query_one("#box-override").display = True
             self.query_one("#f-override").focus()
+            return
+        except BilingualError as exc:  # the database is locked by another writer, or damaged
+            self._show_error(None, exc.message(lang))
             return
         app.data_changed(t("saved", lang))
         self.dismiss(pid)

@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from tracker.dates import DateError, parse_date
+from tracker.i18n import BilingualError
 from tracker.model import Event
 from tracker.reports import Check
 from tracker.service import InputError, Refused, build_event
@@ -204,6 +205,9 @@ class RecordModal(ModalScreen[bool]):
             self.query_one("#err-date" if exc.field == "date" else "#err-field", Label).update(exc.message(lang))
             return
         except Refused as exc:
+            self.query_one("#err-field", Label).update(t("refused", lang) + exc.message(lang))
+            return
+        except BilingualError as exc:  # the database is locked by another writer, or damaged
             self.query_one("#err-field", Label).update(t("refused", lang) + exc.message(lang))
             return
         app.data_changed(t("saved", lang))

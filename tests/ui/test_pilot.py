@@ -288,3 +288,37 @@ async def test_people_table_pages_instead_of_drawing_everyone(make_app: MakeApp,
         await pilot.pause()
         assert table.row_count == active
         assert f"{active}/{active}" in str(app.screen.query_one("#people-count").render())
+
+
+async def test_saving_while_another_program_writes_says_so(make_app: MakeApp, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from tracker.store import Store
+
+    db = tmp_path / "locked.json"
+    svc = Service(Store(db, lock_timeout=0.2), BOOK, lambda: TODAY)
+    pid = _activist(svc)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from pathlib import Path; from tracker.store import Store\n"
+         "s = Store(Path(sys.argv[1]))\nwith s._lock():\n print('locked', flush=True); time.sleep(20)\n", str(db)],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        app = make_app(svc=svc)
+        async with app.run_test(size=SIZE) as pilot:
+            app.open_person(pid)
+            await pilot.pause()
+            await pilot.press("r")
+            await pilot.pause()
+            modal = app.screen
+            modal.query_one("#rec-date", Input).value = "2026-11-20"
+            await pilot.pause()
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert isinstance(app.screen, RecordModal)  # still open: nothing lost
+            assert "另一个程序" in str(modal.query_one("#err-field").render())
+            assert svc.person(pid).stage == "activist"
+    finally:
+        holder.kill()
+        holder.wait()
