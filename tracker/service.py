@@ -16,8 +16,8 @@ from .dates import DateError, parse_date
 from .i18n import BilingualError
 from .model import DATE_DETAILS, DETAIL_FIELDS, Event, Person
 from .profiles import RuleBook
-from .rules import Check, check_event
-from .stages import EVENT_BY_KEY, event_label
+from .rules import Check, Verdict, check_event
+from .stages import EVENT_BY_KEY, event_label, stage_label
 from .store import HistoryEntry, Store
 
 
@@ -231,7 +231,25 @@ class Service:
 
     def check(self, person: Person, event: Event) -> Check:
         """What recording ``event`` would meet, without saving anything (for live previews)."""
-        return check_event(person, event, self.book, self.today)
+        check = check_event(person, event, self.book, self.today)
+        if event.event == "sponsors" and event.names:
+            check = replace(check, notes=(*check.notes, *self._sponsor_notes(event.names)))
+        return check
+
+    def _sponsor_notes(self, names: tuple[str, ...]) -> list[Verdict]:
+        """A sponsor must be a full member (R9). Sponsors are often outside this register, so a name
+        found here at an earlier stage is a warning, not a refusal (it may be someone else)."""
+        out = []
+        for name in names:
+            found = [p for p in self.store.people() if p.name == name and p.active]
+            if found and all(p.stage != "member" for p in found):
+                zh_stage = "、".join(sorted({stage_label(p.stage, "zh") for p in found}))
+                en_stage = ", ".join(sorted({stage_label(p.stage, "en") for p in found}))
+                out.append(Verdict("two-sponsors", "warning", True,
+                                   f"入党介绍人“{name}”在本台账中是{zh_stage}，入党介绍人须为正式党员，请核对（细则第十四条）",
+                                   f"Sponsor '{name}' is {en_stage} in this register; sponsors must be full members "
+                                   "— please check (Rules Art. 14)", code="R9"))
+        return out
 
     def history(self, pid: int | None = None) -> list[HistoryEntry]:
         entries = self.store.history()

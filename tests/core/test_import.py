@@ -171,3 +171,11 @@ def test_xlsx_roster_round_trips_what_it_holds(tmp_path: Path) -> None:
     rows_a = [[r[i] for i in keep] for r in before.active.iter_rows(min_row=4, values_only=True)]
     rows_b = [[r[i] for i in keep] for r in again.active.iter_rows(min_row=4, values_only=True)]
     assert rows_a == rows_b and len(rows_a) == sum(1 for p in src.people() if p.active and p.stage == "probationary")
+
+
+def test_same_id_number_is_the_same_person_even_under_another_name(tmp_path: Path) -> None:
+    svc = _svc(tmp_path)
+    svc.add({"name": "王强", "id_number": "11010519491231002X"}, date(2025, 1, 1))
+    rows = [[1, "王 强", "男", None, "11010519491231002X", "二支部", "2025-01-01", "2025-06-01", None, None, None]]
+    (row,) = _import(svc, _xlsx(tmp_path / "f.xlsx", rows)).rows
+    assert row.status == "merged"

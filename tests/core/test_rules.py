@@ -424,3 +424,21 @@ def test_later_stage_steps_are_projected_from_their_minimums() -> None:
     p = person(("applied", "2023-01-01"), ("activist", "2024-03-15"))
     assert projected_stage_dates(p, BOOK, d("2024-06-01")) == {
         "target": d("2025-03-15"), "admitted": d("2025-03-15"), "converted": d("2026-03-15")}
+
+
+@pytest.mark.parametrize(("today", "days_left", "status"), [
+    ("2025-04-29", 1, "due"), ("2025-04-30", 0, "due"), ("2025-05-01", -1, "overdue"),
+])
+def test_r16_conversion_approval_boundary(today: str, days_left: int, status: str) -> None:
+    base = ready_target("2023-06-01")
+    p = base.with_events((*base.events, ev("admitted", "2023-08-01"), ev("converted", "2025-01-31")))
+    dl = open_deadline(p, "conversion-approval-3m", today)
+    assert dl is not None and (dl.days_left, dl.status) == (days_left, status)
+
+
+@pytest.mark.parametrize(("today", "days_left"), [("2026-12-14", 1), ("2026-12-15", 0), ("2026-12-16", -1)])
+def test_r17_transferred_in_boundary(today: str, days_left: int) -> None:
+    base = ready_target()
+    p = base.with_events((*base.events, ev("admitted", "2025-06-15"), ev("transferred-in", "2025-09-01")))
+    dl = open_deadline(p, "transfer-postpone-6m", today)
+    assert dl is not None and dl.days_left == days_left

@@ -134,3 +134,16 @@ def test_a_refused_step_neither_writes_nor_reloads(tmp_path: Path, monkeypatch: 
     with pytest.raises(Refused):
         svc.record(p.id, Event("target", d("2024-06-01")))
     assert reloads == [] and (tmp_path / "db.json").stat().st_mtime_ns == mtime
+
+
+def test_a_sponsor_who_is_not_a_full_member_here_is_flagged(tmp_path: Path) -> None:
+    svc = _svc(tmp_path)
+    sponsor = svc.add({"name": "李四"}, d("2024-01-01")).person
+    svc.record(sponsor.id, Event("activist", d("2024-03-01")))
+    p = svc.add({"name": "张三"}, d("2024-01-01")).person
+    svc.record(p.id, Event("activist", d("2024-02-01")))
+    svc.record(p.id, Event("target", d("2025-02-01")))
+    check = svc.check(svc.person(p.id), Event("sponsors", d("2025-02-10"), names=("李四", "王五")))
+    assert check.ok
+    assert [n.zh for n in check.notes if n.rule == "two-sponsors"] == [
+        "入党介绍人“李四”在本台账中是入党积极分子，入党介绍人须为正式党员，请核对（细则第十四条）"]
