@@ -13,6 +13,7 @@ from tracker.stages import STAGE_KEYS, STAGES, event_label
 from .text import t
 from .widgets import days_text, new_table, person_id_from_key, row_person_id, tracker_app
 
+LIST_LIMIT = 100  # rows per list on the overview; the Deadlines tab and the planner have the rest
 SHORT_EN = {"applicant": "Applicant", "activist": "Activist", "target": "Target", "probationary": "Probationer",
             "member": "Member"}
 
@@ -64,15 +65,22 @@ class Overview(Vertical):
             self.query_one(wid).display = not empty
         due: DataTable[object] = self.query_one("#overview-due", DataTable)
         due.clear()
-        for d in due_list(people, svc.book, svc.today):
+        items = due_list(people, svc.book, svc.today)
+        for d in items[:LIST_LIMIT]:
             due.add_row(d.name, d.what(lang), d.due.isoformat(), days_text(d.days_left, lang),
                         key=f"{d.person}:{d.rule}")
+        if len(items) > LIST_LIMIT:
+            due.add_row(Text(t("more_in_tab", lang, n=len(items) - LIST_LIMIT), style="dim"), "", "", "", key="more")
         if not due.row_count and not empty:
             due.add_row(Text(t("nothing_due", lang), style="dim"), "", "", "", key="none")
         soon: DataTable[object] = self.query_one("#overview-soon", DataTable)
         soon.clear()
-        for u in upcoming(people, svc.book, svc.today):
+        soon_items = upcoming(people, svc.book, svc.today)
+        for u in soon_items[:LIST_LIMIT]:
             soon.add_row(u.person.name, event_label(u.event, lang), u.earliest.isoformat(), key=f"{u.person.id}:soon")
+        if len(soon_items) > LIST_LIMIT:
+            soon.add_row(Text(t("more_in_planner", lang, n=len(soon_items) - LIST_LIMIT), style="dim"), "", "",
+                         key="more")
         if not soon.row_count and not empty:
             soon.add_row(Text(t("nobody_soon", lang), style="dim"), "", "", key="none")
         self.lists_ready = True

@@ -27,6 +27,8 @@ UI: dict[str, tuple[str, str]] = {
     "more": ("（向下滚动加载更多）", " (scroll down for more)"),
     "flags": ("标记", "Flags"),
     "choose": ("请选择", "Choose"),
+    "more_in_tab": ("……另有 {n} 项，见“时限”页（按 3）", "… {n} more on the Deadlines tab (press 3)"),
+    "more_in_planner": ("……另有 {n} 人，见“会议准备”页（按 4）", "… {n} more in the meeting planner (press 4)"),
     "export_title": ("导出名册", "Export rosters"),
     "format": ("格式", "Format"),
     "folder": ("保存到（文件夹：按名册和日期自动命名；或写完整文件名）",
