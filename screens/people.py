@@ -166,7 +166,8 @@ class People(Vertical):
                 flags.append(f"✎{s.overrides}", style="magenta")
             when = Text(iso(s.next_date), style="red" if s.next_is_due and s.next_date and
                         s.next_date < tracker_app(self).service.today else ("yellow" if s.next_is_due else ""))
-            cells: list[object] = [str(p.id), p.name, stage_label(p.stage, lang)]
+            # narrow: the stage by its Chinese name alone (the term every label carries)
+            cells: list[object] = [str(p.id), p.name, stage_label(p.stage, lang if self.wide else "zh")]
             if self.wide:
                 cells += [p.branch, iso(s.stage_date)]
             cells += [event_label(s.next_event, lang) if s.next_event else "", when, flags]
