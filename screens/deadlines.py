@@ -11,13 +11,13 @@ from textual.widgets import DataTable, Select
 from tracker.reports import Deadline, due_list
 
 from .text import t
-from .widgets import days_text, new_table, person_id_from_key, row_person_id, tracker_app
+from .widgets import PersonRows, days_text, new_table, tracker_app
 
 GROUP_LIMIT = 200  # rows per group; narrow by branch or rule to see the rest
 GROUPS = (("overdue", -10**6, -1), ("week", 0, 7), ("month", 8, 30), ("later", 31, 10**6))
 
 
-class Deadlines(Vertical):
+class Deadlines(PersonRows, Vertical):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.branch: str | None = None
@@ -109,13 +109,3 @@ class Deadlines(Vertical):
     def _rule(self, event: Select.Changed) -> None:
         self.rule = None if event.value is Select.NULL else str(event.value)
         self.refresh_data()
-
-    @on(DataTable.RowSelected, "#deadline-table")
-    def _open(self, event: DataTable.RowSelected) -> None:
-        pid = person_id_from_key(event.row_key.value)
-        if pid is not None:
-            event.stop()
-            tracker_app(self).open_person(pid)
-
-    def selected_person_id(self) -> int | None:
-        return row_person_id(self.query_one("#deadline-table", DataTable))

@@ -11,7 +11,7 @@ from tracker.reports import due_list, stage_counts, upcoming
 from tracker.stages import STAGE_KEYS, STAGES, event_label
 
 from .text import t
-from .widgets import days_text, new_table, person_id_from_key, row_person_id, tracker_app
+from .widgets import PersonRows, days_text, new_table, tracker_app
 
 LIST_LIMIT = 100  # rows per list on the overview; the Deadlines tab and the planner have the rest
 SHORT_EN = {"applicant": "Applicant", "activist": "Activist", "target": "Target", "probationary": "Probationer",
@@ -25,7 +25,7 @@ class StageBox(Static):
         self.update(Text.assemble((label, "bold"), "\n", (str(count), "bold cyan")))
 
 
-class Overview(Vertical):
+class Overview(PersonRows, Vertical):
     """Counts come first (fast); the lists follow in the same refresh."""
 
     def compose(self) -> ComposeResult:
@@ -85,12 +85,3 @@ class Overview(Vertical):
             soon.add_row(Text(t("nobody_soon", lang), style="dim"), "", "", key="none")
         self.lists_ready = True
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        pid = person_id_from_key(event.row_key.value)
-        if pid is not None:
-            event.stop()
-            tracker_app(self).open_person(pid)
-
-    def selected_person_id(self) -> int | None:
-        focused = self.screen.focused
-        return row_person_id(focused) if isinstance(focused, DataTable) else None

@@ -15,7 +15,7 @@ from tracker.reports import Verdict, eligibility
 from tracker.stages import event_label
 
 from .text import t
-from .widgets import iso, make_input, new_table, person_id_from_key, row_person_id, tracker_app
+from .widgets import PersonRows, iso, make_input, new_table, tracker_app
 
 STEP_LIMIT = 200  # rows per step (eligible first)
 STEPS = ("activist", "target", "admitted", "converted")
@@ -33,7 +33,7 @@ def short_reason(v: Verdict, lang: str) -> str:
     return f"{v.code} {body}".strip()
 
 
-class Planner(Vertical):
+class Planner(PersonRows, Vertical):
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.on_date: date | None = None
@@ -92,13 +92,3 @@ class Planner(Vertical):
     def _date(self) -> None:
         self.refresh_data()
         self.query_one("#planner-table").focus()
-
-    @on(DataTable.RowSelected, "#planner-table")
-    def _open(self, event: DataTable.RowSelected) -> None:
-        pid = person_id_from_key(event.row_key.value)
-        if pid is not None:
-            event.stop()
-            tracker_app(self).open_person(pid)
-
-    def selected_person_id(self) -> int | None:
-        return row_person_id(self.query_one("#planner-table", DataTable))

@@ -46,6 +46,25 @@ def row_person_id(table: DataTable[Any]) -> int | None:
     return person_id_from_key(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
 
+class PersonRows:
+    """Mixed into panes whose tables have person rows keyed "<id>:…": Enter opens that person,
+    and ``r`` (record) acts on the person under the cursor."""
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        pid = person_id_from_key(event.row_key.value)
+        if pid is not None:
+            event.stop()
+            tracker_app(self).open_person(pid)
+
+    def selected_person_id(self) -> int | None:
+        node: Any = self
+        focused = node.screen.focused
+        if isinstance(focused, DataTable) and node in focused.ancestors:
+            return row_person_id(focused)
+        tables = node.query(DataTable)
+        return row_person_id(tables.first()) if tables else None
+
+
 def new_table(columns: list[tuple[str, str]], *, zebra: bool = True, **kwargs: Any) -> DataTable[Any]:
     """A row-cursor table with explicit column keys (so cells can be found by key)."""
     table: DataTable[Any] = DataTable(cursor_type="row", zebra_stripes=zebra, **kwargs)

@@ -322,3 +322,22 @@ async def test_saving_while_another_program_writes_says_so(make_app: MakeApp, tm
     finally:
         holder.kill()
         holder.wait()
+
+
+async def test_enter_opens_and_r_records_for_the_row_under_the_cursor(make_app: MakeApp) -> None:
+    app = make_app(tab="deadlines")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#deadline-table", DataTable)
+        table.focus()
+        await pilot.press("down")  # row 0 is the "overdue" heading
+        await pilot.pause()
+        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        pid = int(key.split(":")[0])
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, RecordModal) and app.screen.person_id == pid
+        await pilot.press("escape")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonScreen) and app.screen.person_id == pid
