@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
 
 from screens.app import TrackerApp
@@ -22,6 +23,17 @@ SIZE = (120, 36)
 
 def table_column(table: DataTable[object], column: str) -> list[str]:
     return [str(table.get_cell(row_key, column)) for row_key in table.rows]
+
+
+async def open_record(app: TrackerApp, pilot: Pilot[None], pid: int) -> RecordModal:
+    """Open the person, press r: the record dialog for their next step."""
+    app.open_person(pid)
+    await pilot.pause()
+    await pilot.press("r")
+    await pilot.pause()
+    modal = app.screen
+    assert isinstance(modal, RecordModal)
+    return modal
 
 
 def _activist(svc: Service) -> int:
@@ -80,11 +92,7 @@ async def test_record_refused_then_allowed_with_the_earliest_date(make_app: Make
     pid = _activist(service)
     app = make_app(svc=service)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_person(pid)
-        await pilot.pause()
-        await pilot.press("r")
-        await pilot.pause()
-        modal = app.screen
+        modal = await open_record(app, pilot, pid)
         assert isinstance(modal, RecordModal) and modal.step() == "target"
         date_input = modal.query_one("#rec-date", Input)
         date_input.value = "2026-11-19"
@@ -107,12 +115,7 @@ async def test_override_is_saved_with_its_reason(make_app: MakeApp, service: Ser
     pid = _activist(service)
     app = make_app(svc=service)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_person(pid)
-        await pilot.pause()
-        await pilot.press("r")
-        await pilot.pause()
-        modal = app.screen
-        assert isinstance(modal, RecordModal)
+        modal = await open_record(app, pilot, pid)
         modal.query_one("#rec-date", Input).value = "2026-11-10"
         await pilot.pause()
         assert modal.query_one("#box-override").display
@@ -128,11 +131,7 @@ async def test_date_error_shows_next_to_the_field(make_app: MakeApp, service: Se
     pid = _activist(service)
     app = make_app(svc=service)
     async with app.run_test(size=SIZE) as pilot:
-        app.open_person(pid)
-        await pilot.pause()
-        await pilot.press("r")
-        await pilot.pause()
-        modal = app.screen
+        modal = await open_record(app, pilot, pid)
         modal.query_one("#rec-date", Input).value = "2026-02-30"
         await pilot.pause()
         assert "不存在" in str(modal.query_one("#err-date").render())
