@@ -219,7 +219,7 @@ class Service:
         ref = ref.strip()
         if ref.isdigit():
             return self.person(int(ref))
-        matches = [p for p in self.store.people() if p.name == ref]
+        matches = [self.person(pid) for pid in self.store.ids_named(ref)]
         if not matches:
             raise InputError(f"找不到“{ref}”。请用 tracker list 查看姓名和编号。",
                              f"No one called '{ref}'. See 'tracker list' for names and ids.", "person")

@@ -369,6 +369,10 @@ class Store:
         self._persons[pid] = person
         return person
 
+    def ids_named(self, name: str) -> list[int]:
+        """Ids of the people with exactly this name, without building every person."""
+        return sorted(int(k) for k, doc in self._storage.data["people"].items() if doc.get("name") == name)
+
     def count(self) -> int:
         return len(self._storage.data["people"])
 
