@@ -108,6 +108,12 @@ class AtomicJSONStorage(Storage):
             self._lines = {t: {} for t in TABLES}
             self.signature = None
             return
+        except OSError as exc:
+            raise StoreError(
+                f"无法读取数据库文件 {self.path}：{exc.strerror or exc}。请检查路径（--db）和文件权限。",
+                f"Cannot read the database file {self.path}: {exc.strerror or exc}. Check the path (--db) and "
+                "the file permissions.",
+            ) from None
         try:
             with _bulk():
                 data = json.loads(raw) if raw.strip() else {}
@@ -161,7 +167,16 @@ class AtomicJSONStorage(Storage):
         return b"\n".join(parts)
 
     def flush(self) -> None:
-        payload = self.render()
+        try:
+            self._write(self.render())
+        except OSError as exc:
+            raise StoreError(
+                f"无法写入数据库文件 {self.path}：{exc.strerror or exc}。数据未改动；请检查磁盘空间和文件权限后重试。",
+                f"Cannot write the database file {self.path}: {exc.strerror or exc}. Nothing was changed; "
+                "check the disk space and file permissions, then try again.",
+            ) from exc
+
+    def _write(self, payload: bytes) -> None:
         directory = self.path.parent
         directory.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
@@ -391,8 +406,15 @@ class Store:
     # ---- writing
     @contextlib.contextmanager
     def _lock(self) -> Iterator[None]:
-        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise StoreError(
+                f"无法在 {self.lock_path.parent} 写入：{exc.strerror or exc}。请检查路径（--db）和文件夹权限。",
+                f"Cannot write in {self.lock_path.parent}: {exc.strerror or exc}. Check the path (--db) and the "
+                "folder's permissions.",
+            ) from None
         try:
             deadline = time.monotonic() + self.lock_timeout
             while True:

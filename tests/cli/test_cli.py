@@ -216,3 +216,18 @@ def test_damaged_database_is_exit_3_with_a_way_out(run: Run) -> None:
     run.db.write_text('{"people": {', encoding="utf-8")  # type: ignore[attr-defined]
     res = run("status")
     assert res.code == 3 and ".bak" in res.err
+
+
+def test_unwritable_database_folder_is_a_clear_error(run: Run, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import os
+
+    if os.geteuid() == 0:  # root writes anywhere: simulate with a folder where a file is expected
+        blocker = tmp_path / "not-a-dir"
+        blocker.write_text("x", encoding="utf-8")
+        res = run("add", "张三", "--applied", "2024-01-01", env={"TRACKER_DB": str(blocker / "db.json")})
+    else:
+        ro = tmp_path / "ro"
+        ro.mkdir()
+        ro.chmod(0o500)
+        res = run("add", "张三", "--applied", "2024-01-01", env={"TRACKER_DB": str(ro / "db.json")})
+    assert res.code == 3 and "Traceback" not in res.err

@@ -64,9 +64,11 @@ def test_crash_during_rename_keeps_the_old_file_whole(tmp_path: Path, monkeypatc
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", crash)
-    with pytest.raises(OSError), store.transaction() as tx:
+    with pytest.raises(StoreError) as err, store.transaction() as tx:
         tx.add(_person("乙"))
+    assert "disk full" in err.value.en and "数据未改动" in err.value.zh
     assert db.read_bytes() == before
+    assert [p.name for p in store.people()] == ["甲"]
     assert not list(tmp_path.glob(".*.tmp")), "the temporary file is cleaned up"
 
 
