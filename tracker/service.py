@@ -172,9 +172,9 @@ def build_event(kind: str, on: date, *, names: str | Iterable[str] | None = None
     if kind == "political-review" and res is None:
         raise InputError("政治审查须写明结论：--result pass 或 --result fail",
                          "A political review needs its result: --result pass or --result fail", "result")
-    for label, value in (("days", days), ("hours", hours)):
+    for name, zh_name, value in (("days", "天数", days), ("hours", "学时", hours)):
         if value is not None and value <= 0:
-            raise InputError(f"{label} 须为正数。", f"{label} must be a positive number.", label)
+            raise InputError(f"{zh_name}须为正数（--{name}）。", f"--{name} must be a positive number.", name)
     if kind == "training" and days is None and hours is None:
         raise InputError("集中培训须写明天数或学时：--days 3 或 --hours 24",
                          "Training needs its length: --days 3 or --hours 24", "days")
