@@ -147,3 +147,17 @@ def test_a_sponsor_who_is_not_a_full_member_here_is_flagged(tmp_path: Path) -> N
     assert check.ok
     assert [n.zh for n in check.notes if n.rule == "two-sponsors"] == [
         "入党介绍人“李四”在本台账中是入党积极分子，入党介绍人须为正式党员，请核对（细则第十四条）"]
+
+
+def test_only_the_last_changes_keep_what_undo_needs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import tracker.store
+
+    monkeypatch.setattr(tracker.store, "UNDO_DEPTH", 2)
+    svc = _svc(tmp_path)
+    p = svc.add({"name": "张三"}, d("2024-01-01")).person
+    svc.record(p.id, Event("talked", d("2024-01-10")))
+    svc.edit(p.id, {"phone": "13800000000"})
+    assert [h.undoable for h in svc.history()] == [False, True, True]
+    assert svc.undo() is not None and svc.undo() is not None
+    assert svc.undo() is None  # the add is older than the undo depth: it stays, with its summary
+    assert svc.person(p.id).name == "张三" and svc.history()[0].zh.startswith("新增 张三")
