@@ -308,11 +308,13 @@ class Transaction:
         }
         hist = self._store._history_table
         hid: int = hist.insert(entry)
-        # keep the file from growing without end: old entries keep their summary only
-        old = hid - UNDO_DEPTH
-        if old > 0 and hist.contains(doc_id=old):
-            self._store._storage.touch("history", old)
-            hist.update(lambda d: d.update(before={}, undoable=False), doc_ids=[old])
+        if undoable:
+            # keep the file from growing without end: beyond the last UNDO_DEPTH undoable changes,
+            # an entry keeps its summary only (undo entries themselves never push others out)
+            keep = sorted(int(k) for k, d in self._store._storage.data["history"].items() if d.get("undoable"))
+            for old in keep[:-UNDO_DEPTH]:
+                self._store._storage.touch("history", old)
+                hist.update(lambda d: d.update(before={}, undoable=False), doc_ids=[old])
         return hid
 
     def mark_undone(self, hid: int) -> None:
