@@ -301,8 +301,4 @@ class TrackerApp(App[None]):
                                 lambda tab=tab: main.action_tab(tab))
 
 
-def run(service: Service, lang: str) -> None:
-    TrackerApp(service, lang=lang).run()
-
-
-__all__ = ["TrackerApp", "run"]
+__all__ = ["TrackerApp"]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual.widgets import DataTable, Input
+
+from tracker.dates import iso
+
+__all__ = ["iso"]  # screens take date text from the core, like every other format rule
 
 if TYPE_CHECKING:
     from .app import TrackerApp
@@ -20,10 +23,6 @@ def make_input(app: TrackerApp, **kwargs: Any) -> Input:
     inp = Input(**kwargs)
     inp.cursor_blink = app.cursor_blink
     return inp
-
-
-def iso(d: date | None) -> str:
-    return d.isoformat() if d else ""
 
 
 def days_text(days: int, lang: str) -> Text:

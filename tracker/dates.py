@@ -189,10 +189,3 @@ def nth_working_day(start: date, n: int) -> date:
             if count == n:
                 return d
         d += timedelta(days=1)
-
-
-def age_on(birth: date, on: date) -> int:
-    years = on.year - birth.year
-    if (on.month, on.day) < (birth.month, birth.day):
-        years -= 1
-    return years

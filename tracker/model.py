@@ -15,7 +15,6 @@ DETAIL_FIELDS: tuple[str, ...] = (
     "expected_departure",
 )
 DATE_DETAILS = frozenset({"birth", "expected_departure"})
-EVENT_OPTION_FIELDS: tuple[str, ...] = ("names", "result", "days", "hours", "months", "reason", "note")
 
 
 @dataclass(frozen=True)

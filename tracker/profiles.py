@@ -255,14 +255,12 @@ class RuleSet:
     edition: Profile
     rules: tuple[Rule, ...]
     by_to: dict[str, tuple[Rule, ...]] = field(default_factory=dict)
-    timed: tuple[Rule, ...] = ()  # deadlines and recurring duties
 
     def __post_init__(self) -> None:
         by_to: dict[str, list[Rule]] = {}
         for rule in self.rules:
             by_to.setdefault(rule.to, []).append(rule)
         self.by_to = {k: tuple(v) for k, v in by_to.items()}
-        self.timed = tuple(r for r in self.rules if r.kind in ("deadline", "recurring"))
 
     def for_event(self, event: str) -> tuple[Rule, ...]:
         return self.by_to.get(event, ())

@@ -22,7 +22,7 @@ from .rules import (  # re-exported for the UI, which never imports tracker.rule
     probation_end,
     stage_date,
 )
-from .stages import EVENT_BY_KEY, NEXT_STAGE_EVENT, STAGE_KEYS, STANDARD_STEPS, EventKind, section_of
+from .stages import EVENT_BY_KEY, STAGE_KEYS, STANDARD_STEPS, EventKind, section_of
 
 DEFAULT_WITHIN = 30
 __all__ = ["Check", "Deadline", "Late", "NextStep", "Verdict"]
@@ -125,13 +125,17 @@ def projected_stage_dates(person: Person, book: RuleBook, today: date) -> dict[s
     return out
 
 
-def timeline(person: Person, book: RuleBook, today: date) -> list[TimelineRow]:
-    """The 25 standard steps (and any other recorded events) with what happened and what is due."""
+def timeline(person: Person, book: RuleBook, today: date, *, open_items: list[Deadline] | None = None,
+             nxt: NextStep | None = None) -> list[TimelineRow]:
+    """The 25 standard steps (and any other recorded events) with what happened and what is due.
+
+    ``open_items`` and ``nxt`` are the person's deadlines and next step when the caller has them."""
     open_by_event: dict[str, Deadline] = {}
-    for d in deadlines(person, book, today):
+    for d in deadlines(person, book, today) if open_items is None else open_items:
         if d.event not in open_by_event or d.due < open_by_event[d.event].due:
             open_by_event[d.event] = d
-    nxt = next_step(person, book, today)
+    if nxt is None:
+        nxt = next_step(person, book, today)
     projected = projected_stage_dates(person, book, today)
     kinds: list[EventKind] = list(STANDARD_STEPS)
     for ev in person.events:
@@ -173,13 +177,10 @@ class PersonView:
 
 
 def person_view(person: Person, book: RuleBook, today: date) -> PersonView:
+    open_items = sorted(deadlines(person, book, today), key=lambda d: d.due)
+    nxt = next_step(person, book, today)
     return PersonView(person, stage_date(person), probation_end(person), party_standing_from(person),
-                      sorted(deadlines(person, book, today), key=lambda d: d.due), next_step(person, book, today),
-                      timeline(person, book, today))
-
-
-def next_stage_event(person: Person) -> str | None:
-    return NEXT_STAGE_EVENT[person.stage] if person.active else None
+                      open_items, nxt, timeline(person, book, today, open_items=open_items, nxt=nxt))
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,3 @@ def stage_label(key: str, lang: str) -> str:
 def event_label(key: str, lang: str) -> str:
     kind = EVENT_BY_KEY[key]
     return kind.zh if lang == "zh" else kind.en
-
-
-def stage_order(key: str) -> int:
-    return STAGE_BY_KEY[key].order
