@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Select, Static
@@ -227,27 +228,27 @@ def test_app_takes_its_service_from_outside(service: Service) -> None:
     assert app.service is service and app.lang == "en"
 
 
+async def export_activists_csv(pilot: Pilot[None]) -> Any:
+    """Press e, choose the activist roster as CSV, save; the dialog (if still open)."""
+    await pilot.press("e")
+    await pilot.pause()
+    modal = pilot.app.screen
+    modal.query_one("#x-stage", Select).value = "activist"
+    modal.query_one("#x-format", Select).value = "csv"
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    return modal
+
+
 async def test_export_dialog_writes_the_roster(make_app: MakeApp, tmp_path: Path) -> None:
     app = make_app()
     app.export_dir = tmp_path
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("e")
-        await pilot.pause()
-        modal = app.screen
-        modal.query_one("#x-stage", Select).value = "activist"
-        modal.query_one("#x-format", Select).value = "csv"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
+        await export_activists_csv(pilot)
         written = tmp_path / "入党积极分子名册-2026-11-27.csv"
         assert written.exists() and "序号,姓名" in written.read_bytes().decode("utf-8-sig")
-        await pilot.press("e")
-        await pilot.pause()
-        modal = app.screen
-        modal.query_one("#x-stage", Select).value = "activist"
-        modal.query_one("#x-format", Select).value = "csv"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert "--force" in str(modal.query_one("#x-error").render()) or "覆盖" in str(modal.query_one("#x-error").render())
+        modal = await export_activists_csv(pilot)
+        assert "未覆盖" in str(modal.query_one("#x-error").render())  # the second export refuses to overwrite
 
 
 async def test_person_screen_follows_a_language_switch(make_app: MakeApp) -> None:
