@@ -17,7 +17,7 @@ from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
 
 from tracker.i18n import BilingualError
 from tracker.service import InputError, Service
@@ -47,6 +47,7 @@ class MainScreen(Screen[None]):
         super().__init__()
         self.initial = initial
         self._pane_lock = asyncio.Lock()
+        self.focus_after_switch: tuple[str, str] | None = None  # (tab, selector) asked by an action
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -82,7 +83,19 @@ class MainScreen(Screen[None]):
         return self.query_one(f"#pane-{key}", PANES[key])
 
     async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
-        await self.ensure_pane(str(event.pane.id))
+        pane = await self.ensure_pane(str(event.pane.id))
+        if self.current_tab() != event.pane.id:
+            return  # a stale activation: the user has moved on to another tab
+        # keyboard first: arrow keys and Enter go to the pane's list (the planner to its date),
+        # unless the action that switched tabs asked for another place ("/" → the filter)
+        wanted = self.focus_after_switch
+        if wanted is not None and wanted[0] == event.pane.id:
+            self.focus_after_switch = None
+            pane.query_one(wanted[1]).focus()
+        elif event.pane.id == "planner":
+            pane.query_one("#planner-date").focus()
+        else:
+            pane.query(DataTable).first().focus()
 
     def action_tab(self, key: str) -> None:
         self.query_one(TabbedContent).active = key
@@ -213,7 +226,10 @@ class TrackerApp(App[None]):
         main = self.main_screen()
         while self.screen is not main:
             self.pop_screen()
-        main.action_tab("people")
+        if main.current_tab() != "people":
+            main.focus_after_switch = ("people", "#people-filter")  # the tab switch places the focus
+            main.action_tab("people")
+            return
         people = await main.ensure_pane("people")
         people.focus_filter()
 

@@ -76,6 +76,7 @@ async def test_search_by_name_and_pinyin_initials(make_app: MakeApp) -> None:
         from screens.search import pinyin_key
 
         initials, full = pinyin_key(target.name)
+        await pilot.pause()  # let the app finish starting, as a person would
         await pilot.press("slash")
         await pilot.pause()
         assert isinstance(app.focused, Input)
@@ -196,6 +197,7 @@ async def test_switching_language(make_app: MakeApp) -> None:
 async def test_new_person_form_errors_next_to_the_field(make_app: MakeApp) -> None:
     app = make_app(demo=False)
     async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the app has started
         await pilot.press("n")
         await pilot.pause()
         form = app.screen
@@ -230,6 +232,7 @@ def test_app_takes_its_service_from_outside(service: Service) -> None:
 
 async def export_activists_csv(pilot: Pilot[None]) -> Any:
     """Press e, choose the activist roster as CSV, save; the dialog (if still open)."""
+    await pilot.pause()
     await pilot.press("e")
     await pilot.pause()
     modal = pilot.app.screen
@@ -341,3 +344,18 @@ async def test_enter_opens_and_r_records_for_the_row_under_the_cursor(make_app: 
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, PersonScreen) and app.screen.person_id == pid
+
+
+async def test_switching_tab_puts_the_keyboard_on_its_list(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()  # let the app finish starting, as a person would
+        await pilot.press("3")
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#deadline-table")
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonScreen)
+        await pilot.press("escape", "4")
+        await pilot.pause()
+        assert app.focused is app.screen.query_one("#planner-date")
