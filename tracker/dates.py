@@ -171,10 +171,34 @@ def _calendar_for(d: date) -> object:
     return _china_calendar(start - 1, start + 11)
 
 
+@lru_cache(maxsize=1)
+def published_years() -> frozenset[int]:
+    """The years whose 放假调休 notice the ``holidays`` package holds (a year of substitutions each)."""
+    from holidays.countries.china import ChinaStaticHolidays
+
+    return frozenset(int(y) for y in getattr(ChinaStaticHolidays, "special_public_holidays", {}))
+
+
 def is_working_day(d: date) -> bool:
-    """Monday–Friday less China's statutory holidays, plus official make-up working days."""
+    """Monday–Friday less China's statutory holidays, plus official make-up working days.
+
+    A year whose notice is not published yet counts weekends only (RULES.md "Working days"):
+    results that depend on it are provisional (``working_days_provisional``)."""
+    if d.year not in published_years():
+        return d.weekday() < 5
     cal = _calendar_for(d)
     return bool(cal.is_working_day(d))  # type: ignore[attr-defined]
+
+
+def working_days_provisional(start: date, end: date) -> bool:
+    """True when counting working days from ``start`` to ``end`` touches a year without a notice."""
+    years = published_years()
+    return any(y not in years for y in range(start.year, end.year + 1))
+
+
+def length_provisional(anchor: date, length: Length) -> bool:
+    """Whether a date ``length`` after ``anchor`` rests on a year whose 调休 is not published."""
+    return length.unit == "wd" and working_days_provisional(anchor, add_length(anchor, length))
 
 
 def nth_working_day(start: date, n: int) -> date:

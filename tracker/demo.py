@@ -61,7 +61,8 @@ class _Path:
 
     def add(self, kind: str, when: date, **fields: Any) -> bool:
         ev = Event(kind, when, **fields)
-        if self.verify or kind in ("target", "admitted", "converted", "activist"):
+        if self.verify or kind in ("activist", "target-filed", "publicity", "target", "admitted", "approved",
+                                   "converted", "conversion-approved"):
             check = check_event(self.person, ev, self.book, None)
             if check.earliest is not None and check.earliest > when:
                 ev = replace(ev, date=check.earliest + timedelta(days=self.rng.randint(0, 6)))
@@ -126,13 +127,17 @@ def simulate(pid: int, final: str, today: date, book: RuleBook, rng: random.Rand
         review = nxt
     if goal < 2:
         return p.person
-    # III. development target
-    if not p.add("publicity", p.after(activist, 368, 400)):
+    # III. development target, in the order of the Rules' text (Art. 13): the branch committee
+    # proposes, the higher committee consents (2014: files), the publicity runs, then the listing
+    if not p.add("target-proposed", p.after(activist, 366, 390)):
+        return p.person
+    if not p.add("target-filed", p.after(p.last, 3, 10)):
+        return p.person
+    if not p.add("publicity", p.after(p.last, 2, 8)):
         return p.person
     if not p.add("target", p.after(p.last, 8, 15)):
         return p.person
     target = p.last
-    p.add("target-filed", p.after(target, 3, 10))
     prepared = [
         p.add("sponsors", p.after(target, 5, 20), names=mentors),
         p.add("political-review", p.after(target, 10, 40), result="pass"),
@@ -140,25 +145,29 @@ def simulate(pid: int, final: str, today: date, book: RuleBook, rng: random.Rand
     ]
     if goal < 3 or not all(prepared):
         return p.person
-    if not (p.add("committee-review", p.after(p.latest, 5, 15)) and p.add("pre-review", p.after(p.last, 5, 15))):
+    # IV. admission: pre-review passed before the meeting; the committee talks, then approves
+    if not (p.add("committee-review", p.after(p.latest, 5, 15))
+            and p.add("pre-review", p.after(p.last, 5, 15), result="pass")):
         return p.person
     p.add("form", p.after(p.last, 2, 7))
     if not p.add("admitted", p.after(p.last, 7, 20)):
         return p.person
     admitted = p.last
     p.add("committee-talk", p.after(admitted, 5, 20))
-    if not (goal == 3 and skip()) and p.add("approved", p.after(admitted, 30, 70)):
-        approved = p.last
-        p.add("filed-up", p.after(approved, 5, 15))
-        p.add("placed", p.after(approved, 3, 10))
-        p.add("oath", p.after(approved, 7, 25))
+    if (goal == 3 and skip()) or not p.add("approved", p.after(admitted, 30, 70)):
+        return p.person  # awaiting the approval: still a development target
+    approved = p.last
+    p.add("filed-up", p.after(approved, 5, 15))
+    p.add("placed", p.after(approved, 3, 10))
+    p.add("oath", p.after(approved, 7, 25))
     end = probation_end(p.person)
     assert end is not None
-    r = admitted
+    r = approved
     while (r := p.after(r, 85, 100)) < end and p.add("probation-review", r):
         pass
     if goal < 4:
         return p.person
+    # V. conversion: the written request, the branch meeting's vote, the committee's approval
     p.add("conversion-request", end - timedelta(days=rng.randint(10, 30)))
     if not p.add("converted", p.after(end, 0, 20)):
         return p.person
@@ -169,7 +178,8 @@ def simulate(pid: int, final: str, today: date, book: RuleBook, rng: random.Rand
 
 def _nearly_a_year(today: date, book: RuleBook, rng: random.Random, days_left: int, branch: str,
                    used: set[str]) -> Person:
-    """An activist named a year ago less ``days_left``, mentored, assessed and with a finished publicity."""
+    """An activist named a year ago less ``days_left``, mentored and assessed: the branch committee
+    may propose them once the year is complete (R5 is the condition for being proposed)."""
     base = simulate(0, "applicant", today, book, rng, branch=branch, used_names=used, neglect=0.0)
     activist = add_months(today + timedelta(days=days_left), -12)
     applied = activist - timedelta(days=rng.randint(100, 200))
@@ -178,7 +188,6 @@ def _nearly_a_year(today: date, book: RuleBook, rng: random.Random, days_left: i
     p.add("activist", activist)
     p.add("mentors", p.after(activist, 3, 10), names=(rng.choice(SURNAMES) + rng.choice(GIVEN),))
     p.add("activist-review", p.after(activist, 160, 175), result="pass")
-    p.add("publicity", today - timedelta(days=rng.randint(8, 12)))
     return p.person
 
 

@@ -40,13 +40,17 @@ HEADERS: dict[str, tuple[str, ...]] = {
                 "applicationreceived"),
     "activist": ("确定为入党积极分子时间", "列为入党积极分子时间", "确定入党积极分子时间", "namedactivist"),
     "target": ("确定为发展对象时间", "列为发展对象时间", "确定发展对象时间", "listedastarget"),
-    "admitted": ("接收为预备党员时间", "入党时间", "发展为预备党员时间", "admitted(probationary)"),
-    "converted": ("转正时间", "转为正式党员时间", "converted"),
+    "admitted": ("接收为预备党员时间", "入党时间", "发展为预备党员时间", "支部大会通过时间", "支部大会接收时间",
+                 "接收为预备党员时间(支部大会)", "admitted(probationary)", "admissionpassed",
+                 "admissionpassed(branchmeeting)"),
+    "approved": ("上级党委审批时间", "党委审批时间", "审批时间", "上级党委批准时间", "admissionapproved"),
+    "converted": ("转正时间", "转为正式党员时间", "支部大会讨论转正时间", "converted", "conversionpassed"),
+    "conversion-approved": ("转正审批时间", "上级党委审批转正时间", "批准转正时间", "conversionapproved"),
     "mentors": ("培养联系人", "mentors"),
     "sponsors": ("入党介绍人", "sponsors"),
 }
 DETAIL_COLUMNS = ("name", "gender", "ethnicity", "birth", "education", "branch", "phone", "id_number", "note")
-STAGE_EVENTS = ("applied", "activist", "target", "admitted", "converted")
+STAGE_EVENTS = ("applied", "activist", "target", "admitted", "approved", "converted", "conversion-approved")
 _LOOKUP = {h: key for key, names in HEADERS.items() for h in names}
 
 
@@ -274,6 +278,15 @@ def plan_table(rows: list[list[Any]], people: list[Person], book: RuleBook, toda
         if person is None or result.problems:
             result.status = "error"
             continue
+        if person.pending is not None:
+            from .stages import PENDING_BY_KEY, pending_label
+
+            awaited = PENDING_BY_KEY[person.pending].approval
+            result.notes.append((
+                f"表中没有“{event_label(awaited, 'zh')}”的日期：导入后为{pending_label(person.pending, 'zh')}；"
+                f"批准后请记录（tracker record … {awaited}）",
+                f"the sheet has no date for '{event_label(awaited, 'en')}': imported as {pending_label(person.pending, 'en')}; "
+                f"record it when approved (tracker record … {awaited})"))
         if match is None:
             fresh.append(person)
         elif person != match:

@@ -7,7 +7,7 @@ from datetime import date
 from functools import cached_property
 from typing import Any
 
-from .stages import EVENT_BY_KEY, STAGE_BY_KEY, STAGE_ENTERED_BY
+from .stages import EVENT_BY_KEY, PENDING, STAGE_BY_KEY, STAGE_ENTERED_BY
 
 #: the details a person has besides their events, in display order
 DETAIL_FIELDS: tuple[str, ...] = (
@@ -30,6 +30,7 @@ class Event:
     note: str | None = None
     override: str | None = None
     overridden: tuple[str, ...] = ()
+    collective: bool = False  # an oath at a collective ceremony (R12)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"event": self.event, "date": self.date.isoformat()}
@@ -41,6 +42,8 @@ class Event:
                 out[key] = value
         if self.overridden:
             out["overridden"] = list(self.overridden)
+        if self.collective:
+            out["collective"] = True
         return out
 
     @classmethod
@@ -73,6 +76,7 @@ class Event:
             note=d.get("note"),
             override=d.get("override"),
             overridden=tuple(d.get("overridden", ())),
+            collective=bool(d.get("collective", False)),
         )
 
 
@@ -100,6 +104,16 @@ class Person:
             if entered is not None and STAGE_BY_KEY[entered].order > STAGE_BY_KEY[stage].order:
                 stage = entered
         return stage
+
+    @cached_property
+    def pending(self) -> str | None:
+        """``approval`` after the branch meeting admitted and before the higher committee approved;
+        ``conversion-approval`` likewise for the conversion; None otherwise."""
+        kinds = self.kinds
+        for p in PENDING:
+            if p.voted in kinds and p.approval not in kinds:
+                return p.key
+        return None
 
     @cached_property
     def active(self) -> bool:
@@ -169,11 +183,11 @@ class Person:
 
 _EVENT_DEFAULTS: dict[str, Any] = {
     "names": (), "result": None, "days": None, "hours": None, "months": None, "reason": None, "note": None,
-    "override": None, "overridden": (),
+    "override": None, "overridden": (), "collective": False,
 }
 
 
-def _event_sort_key(ev: Event) -> tuple[date, int]:
+def _event_sort_key(ev: Event) -> tuple[date, float]:
+    """By date, and on one day in the order of the Rules' text."""
     kind = EVENT_BY_KEY.get(ev.event)
-    step = kind.step if kind and kind.step is not None else 99
-    return (ev.date, step)
+    return (ev.date, kind.position if kind is not None else 99.0)

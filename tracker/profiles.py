@@ -19,7 +19,9 @@ from .dates import Length
 from .i18n import BilingualError
 from .stages import EVENT_KEYS
 
-RULE_KINDS = ("minimum", "deadline", "recurring", "gate", "range")
+RULE_KINDS = ("minimum", "deadline", "recurring", "gate", "range", "reminder", "notice")
+#: kinds with a clock: shown in the due list (a reminder waits, never becomes overdue)
+TIMED_KINDS = ("deadline", "recurring", "reminder")
 #: anchors that are not events: derived points in a person's path
 SPECIAL_ANCHORS = ("birth", "probation_end")
 
@@ -69,12 +71,24 @@ class Rule:
     min: float | None = None
     max: float | None = None
     once: bool = False
+    also: tuple[str, ...] = ()  # further events the rule applies to (R5: proposal, consent and listing)
+    doc: str = "rules"  # rules (细则) | charter (党章)
+    article_derived: bool = False  # the article number is inferred, not read in the text
+    collective: bool = False  # a collective ceremony on a listed date is on time (R12)
+
+    @property
+    def targets(self) -> tuple[str, ...]:
+        return (self.to, *self.also)
 
     def citation(self, lang: str) -> str:
         if self.article is not None:
+            derived = ("（推定）" if lang == "zh" else " (inferred)") if self.article_derived else ""
+            if self.doc == "charter":
+                return (f"党章第{zh_number(self.article)}条" if lang == "zh"
+                        else f"Party Constitution Art. {self.article}") + derived
             if lang == "zh":
-                return f"细则第{zh_number(self.article)}条"
-            return f"Rules Art. {self.article}"
+                return f"细则第{zh_number(self.article)}条{derived}"
+            return f"Rules Art. {self.article}{derived}"
         if self.source == "local-option":
             return "各地规定" if lang == "zh" else "local option"
         return "本单位规定" if lang == "zh" else "local rule"
@@ -91,6 +105,7 @@ class Profile:
     title_en: str
     effective: date | None
     rules: tuple[Rule, ...]
+    collective_oath_dates: tuple[str, ...] = ()  # "MM-DD" every year, or one "YYYY-MM-DD"
 
     def title(self, lang: str) -> str:
         return self.title_zh if lang == "zh" else self.title_en
@@ -117,9 +132,15 @@ def parse_rule(raw: dict[str, Any], edition: str, origin: str) -> Rule:
     if kind not in RULE_KINDS:
         raise ProfileError(f"{where}：kind 必须是 {'、'.join(RULE_KINDS)} 之一。",
                            f"{where_en}: kind must be one of {', '.join(RULE_KINDS)}.")
-    to = raw.get("to")
-    if to not in EVENT_KEYS:
-        raise ProfileError(f"{where}：to 不是已知的事件（{to}）。", f"{where_en}: unknown event in 'to': {to}.")
+    to_raw = raw.get("to")
+    tos = [str(t) for t in to_raw] if isinstance(to_raw, list) else [to_raw]
+    for to in tos:
+        if to not in EVENT_KEYS:
+            raise ProfileError(f"{where}：to 不是已知的事件（{to}）。", f"{where_en}: unknown event in 'to': {to}.")
+    if len(tos) > 1 and kind in TIMED_KINDS:
+        raise ProfileError(f"{where}：{kind} 规则的 to 只能是一个事件。",
+                           f"{where_en}: a {kind} rule has exactly one event in 'to'.")
+    to = tos[0]
     frm = raw.get("from")
     if frm is not None and frm not in EVENT_KEYS and frm not in SPECIAL_ANCHORS:
         raise ProfileError(f"{where}：from 不是已知的事件（{frm}）。",
@@ -128,6 +149,13 @@ def parse_rule(raw: dict[str, Any], edition: str, origin: str) -> Rule:
     if kind in ("minimum", "deadline", "recurring") and (frm is None or length is None):
         raise ProfileError(f"{where}：{kind} 规则须有 from 和 length。",
                            f"{where_en}: a {kind} rule needs 'from' and 'length'.")
+    if kind == "reminder" and (frm is None or length is not None):
+        raise ProfileError(f"{where}：reminder（及时办理的提醒）须有 from，不能有 length；有期限的请写作 deadline。",
+                           f"{where_en}: a reminder needs 'from' and no 'length' (with a length it is a deadline).")
+    doc = str(raw.get("doc", "rules"))
+    if doc not in ("rules", "charter"):
+        raise ProfileError(f"{where}：doc 须为 rules（细则）或 charter（党章）。",
+                           f"{where_en}: doc must be rules or charter.")
     any_sum = tuple((str(c["field"]), float(c["min"])) for c in raw.get("any_sum", ()))
     return Rule(
         id=rid,
@@ -157,6 +185,10 @@ def parse_rule(raw: dict[str, Any], edition: str, origin: str) -> Rule:
         min=raw.get("min"),
         max=raw.get("max"),
         once=bool(raw.get("once", False)),
+        also=tuple(tos[1:]),
+        doc=doc,
+        article_derived=bool(raw.get("article_derived", False)),
+        collective=bool(raw.get("collective", False)),
     )
 
 
@@ -182,7 +214,22 @@ def parse_profile(data: dict[str, Any], origin: str) -> Profile:
     dupes = sorted({i for i in ids if ids.count(i) > 1})
     if dupes:
         raise ProfileError(f"{origin}：规则 id 重复：{', '.join(dupes)}。", f"{origin}: duplicate rule ids: {', '.join(dupes)}.")
-    return Profile(name, kind, str(data.get("title_zh", name)), str(data.get("title_en", name)), effective, rules)
+    dates = tuple(_collective_date(str(d), origin) for d in data.get("collective_oath_dates", ()))
+    return Profile(name, kind, str(data.get("title_zh", name)), str(data.get("title_en", name)), effective, rules,
+                   dates)
+
+
+def _collective_date(text: str, origin: str) -> str:
+    """``MM-DD`` (every year) or ``YYYY-MM-DD`` (once), checked."""
+    try:
+        if len(text) == 5:
+            date(2024, int(text[:2]), int(text[3:]))  # a leap year admits 02-29
+        else:
+            date.fromisoformat(text)
+    except ValueError:
+        raise ProfileError(f"{origin}：集体宣誓日期“{text}”应写作 07-01 或 2027-05-04。",
+                           f"{origin}: collective oath date '{text}' must be MM-DD or YYYY-MM-DD.") from None
+    return text
 
 
 def load_profile_file(path: Path) -> Profile:
@@ -209,9 +256,13 @@ def builtin_profiles() -> list[Profile]:
 
 def _weakens(local: Rule, national: Rule) -> str | None:
     """Why ``local`` would weaken ``national``, or None when it keeps or tightens it."""
+    if national.kind == "reminder" and local.kind == "deadline" and local.from_ == national.from_:
+        return None  # a unit may give "promptly" a number: that adds a deadline, it weakens nothing
     if local.kind != national.kind:
         return "kind"
-    if local.kind in ("gate", "range"):
+    if set(local.targets) < set(national.targets):
+        return "condition"
+    if local.kind in ("gate", "range", "notice", "reminder"):
         same = (local.requires, local.where, local.any_sum, local.count, local.min, local.max, local.once) == (
             national.requires, national.where, national.any_sum, national.count, national.min,
             national.max, national.once)
@@ -259,7 +310,8 @@ class RuleSet:
     def __post_init__(self) -> None:
         by_to: dict[str, list[Rule]] = {}
         for rule in self.rules:
-            by_to.setdefault(rule.to, []).append(rule)
+            for to in rule.targets:
+                by_to.setdefault(to, []).append(rule)
         self.by_to = {k: tuple(v) for k, v in by_to.items()}
 
     def for_event(self, event: str) -> tuple[Rule, ...]:
@@ -267,6 +319,13 @@ class RuleSet:
 
     def get(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id), None)
+
+
+#: what applies before the first modelled edition (2014-05-28): the 1990 试行细则, not modelled
+UNMODELLED = Profile(
+    "none", "national", "2014年5月28日以前：1990年《发展党员工作细则（试行）》，本程序未建模，只核对先后顺序",
+    "Before 2014-05-28: the 1990 provisional rules, not modelled by this program; order is checked only",
+    None, ())
 
 
 class RuleBook:
@@ -286,17 +345,33 @@ class RuleBook:
         self._replaced: dict[str, tuple[str, ...]] | None = None
 
     def edition_on(self, d: date) -> Profile:
+        """The edition in force on ``d``; ``UNMODELLED`` before the first one (unless one is pinned)."""
         if self.pinned is not None:
             return self.pinned
-        chosen = self.editions[0]
+        chosen = UNMODELLED
         for ed in self.editions:
             if ed.effective is not None and ed.effective <= d:
                 chosen = ed
         return chosen
 
+    def modelled(self, d: date) -> bool:
+        return self.edition_on(d) is not UNMODELLED
+
+    @property
+    def first_effective(self) -> date:
+        return self.editions[0].effective or date.min
+
+    def collective_oath_dates(self, d: date) -> tuple[str, ...]:
+        """The dates on which a collective oath counts as on time (R12): the edition's and the unit's."""
+        dates = self.edition_on(d).collective_oath_dates
+        if self.local is not None:
+            dates = (*dates, *self.local.collective_oath_dates)
+        return dates
+
     def on(self, d: date) -> RuleSet:
         edition = self.edition_on(d)
-        local_on = self.local is not None and (self.local.effective is None or self.local.effective <= d)
+        local_on = (edition is not UNMODELLED and self.local is not None
+                    and (self.local.effective is None or self.local.effective <= d))
         key = f"{edition.name}+{int(local_on)}"
         rs = self._sets.get(key)
         if rs is None:
@@ -309,11 +384,11 @@ class RuleBook:
         return rs
 
     def timed_rules(self) -> list[Rule]:
-        """One representative of each deadline/recurring rule id across editions and local rules."""
+        """One representative of each timed rule id (deadline, recurring, reminder) across editions and local rules."""
         if self._timed is None:
             seen: dict[str, Rule] = {}
             for rule in self.all_rules():
-                if rule.kind in ("deadline", "recurring"):
+                if rule.kind in TIMED_KINDS:
                     seen.setdefault(rule.id, rule)
             self._timed = list(seen.values())
         return self._timed

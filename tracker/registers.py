@@ -11,7 +11,7 @@ from datetime import date
 
 from .model import Person
 from .rules import probation_end
-from .stages import STAGE_BY_KEY, STAGE_KEYS
+from .stages import STAGE_BY_KEY, STAGE_KEYS, pending_label
 
 Cell = str | int | date | None
 
@@ -52,6 +52,8 @@ def _date(kind: str) -> Callable[[Person], Cell]:
 
 def _note(p: Person) -> Cell:
     parts = [p.note] if p.note else []
+    if p.pending is not None:
+        parts.append(pending_label(p.pending, "zh"))
     left = p.last("left")
     if left is not None:
         parts.append(f"{left.date} 离开：{left.reason or ''}".strip())
@@ -78,9 +80,12 @@ def columns(full_id: bool = False) -> dict[str, Column]:
         Column("mentors", "培养联系人", "Mentors", _names("mentors"), 14),
         Column("target", "确定为发展对象时间", "Listed as target", _date("target"), 12),
         Column("sponsors", "入党介绍人", "Sponsors", _names("sponsors"), 14),
-        Column("admitted", "接收为预备党员时间", "Admitted (probationary)", _date("admitted"), 12),
+        Column("admitted", "接收为预备党员时间（支部大会）", "Admission passed (branch meeting)", _date("admitted"), 12),
+        Column("approved", "上级党委审批时间", "Admission approved", _date("approved"), 12),
         Column("probation_end", "预备期满时间", "Probation ends", probation_end, 12),
-        Column("converted", "转正时间", "Converted", lambda p: probation_end(p) if p.date_of("converted") else None, 12),
+        Column("converted", "转正时间", "Converted",
+               lambda p: probation_end(p) if p.date_of("conversion-approved") else None, 12),
+        Column("conversion_approved", "转正审批时间", "Conversion approved", _date("conversion-approved"), 12),
         Column("note", "备注", "Notes", _note, 30),
     ]
     return {c.key: c for c in cols}
@@ -91,9 +96,10 @@ BASE = ("name", "gender", "ethnicity", "birth", "id_number", "education", "branc
 STAGE_COLUMNS: dict[str, tuple[str, ...]] = {
     "applicant": (*BASE, "note"),
     "activist": (*BASE, "activist", "mentors", "note"),
-    "target": (*BASE, "activist", "mentors", "target", "sponsors", "note"),
-    "probationary": (*BASE, "activist", "target", "sponsors", "admitted", "probation_end", "note"),
-    "member": (*BASE, "activist", "target", "sponsors", "admitted", "converted", "note"),
+    "target": (*BASE, "activist", "mentors", "target", "sponsors", "admitted", "note"),
+    "probationary": (*BASE, "activist", "target", "sponsors", "admitted", "approved", "probation_end", "note"),
+    "member": (*BASE, "activist", "target", "sponsors", "admitted", "approved", "converted", "conversion_approved",
+               "note"),
 }
 
 

@@ -12,20 +12,27 @@ the date of its anchor (the event that started the clock).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
 
-from .dates import Length, add_length, add_months, minimum_met_on
+from .dates import Length, add_length, add_months, length_provisional, minimum_met_on
 from .model import Event, Person
 from .profiles import Rule, RuleBook
 from .stages import (
     EVENT_BY_KEY,
-    NEXT_STAGE_EVENT,
+    MUST_PRECEDE,
     STAGE_BY_KEY,
-    STAGE_KEYS,
     event_label,
+    next_stage_event,
+    pending_label,
     stage_label,
+    window_end,
 )
+
+#: what a result value is called in messages
+_RESULT_WORDS = {"pass": ("合格", "pass"), "fail": ("不合格", "fail")}
+PROVISIONAL_ZH = "（含尚未公布放假调休安排的年份，按周末计算，日期为暂定）"
+PROVISIONAL_EN = " (provisional: counts weekends only for a year whose holiday notice is not yet published)"
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,7 @@ class Verdict:
     code: str = ""
     citation_zh: str = ""
     citation_en: str = ""
+    provisional: bool = False  # the earliest date rests on a year whose 调休 is not published
 
     @property
     def overridable(self) -> bool:
@@ -75,6 +83,10 @@ class Check:
         dates = [v.earliest for v in self.refusals if v.earliest is not None]
         return max(dates) if dates else None
 
+    @property
+    def provisional(self) -> bool:
+        return any(v.provisional for v in (*self.verdicts, *self.notes))
+
 
 @dataclass(frozen=True)
 class Deadline:
@@ -91,13 +103,34 @@ class Deadline:
     en: str
     citation_zh: str
     citation_en: str
+    kind: str = "deadline"  # deadline | recurring | reminder
+    provisional: bool = False
+    from_: str | None = None
+
+    @property
+    def overdue(self) -> bool:
+        """Past its date; a reminder ("及时", no number) is never overdue, it waits."""
+        return self.kind != "reminder" and self.days_left < 0
 
     @property
     def status(self) -> str:
+        if self.kind == "reminder":
+            return "waiting" if self.days_left <= 0 else "due"
         return "overdue" if self.days_left < 0 else "due"
 
     def what(self, lang: str) -> str:
         return event_label(self.event, lang)
+
+    def waiting_text(self, lang: str) -> str:
+        """For a reminder: "预备期已满 N 天，待讨论转正"; empty when it is not waiting."""
+        if self.status != "waiting":
+            return ""
+        n = -self.days_left
+        if self.from_ == "probation_end":
+            return (f"预备期已满 {n} 天，待{event_label(self.event, 'zh')}" if lang == "zh"
+                    else f"probation ended {n} days ago; awaiting '{event_label(self.event, 'en')}'")
+        return (f"自 {self.anchor} 起已 {n} 天，待{event_label(self.event, 'zh')}" if lang == "zh"
+                else f"{n} days since {self.anchor}; awaiting '{event_label(self.event, 'en')}'")
 
 
 @dataclass(frozen=True)
@@ -119,6 +152,7 @@ class NextStep:
     event: str
     earliest: date | None
     blockers: tuple[Verdict, ...] = field(default_factory=tuple)
+    provisional: bool = False
 
 
 # --------------------------------------------------------------------------- derived dates
@@ -133,16 +167,27 @@ def probation_end(person: Person) -> date | None:
 
 
 def stage_date(person: Person, stage: str | None = None) -> date | None:
-    """The date a stage was entered (RULES.md "the stage date is"); member = end of probation."""
+    """The stage date (RULES.md "the stage date is"): probationary from the branch meeting that
+    admitted (once approved), member from the end of probation (once the conversion is approved)."""
     stage = stage or person.stage
+    entered = person.date_of(STAGE_BY_KEY[stage].entered_by)
+    if entered is None:
+        return None
+    if stage == "probationary":
+        return person.date_of("admitted")
     if stage == "member":
-        return probation_end(person) if person.date_of("converted") else None
-    return person.date_of(STAGE_BY_KEY[stage].entered_by)
+        return probation_end(person)
+    return entered
 
 
 def party_standing_from(person: Person) -> date | None:
     """党龄 counts from the end of probation, whatever day the approval came (Art. 33)."""
-    return probation_end(person) if person.date_of("converted") else None
+    return probation_end(person) if person.date_of("conversion-approved") else None
+
+
+def next_event(person: Person) -> str | None:
+    """The stage step a secretary plans for next (while a vote awaits approval: the approval)."""
+    return next_stage_event(person.stage, person.pending)
 
 
 def anchor_date(person: Person, anchor: str, on: date | None = None) -> date | None:
@@ -177,8 +222,16 @@ def _anchor_words(anchor: str, when: date) -> tuple[str, str]:
 
 # --------------------------------------------------------------------------- checks
 
+def _state_words(person: Person, lang: str) -> str:
+    """"发展对象（支部大会已通过，待上级党委审批）": the stage, and the approval awaited if any."""
+    words = stage_label(person.stage, lang)
+    if person.pending is not None:
+        words += f"（{pending_label(person.pending, 'zh')}）" if lang == "zh" else f" ({pending_label(person.pending, 'en')})"
+    return words
+
+
 def _order_verdicts(person: Person, ev: Event, today: date | None) -> list[Verdict]:
-    """Sequence and input checks that no override can lift."""
+    """Sequence and input checks that no override can lift (the order of the Rules' text)."""
     kind = EVENT_BY_KEY.get(ev.event)
     act_zh, act_en = event_label(ev.event, "zh"), event_label(ev.event, "en")
     out: list[Verdict] = []
@@ -195,68 +248,85 @@ def _order_verdicts(person: Person, ev: Event, today: date | None) -> list[Verdi
                "input")
     left = person.last("left")
     if left is not None:
-        refuse("already-left", f"{person.name}已于 {left.date} 离开发展程序。如属误记，请先撤销（tracker undo）。",
-               f"{person.name} left the pipeline on {left.date}. If that was a mistake, undo it first.")
+        refuse("already-left", f"{person.name}已于 {left.date} 离开发展程序。如属误记，请先删除该记录"
+               "（tracker unrecord … left）。",
+               f"{person.name} left the pipeline on {left.date}. If that was a mistake, remove it first "
+               "(tracker unrecord … left).")
         return out
     if ev.event == "applied":
         if person.events:
-            refuse("already-applied", "申请已记录。", "the application is already recorded.")
+            refuse("already-applied", "申请已记录。日期有误请用 tracker fix 更正。",
+                   "the application is already recorded. To correct its date, use tracker fix.")
         return out
-    current = person.stage
-    cur_order = STAGE_BY_KEY[current].order
-    phase_order = STAGE_BY_KEY[kind.phase].order
+    if person.date_of("applied") is None:
+        refuse("no-application", "尚未记录“递交入党申请书”，或其日期晚于本步骤。",
+               "the application is not recorded, or is dated after this step.")
+        return out
     if ev.event == "left":
         last_date = max((e.date for e in person.events), default=None)
         if last_date is not None and ev.date < last_date:
             refuse("before-last-step", f"日期 {ev.date} 早于最近一次记录（{last_date}）。",
                    f"the date {ev.date} is before the last recorded step ({last_date}).")
         return out
-    if kind.enters is not None:
-        target_order = STAGE_BY_KEY[kind.enters].order
-        if cur_order >= target_order:
-            refuse("already-in-stage",
-                   f"{person.name}已是{stage_label(current, 'zh')}，“{act_zh}”已于 "
-                   f"{person.date_of(ev.event)} 记录。如需更正，请先撤销（tracker undo）。",
-                   f"{person.name} is already {stage_label(current, 'en')}; '{act_en}' was recorded on "
-                   f"{person.date_of(ev.event)}. To correct it, undo first.")
-            return out
-        if cur_order < phase_order:
-            need = NEXT_STAGE_EVENT[current]
+    current = person.stage
+    cur_order = STAGE_BY_KEY[current].order
+    phase_order = STAGE_BY_KEY[kind.phase].order
+    fix_zh, fix_en = "日期有误请用 tracker fix 更正。", "To correct its date, use tracker fix."
+    if kind.enters is not None and cur_order >= STAGE_BY_KEY[kind.enters].order:
+        refuse("already-in-stage",
+               f"{person.name}已是{stage_label(current, 'zh')}，“{act_zh}”已于 {person.date_of(ev.event)} 记录。"
+               + fix_zh,
+               f"{person.name} is already {stage_label(current, 'en')}; '{act_en}' was recorded on "
+               f"{person.date_of(ev.event)}. " + fix_en)
+        return out
+    if cur_order < phase_order:
+        if kind.enters is not None:
+            need = next_stage_event(current, person.pending)
             assert need is not None
             refuse("stage-order",
-                   f"{person.name}目前是{stage_label(current, 'zh')}，须先“{event_label(need, 'zh')}”。",
-                   f"{person.name} is {stage_label(current, 'en')}; first record '{event_label(need, 'en')}'.")
-            return out
-    else:
-        if cur_order < phase_order:
+                   f"{person.name}目前是{_state_words(person, 'zh')}，须先“{event_label(need, 'zh')}”。",
+                   f"{person.name} is {_state_words(person, 'en')}; first record '{event_label(need, 'en')}'.")
+        else:
             refuse("stage-order",
-                   f"这是{stage_label(kind.phase, 'zh')}阶段的步骤，{person.name}目前是{stage_label(current, 'zh')}。",
+                   f"这是{stage_label(kind.phase, 'zh')}阶段的步骤，{person.name}目前是{_state_words(person, 'zh')}。",
                    f"this is a step of the {stage_label(kind.phase, 'en')} stage; {person.name} is "
-                   f"{stage_label(current, 'en')}.")
+                   f"{_state_words(person, 'en')}.")
+        return out
+    if kind.enters is None and not kind.repeatable and person.last(ev.event) is not None:
+        refuse("already-recorded", f"已于 {person.date_of(ev.event)} 记录过。" + fix_zh,
+               f"already recorded on {person.date_of(ev.event)}. " + fix_en)
+        return out
+    if ev.event == "extended" and current != "probationary":
+        refuse("not-probationary", "只有预备党员才能延长预备期。", "only a probationary member's probation can be extended.")
+        return out
+    if kind.after is not None:
+        first = person.date_of(kind.after)
+        if first is None:
+            refuse("needs-step", f"须先记录“{event_label(kind.after, 'zh')}”。",
+                   f"first record '{event_label(kind.after, 'en')}'.")
             return out
-        if not kind.repeatable and person.last(ev.event) is not None:
-            refuse("already-recorded",
-                   f"已于 {person.date_of(ev.event)} 记录过。如需更正，请先撤销（tracker undo）。",
-                   f"already recorded on {person.date_of(ev.event)}. To correct it, undo first.")
-            return out
-        if ev.event == "extended" and current != "probationary":
-            refuse("not-probationary", "只有预备党员才能延长预备期。", "only a probationary member's probation can be extended.")
-            return out
-    # the event must fall inside its stage's window
-    start = stage_date(person, kind.phase) if kind.phase != "member" else person.date_of("converted")
+        if ev.date < first:
+            refuse("before-prerequisite", f"日期 {ev.date} 早于“{event_label(kind.after, 'zh')}”（{first}）。",
+                   f"the date {ev.date} is before '{event_label(kind.after, 'en')}' ({first}).")
+    # the step's window: from the day its stage was entered to the step that closes it
+    start = person.date_of(STAGE_BY_KEY[kind.phase].entered_by)
     if start is not None and ev.date < start:
         refuse("before-stage-date",
                f"日期 {ev.date} 早于成为{stage_label(kind.phase, 'zh')}的日期（{start}）。请检查日期。",
                f"the date {ev.date} is before {person.name} became {stage_label(kind.phase, 'en')} ({start}).")
-    if cur_order > phase_order and kind.enters is None:
-        nxt_stage = STAGE_KEYS[phase_order + 1]
-        end = person.date_of(STAGE_BY_KEY[nxt_stage].entered_by)
-        if end is not None and ev.date > end:
-            refuse("after-next-stage",
-                   f"这是{stage_label(kind.phase, 'zh')}阶段的步骤，日期 {ev.date} 晚于"
-                   f"“{event_label(STAGE_BY_KEY[nxt_stage].entered_by, 'zh')}”（{end}）。",
-                   f"this step belongs to the {stage_label(kind.phase, 'en')} stage, but {ev.date} is after "
-                   f"'{event_label(STAGE_BY_KEY[nxt_stage].entered_by, 'en')}' ({end}).")
+    closer = window_end(kind)
+    end = person.date_of(closer) if closer is not None else None
+    if closer is not None and end is not None and ev.date > end:
+        refuse("after-next-stage",
+               f"这一步应在“{event_label(closer, 'zh')}”之前，日期 {ev.date} 晚于“{event_label(closer, 'zh')}”（{end}）。",
+               f"this step comes before '{event_label(closer, 'en')}', but {ev.date} is after it ({end}).")
+    # steps already recorded that the text puts before this one must not be dated after it
+    for before in sorted(MUST_PRECEDE.get(ev.event, ()), key=lambda k: EVENT_BY_KEY[k].position):
+        when = person.date_of(before)
+        if when is not None and when > ev.date:
+            refuse("before-earlier-step",
+                   f"已记录的“{event_label(before, 'zh')}”（{when}）应在本步骤之前，日期 {ev.date} 早于它。",
+                   f"'{event_label(before, 'en')}' ({when}) comes before this step, but {ev.date} is earlier.")
     return out
 
 
@@ -276,16 +346,18 @@ def _minimum(person: Person, rule: Rule, ev: Event) -> Verdict | None:
         return _verdict(rule, False, f"不能{act_zh}：尚未记录“{label_zh}”，请先记录。",
                         f"Cannot record '{act_en}': '{label_en}' is not recorded yet; record it first")
     earliest = minimum_met_on(anchor, rule.length)
+    provisional = length_provisional(anchor, rule.length)
     if ev.date >= earliest:
-        return _verdict(rule, True, f"✓ {rule.zh}", f"✓ {rule.en}")
+        return replace(_verdict(rule, True, f"✓ {rule.zh}", f"✓ {rule.en}"), provisional=provisional)
     a_zh, a_en = _anchor_words(rule.from_, anchor)
+    p_zh, p_en = (PROVISIONAL_ZH, PROVISIONAL_EN) if provisional else ("", "")
     if rule.from_ == "probation_end":
-        zh = f"不能{act_zh}：{a_zh}，最早可于 {earliest} {act_zh}。"
-        en = f"Cannot record '{act_en}': {a_en}; earliest {earliest}"
+        zh = f"不能{act_zh}：{a_zh}，最早可于 {earliest}{p_zh} {act_zh}。"
+        en = f"Cannot record '{act_en}': {a_en}; earliest {earliest}{p_en}"
     else:
-        zh = f"不能{act_zh}：{a_zh}未满{rule.length.zh()}，最早可于 {earliest} {act_zh}。"
-        en = f"Cannot record '{act_en}': {a_en} is under {rule.length.en()}; earliest {earliest}"
-    return _verdict(rule, False, zh, en, earliest)
+        zh = f"不能{act_zh}：{a_zh}未满{rule.length.zh()}，最早可于 {earliest}{p_zh} {act_zh}。"
+        en = f"Cannot record '{act_en}': {a_en} is under {rule.length.en()}; earliest {earliest}{p_en}"
+    return replace(_verdict(rule, False, zh, en, earliest), provisional=provisional)
 
 
 def _fmt(x: float) -> str:
@@ -309,11 +381,14 @@ def _gate(person: Person, rule: Rule, ev: Event) -> Verdict:
                         f"'{req_en}' is not recorded")
     latest = max(done, key=lambda e: e.date)
     for key, want in rule.where:
-        if getattr(latest, key) != want:
+        have = getattr(latest, key)
+        if have != want:
+            have_zh, have_en = _RESULT_WORDS.get(str(have), (str(have), str(have))) if have else ("未填", "none")
+            want_zh, want_en = _RESULT_WORDS.get(str(want), (str(want), str(want)))
             return _verdict(rule, False, f"不能{act_zh}：最近一次“{req_zh}”（{latest.date}）结论为"
-                            f"“{getattr(latest, key) or '未填'}”，不是“{want}”。",
+                            f"“{have_zh}”，须为“{want_zh}”。",
                             f"Cannot record '{act_en}': the latest '{req_en}' ({latest.date}) has "
-                            f"{key} '{getattr(latest, key)}', not '{want}'")
+                            f"{key} '{have_en}', not '{want_en}'")
     if rule.any_sum:
         totals = {f: sum((getattr(e, f) or 0) for e in done) for f, _ in rule.any_sum}
         if not any(totals[f] >= m for f, m in rule.any_sum):
@@ -346,6 +421,22 @@ def _range(person: Person, rule: Rule, ev: Event) -> Verdict:
     return _verdict(rule, True, f"✓ {rule.zh}", f"✓ {rule.en}")
 
 
+def _notices(ev: Event, book: RuleBook) -> list[Verdict]:
+    """What the edition in force asks to be borne in mind when this step is recorded (R9's 2026 clause;
+    steps before the first modelled edition)."""
+    out = [Verdict(rule.id, "notice", True, f"{rule.zh}（{rule.citation('zh')}）",
+                   f"{rule.en} ({rule.citation('en')}).", code=rule.code,
+                   citation_zh=rule.citation("zh"), citation_en=rule.citation("en"))
+           for rule in book.on(ev.date).for_event(ev.event) if rule.kind == "notice"]
+    if not book.modelled(ev.date):
+        first = book.first_effective
+        out.append(Verdict("unmodelled", "notice", True,
+                           f"{ev.date} 早于2014年细则施行日（{first}）；1990年试行细则未建模，本步骤只核对先后顺序",
+                           f"{ev.date} is before the 2014 Rules took effect ({first}); the 1990 provisional "
+                           "rules are not modelled, so only the order of steps is checked"))
+    return out
+
+
 def rule_verdicts(person: Person, ev: Event, book: RuleBook) -> list[Verdict]:
     """Minimums, gates and ranges of the edition in force on the event's date."""
     out: list[Verdict] = []
@@ -361,18 +452,21 @@ def rule_verdicts(person: Person, ev: Event, book: RuleBook) -> list[Verdict]:
     return out
 
 
-def check_event(person: Person, ev: Event, book: RuleBook, today: date | None = None) -> Check:
+def check_event(person: Person, ev: Event, book: RuleBook, today: date | None = None, *,
+                with_notes: bool = True) -> Check:
     """Everything the tool says about recording ``ev`` for ``person`` (before it is saved)."""
     order = _order_verdicts(person, ev, today)
     if any(not v.ok for v in order):
         return Check(ev.event, ev.date, tuple(order))
     verdicts = rule_verdicts(person, ev, book)
+    if not with_notes:
+        return Check(ev.event, ev.date, tuple(verdicts))
     after = person.with_events((*person.events, ev))
     notes = tuple(
         Verdict(late.rule, "deadline", True, late.zh, late.en, code=late.code)
         for late in lateness(after, ev, book)
     )
-    return Check(ev.event, ev.date, tuple(verdicts), notes)
+    return Check(ev.event, ev.date, tuple(verdicts), (*notes, *_notices(ev, book)))
 
 
 # --------------------------------------------------------------------------- deadlines
@@ -399,14 +493,13 @@ def _clock(person: Person, base: Rule, book: RuleBook, before: date | None = Non
 
 
 def _due(anchor: date, rule: Rule) -> tuple[date, date | None]:
-    assert rule.length is not None
-    due = add_length(anchor, rule.length)
+    due = add_length(anchor, rule.length) if rule.length is not None else anchor  # a reminder waits from its anchor
     limit = add_length(anchor, rule.limit) if rule.limit is not None else None
     return due, limit
 
 
 def deadlines(person: Person, book: RuleBook, today: date) -> list[Deadline]:
-    """Open deadlines and recurring duties of an active person, each with its due date."""
+    """Open deadlines, recurring duties and reminders of an active person, each with its date."""
     if not person.active:
         return []
     stage = person.stage
@@ -419,20 +512,40 @@ def deadlines(person: Person, book: RuleBook, today: date) -> list[Deadline]:
             continue
         if not _applies(base, kinds, replaced):
             continue
-        if base.kind == "deadline" and base.to in kinds:
+        if base.kind != "recurring" and base.to in kinds:
             continue
         clock = _clock(person, base, book)
         if clock is None:
             continue
         rule, anchor = clock
         due, limit = _due(anchor, rule)
+        provisional = rule.length is not None and length_provisional(anchor, rule.length)
         out.append(Deadline(person.id, person.name, rule.id, rule.code, rule.to, anchor, due, limit,
-                            (due - today).days, rule.zh, rule.en, rule.citation("zh"), rule.citation("en")))
+                            (due - today).days, rule.zh, rule.en, rule.citation("zh"), rule.citation("en"),
+                            rule.kind, provisional, rule.from_))
     return out
 
 
+def _collective_on_time(ev: Event, due: date, book: RuleBook) -> bool:
+    """A collective oath on a listed date (七一, 国庆, a unit's own) no later than the first such date
+    after the normal deadline: the ceremony it waited for (R12, Art. 29)."""
+    listed = book.collective_oath_dates(ev.date)
+
+    def is_listed(d: date) -> bool:
+        return d.isoformat()[5:] in listed or d.isoformat() in listed
+
+    if not ev.collective or not is_listed(ev.date):
+        return False
+    d = due
+    for _ in range(800):  # the first listed date on or after the deadline (listed dates recur yearly)
+        if is_listed(d):
+            return ev.date <= d
+        d += timedelta(days=1)
+    return False
+
+
 def lateness(person: Person, ev: Event, book: RuleBook) -> list[Late]:
-    """How late the recorded ``ev`` was against each deadline that ran to it."""
+    """How late the recorded ``ev`` was against each deadline that ran to it (reminders are never late)."""
     timed = book.timed_rules()
     replaced = book.replaced_by()
     kinds = person.kinds
@@ -444,8 +557,10 @@ def lateness(person: Person, ev: Event, book: RuleBook) -> list[Late]:
         if clock is None:
             continue
         rule, anchor = clock
+        if rule.kind == "reminder":
+            continue
         due, limit = _due(anchor, rule)
-        if ev.date > due:
+        if ev.date > due and not (rule.collective and _collective_on_time(ev, due, book)):
             days = (ev.date - due).days
             beyond = limit is not None and ev.date > limit
             zh = f"逾期 {days} 天（应于 {due} 前完成：{rule.zh}，{rule.citation('zh')}）"
@@ -459,14 +574,21 @@ def lateness(person: Person, ev: Event, book: RuleBook) -> list[Late]:
 
 # --------------------------------------------------------------------------- next step
 
+def _latest_before(person: Person, event: str) -> date | None:
+    """The latest recorded step that the text puts before ``event`` (it cannot come earlier)."""
+    dates = [d for k in MUST_PRECEDE.get(event, ()) if (d := person.date_of(k)) is not None]
+    return max(dates, default=None)
+
+
 def earliest_date(person: Person, event: str, book: RuleBook, start: date) -> date:
-    """The first date from ``start`` on which every minimum for ``event`` is met.
+    """The first date from ``start`` on which every minimum for ``event`` is met, and no step the
+    text puts before it is dated later.
 
     The edition can change with the date (2026 added the publicity), so this iterates to a
     fixed point. A minimum whose anchor is missing (no publicity yet) has no date: that is a
     blocker, not an earliest date.
     """
-    d = start
+    d = max(start, _latest_before(person, event) or start)
     for _ in range(5):
         later = d
         for rule in book.on(d).for_event(event):
@@ -483,29 +605,69 @@ def earliest_date(person: Person, event: str, book: RuleBook, start: date) -> da
     return d
 
 
+def _earliest_provisional(person: Person, event: str, book: RuleBook, on: date) -> bool:
+    for rule in book.on(on).for_event(event):
+        if rule.kind == "minimum" and rule.from_ is not None and rule.length is not None:
+            anchor = anchor_date(person, rule.from_, on=on)
+            if anchor is not None and length_provisional(anchor, rule.length):
+                return True
+    return False
+
+
+def _step_start(person: Person, today: date) -> date:
+    """Where the search for the next step's date starts: the current stage's date, or the vote awaiting approval."""
+    if person.pending is not None:
+        voted = person.date_of("admitted" if person.pending == "approval" else "converted")
+        if voted is not None:
+            return voted
+    return person.date_of(STAGE_BY_KEY[person.stage].entered_by) or today
+
+
 def next_step(person: Person, book: RuleBook, today: date, *, with_blockers: bool = True) -> NextStep | None:
-    """The next stage step, the first date the minimums allow it, and the gates still open."""
+    """The next stage step, the first date the rules allow it, and the gates still open."""
     if not person.active:
         return None
-    nxt = NEXT_STAGE_EVENT[person.stage]
+    nxt = next_event(person)
     if nxt is None:
         return None
-    d = earliest_date(person, nxt, book, stage_date(person) or today)
+    d = earliest_date(person, nxt, book, _step_start(person, today))
+    provisional = _earliest_provisional(person, nxt, book, d)
     if not with_blockers:
-        return NextStep(nxt, d)
+        return NextStep(nxt, d, provisional=provisional)
     check_on = max(d, today)
     blockers = tuple(v for v in rule_verdicts(person, Event(nxt, check_on), book) if not v.ok)
-    return NextStep(nxt, d, blockers)
+    return NextStep(nxt, d, blockers, provisional)
 
 
 def eligible_on(person: Person, on: date, book: RuleBook) -> Check | None:
     """Would the next stage step pass every check on ``on``? None when there is no next step."""
     if not person.active:
         return None
-    nxt = NEXT_STAGE_EVENT[person.stage]
+    nxt = next_event(person)
     if nxt is None:
         return None
     return check_event(person, Event(nxt, on), book, today=None)
+
+
+# --------------------------------------------------------------------------- replaying a record
+
+@dataclass(frozen=True)
+class Replayed:
+    """One recorded step checked against the steps before it, as if recorded in date order."""
+
+    event: Event
+    refusals: tuple[Verdict, ...]
+
+
+def replay(person: Person, book: RuleBook) -> list[Replayed]:
+    """Check every recorded step against the ones before it (a correction re-checks the whole path)."""
+    out: list[Replayed] = []
+    events = person.events
+    for i, ev in enumerate(events):
+        prefix = Person(**{**person.details(), "id": person.id, "events": events[:i]})
+        check = check_event(prefix, ev, book, None, with_notes=False)
+        out.append(Replayed(ev, tuple(check.refusals)))
+    return out
 
 
 __all__ = [
@@ -514,15 +676,18 @@ __all__ = [
     "Late",
     "Length",
     "NextStep",
+    "Replayed",
     "Verdict",
     "anchor_date",
     "check_event",
     "deadlines",
     "eligible_on",
     "lateness",
+    "next_event",
     "next_step",
     "party_standing_from",
     "probation_end",
+    "replay",
     "rule_verdicts",
     "stage_date",
 ]

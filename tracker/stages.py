@@ -21,8 +21,10 @@ STAGES: tuple[Stage, ...] = (
     Stage("applicant", "入党申请人", "Applicant", "applied", 0),
     Stage("activist", "入党积极分子", "Activist", "activist", 1),
     Stage("target", "发展对象", "Development target", "target", 2),
-    Stage("probationary", "预备党员", "Probationary member", "admitted", 3),
-    Stage("member", "正式党员", "Full member", "converted", 4),
+    # entered by the higher committee's approval (Art. 22); the stage date is the branch meeting's
+    Stage("probationary", "预备党员", "Probationary member", "approved", 3),
+    # entered by the approval of the conversion (Art. 31); 党龄 counts from the end of probation
+    Stage("member", "正式党员", "Full member", "conversion-approved", 4),
 )
 STAGE_BY_KEY: dict[str, Stage] = {s.key: s for s in STAGES}
 STAGE_KEYS: tuple[str, ...] = tuple(s.key for s in STAGES)
@@ -30,12 +32,44 @@ STAGE_ENTERED_BY: dict[str, str] = {s.entered_by: s.key for s in STAGES}
 
 
 @dataclass(frozen=True)
+class Pending:
+    """Between a branch meeting's vote and the higher committee's approval."""
+
+    key: str
+    voted: str  # the event of the vote
+    approval: str  # the event that ends the wait (and enters the next stage)
+    zh: str
+    en: str
+
+
+PENDING: tuple[Pending, ...] = (
+    Pending("approval", "admitted", "approved", "支部大会已通过，待上级党委审批",
+            "passed by the branch meeting, awaiting the higher committee's approval"),
+    Pending("conversion-approval", "converted", "conversion-approved", "支部大会已通过转正，待上级党委审批",
+            "conversion passed by the branch meeting, awaiting the higher committee's approval"),
+)
+PENDING_BY_KEY: dict[str, Pending] = {p.key: p for p in PENDING}
+
+
+def pending_label(key: str | None, lang: str) -> str:
+    if key is None:
+        return ""
+    p = PENDING_BY_KEY[key]
+    return p.zh if lang == "zh" else p.en
+
+
+#: ``before`` value of a step whose window never closes (e.g. thought reports go on in every stage)
+OPEN = ""
+
+
+@dataclass(frozen=True)
 class EventKind:
     """One kind of dated event.
 
-    ``phase`` is the stage a person must have reached to record it; for steps that
-    prepare the next stage (e.g. political review) the event must also fall before
-    that next stage's date when the person has already moved on.
+    ``phase`` is the stage a person must have reached to record it. Its window opens on the
+    date that stage was entered (and on the date of ``after``, a step that must come first)
+    and closes on the date of ``before`` (by default the event entering the next stage;
+    ``OPEN``: never). ``leads_to`` is the stage a vote prepares (``admitted`` → probationary).
     """
 
     key: str
@@ -47,6 +81,9 @@ class EventKind:
     repeatable: bool = False
     fields: tuple[str, ...] = ()
     place: float | None = None  # where a step without a number sits in a timeline
+    after: str | None = None
+    before: str | None = None
+    leads_to: str | None = None
 
     @property
     def position(self) -> float:
@@ -54,7 +91,13 @@ class EventKind:
             return self.place
         return float(self.step) if self.step is not None else 99.0
 
+    @property
+    def towards(self) -> str | None:
+        """The stage this step moves a person towards (entered now, or after an approval)."""
+        return self.enters or self.leads_to
 
+
+#: the steps in the order of the Rules' text (RULES.md "The 25 standard steps")
 EVENT_KINDS: tuple[EventKind, ...] = (
     EventKind("applied", "递交入党申请书", "Application received", "applicant", 1, enters="applicant"),
     EventKind("talked", "党组织派人谈话", "Intake talk", "applicant", 2),
@@ -66,39 +109,45 @@ EVENT_KINDS: tuple[EventKind, ...] = (
     EventKind("activist-review", "培养教育考察（半年考察）", "Half-yearly assessment", "activist", 6,
               repeatable=True, fields=("result",)),
     EventKind("thought-report", "思想汇报", "Thought report", "activist", None, repeatable=True,
-              place=6.5),
+              place=6.5, before=OPEN),
+    EventKind("target-proposed", "支委会研究讨论拟列为发展对象", "Proposed as target by branch committee",
+              "activist", 7),
+    EventKind("target-filed", "报上级党委同意（备案）", "Higher committee consented (filed)", "activist", 8),
     EventKind("publicity", "发展对象公示开始", "Target publicity started", "activist", None,
-              repeatable=True, place=6.9),
-    EventKind("target", "确定为发展对象", "Listed as development target", "activist", 7, enters="target"),
-    EventKind("target-filed", "报上级党委同意（发展对象）", "Target consented by higher committee",
-              "target", 8),
+              repeatable=True, place=8.5),
+    EventKind("target", "确定为发展对象", "Listed as development target", "activist", None, enters="target",
+              place=8.9),
     EventKind("sponsors", "确定入党介绍人", "Sponsors named", "target", 9, repeatable=True,
-              fields=("names",)),
+              fields=("names",), before="admitted"),
     EventKind("political-review", "政治审查", "Political review", "target", 10, repeatable=True,
-              fields=("result",)),
+              fields=("result",), before="admitted"),
     EventKind("training", "集中培训", "Training", "target", 11, repeatable=True,
-              fields=("days", "hours")),
-    EventKind("committee-review", "支部委员会审查", "Branch committee review", "target", 12),
-    EventKind("pre-review", "上级党委预审", "Pre-review by higher committee", "target", 13),
-    EventKind("form", "填写入党志愿书", "Application form filled", "target", 14),
-    EventKind("admitted", "支部大会讨论接收为预备党员", "Admitted as probationary member", "target", 15,
-              enters="probationary"),
-    EventKind("committee-talk", "上级党委派人谈话", "Talk by higher committee", "probationary", 16),
-    EventKind("approved", "上级党委审批", "Admission approved", "probationary", 17),
+              fields=("days", "hours"), before="admitted"),
+    EventKind("committee-review", "支部委员会审查", "Branch committee review", "target", 12, before="admitted"),
+    EventKind("pre-review", "上级党委预审", "Pre-review by higher committee", "target", 13, repeatable=True,
+              fields=("result",), before="admitted"),
+    EventKind("form", "填写入党志愿书", "Application form filled", "target", 14, before="admitted"),
+    EventKind("admitted", "支部大会讨论接收为预备党员", "Admission passed by branch meeting", "target", 15,
+              leads_to="probationary"),
+    EventKind("committee-talk", "上级党委派人谈话", "Talk by higher committee", "target", 16, after="admitted"),
+    EventKind("approved", "上级党委审批（接收预备党员）", "Admission approved", "target", 17, enters="probationary",
+              after="admitted"),
     EventKind("filed-up", "再上一级党委组织部门备案", "Filed one level up", "probationary", 18),
-    EventKind("placed", "编入党支部和党小组", "Placed in branch and group", "probationary", 19),
-    EventKind("oath", "入党宣誓", "Oath taken", "probationary", 20),
-    EventKind("probation-review", "继续教育考察", "Probation assessment", "probationary", 21,
-              repeatable=True),
-    EventKind("conversion-request", "提出转正申请", "Conversion requested", "probationary", 22),
-    EventKind("extended", "延长预备期", "Probation extended", "probationary", None, fields=("months",),
-              repeatable=True,  # "once only" is rule R15, which names its article
-              place=22.5),
     EventKind("transferred-in", "预备党员转入", "Probationer transferred in", "probationary", None,
               place=18.5),
+    EventKind("placed", "编入党支部和党小组", "Placed in branch and group", "probationary", 19),
+    EventKind("oath", "入党宣誓", "Oath taken", "probationary", 20, fields=("collective",)),
+    EventKind("probation-review", "继续教育考察", "Probation assessment", "probationary", 21,
+              repeatable=True, before="converted"),
+    EventKind("conversion-request", "提出书面转正申请", "Written conversion request", "probationary", 22,
+              before="converted"),
+    EventKind("extended", "延长预备期", "Probation extended", "probationary", None, fields=("months",),
+              repeatable=True,  # "once only" is rule R15, which names its article
+              place=22.5, before="converted"),
     EventKind("converted", "支部大会讨论转正", "Conversion passed by branch meeting", "probationary", 23,
-              enters="member"),
-    EventKind("conversion-approved", "上级党委审批转正", "Conversion approved", "member", 24),
+              leads_to="member"),
+    EventKind("conversion-approved", "上级党委审批转正", "Conversion approved", "probationary", 24,
+              enters="member", after="converted"),
     EventKind("archived", "材料归档", "File archived", "member", 25),
     EventKind("left", "离开发展程序", "Left the pipeline", "applicant", None, fields=("reason",)),
 )
@@ -106,6 +155,12 @@ EVENT_BY_KEY: dict[str, EventKind] = {e.key: e for e in EVENT_KINDS}
 EVENT_KEYS: tuple[str, ...] = tuple(e.key for e in EVENT_KINDS)
 STANDARD_STEPS: tuple[EventKind, ...] = tuple(
     sorted((e for e in EVENT_KINDS if e.step is not None), key=lambda e: e.step or 0)
+)
+#: what a person's timeline always shows: the 25 steps, and the publicity and listing the text puts
+#: between steps 8 and 9
+TIMELINE_KINDS: tuple[EventKind, ...] = tuple(
+    sorted((e for e in EVENT_KINDS if e.step is not None or e.key in ("publicity", "target")),
+           key=lambda e: e.position)
 )
 
 #: the five parts of the standard flow (RULES.md I–V, the Rules' chapters 2–6) by step number
@@ -126,7 +181,8 @@ def section_of(position: float) -> int:
     return len(SECTIONS) - 1
 
 
-#: the stage step that follows each stage (the "next" a secretary plans for)
+#: the stage step that follows each stage (the "next" a secretary plans for), and while a vote
+#: awaits approval, the approval (see ``next_stage_event``)
 NEXT_STAGE_EVENT: dict[str, str | None] = {
     "applicant": "activist",
     "activist": "target",
@@ -134,6 +190,37 @@ NEXT_STAGE_EVENT: dict[str, str | None] = {
     "probationary": "converted",
     "member": None,
 }
+
+
+def next_stage_event(stage: str, pending: str | None) -> str | None:
+    if pending is not None:
+        return PENDING_BY_KEY[pending].approval
+    return NEXT_STAGE_EVENT[stage]
+
+
+def window_end(kind: EventKind) -> str | None:
+    """The event whose date closes this step's window (None: never)."""
+    if kind.before is not None:
+        return kind.before or None
+    if kind.key == "left" or kind.enters is not None:
+        return None
+    order = STAGE_BY_KEY[kind.phase].order
+    return STAGES[order + 1].entered_by if order + 1 < len(STAGES) else None
+
+
+def _precedes() -> dict[str, frozenset[str]]:
+    out: dict[str, set[str]] = {}
+    for kind in EVENT_KINDS:
+        end = window_end(kind)
+        if end is not None and end != kind.key:
+            out.setdefault(end, set()).add(kind.key)
+        if kind.after is not None:
+            out.setdefault(kind.key, set()).add(kind.after)
+    return {k: frozenset(v) for k, v in out.items()}
+
+
+#: event → the steps that, when recorded, must be dated on or before it
+MUST_PRECEDE: dict[str, frozenset[str]] = _precedes()
 
 
 def stage_label(key: str, lang: str) -> str:

@@ -30,12 +30,26 @@ def person(*events: tuple[Any, ...], birth: str | None = "1990-01-01", **details
     return p.with_events(tuple(evs))
 
 
-#: a target ready for admission under either edition (training, review, sponsors all done)
+#: a target ready for admission under either edition (consent before listing; training, review,
+#: sponsors and a passed pre-review all done)
 def ready_target(target_on: str = "2025-06-01", **kw: Any) -> Person:
     return person(
-        ("applied", "2023-01-01"), ("activist", "2023-06-01"), ("target", target_on),
+        ("applied", "2023-01-01"), ("activist", "2023-06-01"), ("target-filed", target_on), ("target", target_on),
         ("sponsors", target_on, {"names": ["李四", "王五"]}),
         ("political-review", target_on, {"result": "pass"}),
         ("training", target_on, {"days": 3.0}),
+        ("pre-review", target_on, {"result": "pass"}),
         **kw,
     )
+
+
+def with_events(p: Person, *events: tuple[Any, ...]) -> Person:
+    more = [ev(kind, on, **(rest[0] if rest else {})) for kind, on, *rest in events]
+    return p.with_events((*p.events, *more))
+
+
+def probationer(admitted: str, approved: str | None = None, target_on: str = "2023-06-01", **kw: Any) -> Person:
+    """A probationary member: admitted by the branch meeting, talked with and approved by the committee
+    (on the meeting day unless ``approved`` says otherwise)."""
+    return with_events(ready_target(target_on, **kw), ("admitted", admitted), ("committee-talk", admitted),
+                       ("approved", approved or admitted))

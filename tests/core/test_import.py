@@ -66,7 +66,10 @@ def test_title_rows_merged_cells_and_mixed_date_cells(tmp_path: Path) -> None:
         ("applied", date(2022, 3, 1)), ("activist", date(2022, 9, 1)), ("target", date(2023, 9, 15)),
         ("admitted", date(2024, 1, 10))]
     assert zs.last("sponsors").names == ("李四", "王五")  # type: ignore[union-attr]
-    assert zs.stage == "probationary" and zs.birth == date(1995, 5, 5)
+    # the sheet gives the branch meeting but no approval: a target awaiting it, and the report says so
+    assert zs.stage == "target" and zs.pending == "approval" and zs.birth == date(1995, 5, 5)
+    row1 = next(r for r in plan.rows if r.name == "张三")
+    assert any("待上级党委审批" in zh for zh, _ in row1.notes)
     admitted = zs.last("admitted")
     assert admitted is not None and admitted.override and "training-3d-24h" in admitted.overridden
     lm = by_name["李梅"]
@@ -140,7 +143,8 @@ def test_json_backup_round_trips_exactly(tmp_path: Path) -> None:
     src = _svc(tmp_path)
     src.load_demo()
     p = next(x for x in src.people() if x.stage == "activist")
-    src.record(p.id, __import__("tracker.model", fromlist=["Event"]).Event("publicity", date(2026, 11, 2)))
+    src.record(p.id, __import__("tracker.model", fromlist=["Event"]).Event("mentors", date(2026, 11, 2),
+                                                                           names=("甲",)))
     dump = tmp_path / "backup.json"
     dump.write_bytes(backup_json(src.people(), TODAY))
     dst = Service(Store(tmp_path / "other.json"), BOOK, lambda: TODAY)

@@ -48,7 +48,8 @@ def test_each_roster_has_the_columns_of_its_stage() -> None:
     heads = {r.stage: [c.zh for c in r.columns] for r in all_rosters(people, today=TODAY)}
     assert "培养联系人" in heads["activist"] and "入党介绍人" not in heads["activist"]
     assert "入党介绍人" in heads["target"] and "确定为发展对象时间" in heads["target"]
-    assert "预备期满时间" in heads["probationary"] and "接收为预备党员时间" in heads["probationary"]
+    assert "预备期满时间" in heads["probationary"] and "接收为预备党员时间（支部大会）" in heads["probationary"]
+    assert "上级党委审批时间" in heads["probationary"] and "转正审批时间" in heads["member"]
     assert "确定为入党积极分子时间" not in heads["applicant"]
     assert set(STAGE_COLUMNS) == {"applicant", "activist", "target", "probationary", "member"}
 

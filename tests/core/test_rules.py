@@ -8,7 +8,7 @@ from tracker.dates import Length
 from tracker.profiles import load_rulebook
 from tracker.rules import check_event, deadlines, lateness, next_step, probation_end
 
-from .helpers import BOOK, d, ev, person, ready_target
+from .helpers import BOOK, d, ev, person, probationer, ready_target, with_events
 
 
 def refused_by(p, e, book=BOOK, today=None):  # type: ignore[no-untyped-def]
@@ -144,7 +144,8 @@ def test_r5_2014_article_number_is_kept_under_the_old_edition() -> None:
 # ---------------------------------------------------------------- R6 publicity (2026 only)
 
 def _activist_2024() -> list[tuple[str, str]]:
-    return [("applied", "2023-01-01"), ("activist", "2024-01-10")]
+    """An activist of 2024 whose listing the higher committee consented to (R20) in 2025."""
+    return [("applied", "2023-01-01"), ("activist", "2024-01-10"), ("target-filed", "2025-02-01")]
 
 
 @pytest.mark.parametrize(("target", "needs_publicity"), [
@@ -205,10 +206,11 @@ def test_r8_political_review_passed(reviews: list[str], ok: bool) -> None:
     assert ("political-review-passed" not in refused_by(p, ev("admitted", "2025-08-01"))) is ok
 
 
-def test_r8_review_after_the_meeting_date_does_not_count() -> None:
-    p = person(("applied", "2023-01-01"), ("activist", "2023-06-01"), ("target", "2025-06-01"),
-               ("political-review", "2025-08-02", {"result": "pass"}))
-    assert "political-review-passed" in refused_by(p, ev("admitted", "2025-08-01"))
+def test_r8_review_dated_after_the_meeting_puts_the_meeting_out_of_order() -> None:
+    p = with_events(ready_target(), ("political-review", "2025-08-02", {"result": "pass"}))
+    check = check_event(p, ev("admitted", "2025-08-01"), BOOK)
+    assert [v.rule for v in check.hard_refusals] == ["before-earlier-step"]
+    assert "政治审查" in check.refusals[0].zh
 
 
 @pytest.mark.parametrize(("names", "ok"), [([], False), (["李四"], False), (["李四", "王五"], True)])
@@ -243,7 +245,8 @@ def test_r10_only_for_pre_reviews_from_2026_05_11(pre_review: str, has_deadline:
 # ---------------------------------------------------------------- R11 approval within 3 months (max 6)
 
 def test_r11_approval_due_three_months_after_admission_clamped() -> None:
-    p = ready_target().with_events((*ready_target().events, ev("admitted", "2025-11-30")))
+    p = with_events(ready_target(), ("admitted", "2025-11-30"))
+    assert p.stage == "target" and p.pending == "approval"
     dl = open_deadline(p, "admission-approval-3m", "2026-02-27")
     assert dl is not None and dl.due == d("2026-02-28") and dl.limit == d("2026-05-30") and dl.days_left == 1
 
@@ -252,8 +255,7 @@ def test_r11_approval_due_three_months_after_admission_clamped() -> None:
     ("2026-02-28", None, False), ("2026-03-01", 1, False), ("2026-05-30", 91, False), ("2026-05-31", 92, True),
 ])
 def test_r11_late_approval_and_the_six_month_limit(approved: str, late: int | None, beyond: bool) -> None:
-    base = ready_target()
-    p = base.with_events((*base.events, ev("admitted", "2025-11-30"), ev("approved", approved)))
+    p = probationer("2025-11-30", approved)
     found = [x for x in lateness(p, p.last("approved"), BOOK) if x.rule == "admission-approval-3m"]  # type: ignore[arg-type]
     if late is None:
         assert found == []
@@ -266,8 +268,7 @@ def test_r11_late_approval_and_the_six_month_limit(approved: str, late: int | No
 @pytest.mark.parametrize(("approved", "due"), [("2026-05-10", None), ("2026-05-11", "2026-06-11"),
                                                ("2026-07-31", "2026-08-31")])
 def test_r12_oath_due_a_month_after_approval_from_2026(approved: str, due: str | None) -> None:
-    base = ready_target()
-    p = base.with_events((*base.events, ev("admitted", "2026-03-01"), ev("approved", approved)))
+    p = probationer("2026-03-01", approved)
     dl = open_deadline(p, "oath-1m", "2026-08-01")
     assert (dl.due if dl else None) == (d(due) if due else None)
 
@@ -278,38 +279,68 @@ def test_r12_oath_due_a_month_after_approval_from_2026(approved: str, due: str |
     ("2024-02-29", "2025-02-28"), ("2025-01-31", "2026-01-31"), ("2025-06-15", "2026-06-15"),
 ])
 def test_r13_probation_is_one_year_from_the_meeting(admitted: str, end: str) -> None:
-    base = ready_target()
-    p = base.with_events((*base.events, ev("admitted", admitted)))
+    p = probationer(admitted)
     assert probation_end(p) == d(end)
 
 
 @pytest.mark.parametrize(("converted", "ok"), [("2025-02-27", False), ("2025-02-28", True), ("2025-03-01", True)])
 def test_r13_conversion_not_before_probation_ends(converted: str, ok: bool) -> None:
-    base = ready_target("2023-06-01")
-    p = base.with_events((*base.events, ev("admitted", "2024-02-29")))
+    p = with_events(probationer("2024-02-29"), ("conversion-request", "2025-02-01"))
     assert ("probation-1y" not in refused_by(p, ev("converted", converted))) is ok
 
 
 @pytest.mark.parametrize(("today", "days_left", "status"), [
-    ("2026-06-14", 1, "due"), ("2026-06-15", 0, "due"), ("2026-06-16", -1, "overdue"),
+    ("2026-06-14", 1, "due"), ("2026-06-15", 0, "waiting"), ("2026-06-16", -1, "waiting"),
+    ("2027-06-16", -366, "waiting"),  # a year on: still waiting, never "overdue" (R14 gives no number)
 ])
-def test_r14_conversion_discussed_promptly_at_the_end(today: str, days_left: int, status: str) -> None:
-    base = ready_target()
-    p = base.with_events((*base.events, ev("admitted", "2025-06-15")))
+def test_r14_conversion_is_a_reminder_that_waits_and_is_never_overdue(today: str, days_left: int,
+                                                                       status: str) -> None:
+    p = probationer("2025-06-15")
     dl = open_deadline(p, "conversion-prompt", today)
-    assert dl is not None and dl.days_left == days_left and dl.status == status
+    assert dl is not None and dl.days_left == days_left and dl.status == status and not dl.overdue
+
+
+def test_r14_waiting_says_how_long_since_probation_ended() -> None:
+    dl = open_deadline(probationer("2025-06-15"), "conversion-prompt", "2026-06-25")
+    assert dl is not None and dl.waiting_text("zh") == "预备期已满 10 天，待支部大会讨论转正"
+
+
+def test_r14_recording_the_vote_late_is_never_called_late() -> None:
+    p = with_events(probationer("2025-06-15"), ("conversion-request", "2026-06-01"))
+    check = check_event(p, ev("converted", "2026-12-01"), BOOK)
+    assert check.ok and check.notes == ()
+
+
+def test_r14_a_unit_may_give_it_a_length_and_then_it_is_a_deadline(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    local = tmp_path / "unit.toml"
+    local.write_text('''name = "unit"
+kind = "local"
+[[rules]]
+id = "conversion-prompt"
+code = "R14"
+kind = "deadline"
+from = "probation_end"
+to = "converted"
+length = "1m"
+stages = ["probationary"]
+source = "local"
+zh = "预备期满后一个月内讨论转正"
+en = "conversion within a month of the end of probation"
+''', encoding="utf-8")
+    book = load_rulebook(str(local))
+    dl = open_deadline(probationer("2025-06-15"), "conversion-prompt", "2026-07-16", book)
+    assert dl is not None and dl.kind == "deadline" and dl.status == "overdue" and dl.due == d("2026-07-15")
 
 
 @pytest.mark.parametrize(("months", "ok"), [(5, False), (6, True), (12, True), (13, False)])
 def test_r15_extension_between_six_and_twelve_months(months: int, ok: bool) -> None:
-    base = ready_target()
-    p = base.with_events((*base.events, ev("admitted", "2025-07-01")))
+    p = probationer("2025-07-01")
     assert ("extension-once-6-12m" not in refused_by(p, ev("extended", "2026-07-01", months=months))) is ok
 
 
 def test_r15_extension_only_once_and_moves_the_end() -> None:
-    base = ready_target()
-    p = base.with_events((*base.events, ev("admitted", "2024-02-29"), ev("extended", "2025-02-28", months=6)))
+    p = with_events(probationer("2024-02-29"), ("extended", "2025-02-28", {"months": 6}),
+                    ("conversion-request", "2025-08-01"))
     assert probation_end(p) == d("2025-08-29")  # from the original anchor, not Feb 28 + 6 months
     assert "extension-once-6-12m" in refused_by(p, ev("extended", "2025-03-01", months=6))
     assert "probation-1y" in refused_by(p, ev("converted", "2025-08-28"))
@@ -320,8 +351,8 @@ def test_r15_extension_only_once_and_moves_the_end() -> None:
 
 @pytest.mark.parametrize(("converted", "due"), [("2025-01-31", "2025-04-30"), ("2025-11-30", "2026-02-28")])
 def test_r16_conversion_approval_due_in_three_months(converted: str, due: str) -> None:
-    base = ready_target("2023-06-01")
-    p = base.with_events((*base.events, ev("admitted", "2023-08-01"), ev("converted", converted)))
+    p = with_events(probationer("2023-08-01"), ("conversion-request", "2024-07-15"), ("converted", converted))
+    assert p.stage == "probationary" and p.pending == "conversion-approval"
     dl = open_deadline(p, "conversion-approval-3m", "2025-01-31")
     assert dl is not None and dl.due == d(due)
 
@@ -329,8 +360,7 @@ def test_r16_conversion_approval_due_in_three_months(converted: str, due: str) -
 # ---------------------------------------------------------------- R17 transferred-in probationer
 
 def test_r17_transferred_in_may_wait_six_months_after_the_end() -> None:
-    base = ready_target()
-    p = base.with_events((*base.events, ev("admitted", "2025-06-15"), ev("transferred-in", "2025-09-01")))
+    p = with_events(probationer("2025-06-15"), ("transferred-in", "2025-09-01"))
     rules = {x.rule: x.due for x in deadlines(p, BOOK, d("2026-07-01"))}
     assert "conversion-prompt" not in rules
     assert rules["transfer-postpone-6m"] == d("2026-12-15")
@@ -401,16 +431,16 @@ def test_next_step_earliest_is_the_anniversary() -> None:
     assert nxt is not None and nxt.event == "target" and nxt.earliest == d("2025-03-15")
 
 
-def test_next_step_after_the_edition_change_also_needs_publicity() -> None:
+def test_next_step_after_the_edition_change_also_needs_consent_and_publicity() -> None:
     p = person(("applied", "2024-01-01"), ("activist", "2025-06-01"))
     nxt = next_step(p, BOOK, d("2026-01-01"))
     assert nxt is not None and nxt.earliest == d("2026-06-01")
-    assert [b.rule for b in nxt.blockers] == ["publicity-5wd"]
+    assert {b.rule for b in nxt.blockers} == {"publicity-5wd", "consent-first"}
 
 
 def test_pinned_2014_profile_never_asks_for_publicity() -> None:
     book = load_rulebook("cpc-2014")
-    p = person(("applied", "2024-01-01"), ("activist", "2025-06-01"))
+    p = person(("applied", "2024-01-01"), ("activist", "2025-06-01"), ("target-filed", "2026-06-01"))
     assert check_event(p, ev("target", "2026-06-01"), book).ok
 
 
@@ -423,22 +453,21 @@ def test_later_stage_steps_are_projected_from_their_minimums() -> None:
 
     p = person(("applied", "2023-01-01"), ("activist", "2024-03-15"))
     assert projected_stage_dates(p, BOOK, d("2024-06-01")) == {
-        "target": d("2025-03-15"), "admitted": d("2025-03-15"), "converted": d("2026-03-15")}
+        "target": d("2025-03-15"), "admitted": d("2025-03-15"), "approved": d("2025-03-15"),
+        "converted": d("2026-03-15"), "conversion-approved": d("2026-03-15")}
 
 
 @pytest.mark.parametrize(("today", "days_left", "status"), [
     ("2025-04-29", 1, "due"), ("2025-04-30", 0, "due"), ("2025-05-01", -1, "overdue"),
 ])
 def test_r16_conversion_approval_boundary(today: str, days_left: int, status: str) -> None:
-    base = ready_target("2023-06-01")
-    p = base.with_events((*base.events, ev("admitted", "2023-08-01"), ev("converted", "2025-01-31")))
+    p = with_events(probationer("2023-08-01"), ("conversion-request", "2024-07-15"), ("converted", "2025-01-31"))
     dl = open_deadline(p, "conversion-approval-3m", today)
     assert dl is not None and (dl.days_left, dl.status) == (days_left, status)
 
 
 @pytest.mark.parametrize(("today", "days_left"), [("2026-12-14", 1), ("2026-12-15", 0), ("2026-12-16", -1)])
 def test_r17_transferred_in_boundary(today: str, days_left: int) -> None:
-    base = ready_target()
-    p = base.with_events((*base.events, ev("admitted", "2025-06-15"), ev("transferred-in", "2025-09-01")))
+    p = with_events(probationer("2025-06-15"), ("transferred-in", "2025-09-01"))
     dl = open_deadline(p, "transfer-postpone-6m", today)
     assert dl is not None and dl.days_left == days_left

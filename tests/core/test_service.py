@@ -32,13 +32,13 @@ def test_override_is_saved_with_its_reason_and_the_rules_it_overrode(tmp_path: P
     svc = _svc(tmp_path)
     p = svc.add({"name": "张三"}, d("2024-01-01")).person
     svc.record(p.id, Event("activist", d("2025-12-01")))
-    svc.record(p.id, Event("publicity", d("2026-11-02")))
-    done = svc.record(p.id, Event("target", d("2026-11-20")), override="上级党委批准提前")
+    # R5 is the condition for being proposed: the higher committee's consent within the year needs a reason
+    done = svc.record(p.id, Event("target-filed", d("2026-11-02")), override="上级党委批准提前")
     saved = Store(tmp_path / "db.json").person(p.id)
-    assert saved is not None and saved.stage == "target"
-    target = saved.last("target")
-    assert target is not None and target.override == "上级党委批准提前" and target.overridden == ("activist-1y",)
-    assert "activist-1y" in svc.history()[-1].en and done.person.stage == "target"
+    assert saved is not None and saved.stage == "activist"
+    filed = saved.last("target-filed")
+    assert filed is not None and filed.override == "上级党委批准提前" and filed.overridden == ("activist-1y",)
+    assert "activist-1y" in svc.history()[-1].en and done.person.stage == "activist"
 
 
 def test_order_refusal_cannot_be_overridden(tmp_path: Path) -> None:
@@ -142,6 +142,7 @@ def test_a_sponsor_who_is_not_a_full_member_here_is_flagged(tmp_path: Path) -> N
     svc.record(sponsor.id, Event("activist", d("2024-03-01")))
     p = svc.add({"name": "张三"}, d("2024-01-01")).person
     svc.record(p.id, Event("activist", d("2024-02-01")))
+    svc.record(p.id, Event("target-filed", d("2025-02-01")))
     svc.record(p.id, Event("target", d("2025-02-01")))
     check = svc.check(svc.person(p.id), Event("sponsors", d("2025-02-10"), names=("李四", "王五")))
     assert check.ok
