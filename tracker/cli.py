@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import __version__
+from . import __version__, cli_corrections
 from .dates import DateError, parse_date
 from .i18n import BilingualError, default_lang, label, pick
 from .profiles import ProfileError, load_rulebook
@@ -28,8 +28,8 @@ from .serialize import (
     verdict_json,
     view_json,
 )
-from .service import InputError, Refused, Service, build_event
-from .stages import EVENT_KEYS, STAGE_KEYS, event_label, stage_label
+from .service import Conflict, InputError, Refused, Service, build_event
+from .stages import EVENT_KEYS, STAGE_KEYS, event_label, pending_label, stage_label
 from .store import Store, StoreError
 
 EXIT_OK, EXIT_REFUSED, EXIT_INPUT, EXIT_STORE = 0, 1, 2, 3
@@ -87,8 +87,11 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--months", type=int, help="extension months (6–12)")
     r.add_argument("--reason", help="reason (left)")
     r.add_argument("--note", help="a note kept with the step")
+    r.add_argument("--collective", action="store_true", help="oath: at a collective ceremony (七一, 国庆 …: R12)")
     r.add_argument("--override", help="written reason to proceed despite a minimum or gate")
     r.add_argument("--json", action="store_true")
+
+    cli_corrections.add_parsers(sub)
 
     s = sub.add_parser("show", help="一个人的全程纪实 one person's record")
     s.add_argument("person")
@@ -119,6 +122,7 @@ def build_parser() -> argparse.ArgumentParser:
     ed.add_argument("--json", action="store_true")
 
     u = sub.add_parser("undo", help="撤销上一次更改 undo the last change")
+    u.add_argument("--person", help="undo this person's last change only (if nothing newer touched them)")
     u.add_argument("--json", action="store_true")
 
     h = sub.add_parser("history", help="更改记录 the change history")
@@ -229,7 +233,8 @@ def cmd_record(ctx: Context, args: argparse.Namespace) -> int:
         raise InputError("申请日期在新增人员时记录（tracker add --applied）。",
                          "The application date is recorded when adding the person (tracker add --applied).")
     ev = build_event(args.event, _date_arg(args.on, "on"), names=args.names, result=args.result,
-                     days=args.days, hours=args.hours, months=args.months, reason=args.reason, note=args.note)
+                     days=args.days, hours=args.hours, months=args.months, reason=args.reason, note=args.note,
+                     collective=args.collective)
     done = svc.record(person.id, ev, override=args.override)
     lang = ctx.lang
     if args.json:
@@ -259,6 +264,8 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     con = _console()
     p = view.person
     state = stage_label(p.stage, lang) + ("" if p.active else f" ({label('left', lang)})")
+    if p.pending:
+        state += f"（{pending_label(p.pending, lang)}）" if lang == "zh" else f" ({pending_label(p.pending, lang)})"
     con.print(f"[bold]{p.name}[/]  #{p.id}  {state}")
     facts = [(label(k, lang), getattr(p, k)) for k in ("gender", "ethnicity", "birth", "education", "branch",
                                                        "phone", "id_number", "expected_departure", "note")]
@@ -266,6 +273,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
               (label("standing_from", lang), view.standing_from)]
     con.print("  ".join(f"{k}: {v}" for k, v in facts if v))
     t = _table(label("events", lang), ["#", label("step", lang), label("date", lang), ""])
+    waiting = {d.event: d.waiting_text(lang) for d in view.deadlines if d.status == "waiting"}
     for row in view.timeline:
         if not row.dates and row.status not in ("next", "open"):
             continue
@@ -275,8 +283,11 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
         for o in row.overrides:
             extra.append(f"[magenta]{label('override', lang)}: {o}[/]")
         if row.status == "next":
-            extra.append(f"[cyan]{label('next', lang)} · {label('earliest', lang)} {row.earliest}[/]")
-        if row.status == "open" and row.due:
+            tentative = label("provisional", lang) if view.next is not None and view.next.provisional else ""
+            extra.append(f"[cyan]{label('next', lang)} · {label('earliest', lang)} {row.earliest}{tentative}[/]")
+        if row.event in waiting:
+            extra.append(f"[cyan]{waiting[row.event]}[/]")
+        elif row.status == "open" and row.due:
             extra.append(f"[yellow]{label('due', lang)} {row.due}[/]")
         t.add_row(str(row.step or ""), event_label(row.event, lang), ", ".join(d.isoformat() for d in row.dates),
                   "; ".join(extra))
@@ -304,7 +315,8 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
                [label("id", lang), label("name", lang), label("stage", lang), label("stage_date", lang),
                 label("branch", lang)])
     for p in people:
-        t.add_row(str(p.id), p.name + ("" if p.active else f" ({label('left', lang)})"), stage_label(p.stage, lang),
+        stage = stage_label(p.stage, lang) + (f"（{pending_label(p.pending, lang)}）" if p.pending else "")
+        t.add_row(str(p.id), p.name + ("" if p.active else f" ({label('left', lang)})"), stage,
                   str(stage_date(p) or ""), p.branch)
     _console().print(t)
     return EXIT_OK
@@ -324,8 +336,13 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
         t.add_row(stage_label(key, lang), str(st.counts[key]))
     t.add_row(label("left", lang), str(st.left))
     con.print(t)
-    con.print(pick(f"[red]已逾期 {st.overdue} 项[/]，[yellow]30天内到期 {st.due_soon} 项[/]。",
-                   f"[red]{st.overdue} overdue[/], [yellow]{st.due_soon} due within 30 days[/].", lang))
+    con.print(pick(f"[red]已逾期 {st.overdue} 项[/]，[yellow]30天内到期 {st.due_soon} 项[/]，"
+                   f"[cyan]预备期已满待讨论转正 {st.waiting} 项[/]。",
+                   f"[red]{st.overdue} overdue[/], [yellow]{st.due_soon} due within 30 days[/], "
+                   f"[cyan]{st.waiting} waiting (probation ended, conversion not yet discussed)[/].", lang))
+    for key, n in st.pending.items():
+        if n:
+            con.print(pick(f"{pending_label(key, 'zh')}：{n} 人。", f"{n} {pending_label(key, 'en')}.", lang))
     if not svc.people():
         con.print(label("no_people", lang))
     return EXIT_OK
@@ -347,8 +364,9 @@ def cmd_due(ctx: Context, args: argparse.Namespace) -> int:
                [label("id", lang), label("name", lang), label("what", lang), label("due", lang),
                 label("days_left", lang), label("rule", lang)])
     for d in items:
-        colour = "red" if d.days_left < 0 else "yellow"
-        t.add_row(str(d.person), d.name, d.what(lang), d.due.isoformat(), f"[{colour}]{d.days_left}[/]",
+        colour = "cyan" if d.status == "waiting" else "red" if d.overdue else "yellow"
+        left = d.waiting_text(lang) or str(d.days_left)
+        t.add_row(str(d.person), d.name, d.what(lang), d.due.isoformat(), f"[{colour}]{left}[/]",
                   f"{d.code} {d.citation_zh if lang == 'zh' else d.citation_en}")
     _console().print(t)
     return EXIT_OK
@@ -391,7 +409,8 @@ def cmd_edit(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_undo(ctx: Context, args: argparse.Namespace) -> int:
-    entry = ctx.service.undo()
+    svc = ctx.service
+    entry = svc.undo_person(svc.find(args.person).id) if args.person else svc.undo()
     if args.json:
         _print_json({"undone": None if entry is None else {"id": entry.id, "at": entry.at, "action": entry.action,
                                                              "summary": entry.summary(ctx.lang)}})
@@ -433,9 +452,16 @@ def cmd_rules(ctx: Context, args: argparse.Namespace) -> int:
     on = _date_arg(args.on, "on") if args.on else ctx.today
     rs = ctx.book.on(on)
     lang = ctx.lang
+    if not ctx.book.modelled(on):
+        if args.json:
+            _print_json({"on": on.isoformat(), "edition": rs.edition.name, "modelled": False,
+                         "note": rs.edition.title(lang), "rules": []})
+        else:
+            print(pick(f"{on} 适用：{rs.edition.title('zh')}。", f"On {on}: {rs.edition.title('en')}.", lang))
+        return EXIT_OK
     if args.json:
-        _print_json({"on": on.isoformat(), "edition": rs.edition.name, "rules": [
-            {"id": r.id, "code": r.code, "kind": r.kind, "from": r.from_, "to": r.to,
+        _print_json({"on": on.isoformat(), "edition": rs.edition.name, "modelled": True, "rules": [
+            {"id": r.id, "code": r.code, "kind": r.kind, "from": r.from_, "to": r.to, "also": list(r.also),
              "length": str(r.length) if r.length else None, "article": r.article, "source": r.source,
              "text": r.text(lang)} for r in rs.rules]})
         return EXIT_OK
@@ -517,8 +543,8 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
                      "sentence": figs.sentence(lang)})
         return EXIT_OK
     heads = {"applied": ("收到入党申请", "Applications"), "activist": ("确定积极分子", "Activists named"),
-             "target": ("确定发展对象", "Targets listed"), "admitted": ("接收预备党员", "Admitted"),
-             "converted": ("转为正式党员", "Converted"), "left": ("离开", "Left")}
+             "target": ("确定发展对象", "Targets listed"), "approved": ("发展党员（审批）", "Admissions approved"),
+             "conversion-approved": ("转正（审批）", "Conversions approved"), "left": ("离开", "Left")}
     t = _table(pick(f"{figs.year}年发展党员工作统计", f"Member development in {figs.year}", lang),
                [label("branch", lang), *(pick(*heads[k], lang) for k in YEAR_KEYS)])
     for branch, row in figs.by_branch.items():
@@ -534,6 +560,7 @@ COMMANDS = {
     "add": cmd_add, "record": cmd_record, "show": cmd_show, "list": cmd_list, "status": cmd_status,
     "due": cmd_due, "eligible": cmd_eligible, "edit": cmd_edit, "undo": cmd_undo, "history": cmd_history,
     "demo": cmd_demo, "rules": cmd_rules, "export": cmd_export, "import": cmd_import, "report": cmd_report,
+    **cli_corrections.COMMANDS,
 }
 
 
@@ -563,6 +590,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(lang, as_json, EXIT_REFUSED, refusal_json(exc.check, lang), exc.message(lang))
     except InputError as exc:
         return _fail(lang, as_json, EXIT_INPUT, {"error": "input", "field": exc.field, "message": exc.message(lang)},
+                     exc.message(lang))
+    except Conflict as exc:
+        return _fail(lang, as_json, EXIT_REFUSED, {"error": "conflict", "message": exc.message(lang)},
                      exc.message(lang))
     except StoreError as exc:
         return _fail(lang, as_json, EXIT_STORE, {"error": "store", "message": exc.message(lang)}, exc.message(lang))

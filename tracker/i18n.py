@@ -42,6 +42,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "history_at": ("时间", "When"),
     "history_what": ("变更", "Change"),
     "undone": ("已撤销", "undone"),
+    "provisional": ("（暂定：当年放假调休安排尚未公布）", " (provisional: the year's holiday notice is not published)"),
     "probation_end": ("预备期满", "Probation ends"),
     "standing_from": ("党龄起算", "Membership counts from"),
     "events": ("已记录步骤", "Recorded steps"),

@@ -22,7 +22,7 @@ from .rules import (  # re-exported for the UI, which never imports tracker.rule
     probation_end,
     stage_date,
 )
-from .stages import EVENT_BY_KEY, STAGE_KEYS, STANDARD_STEPS, EventKind, section_of
+from .stages import EVENT_BY_KEY, PENDING, STAGE_KEYS, TIMELINE_KINDS, EventKind, section_of
 
 DEFAULT_WITHIN = 30
 __all__ = ["Check", "Deadline", "Late", "NextStep", "Verdict"]
@@ -35,10 +35,13 @@ class Status:
     left: int
     overdue: int
     due_soon: int
+    waiting: int = 0  # reminders past their date (R14: probation ended, conversion not yet discussed)
+    pending: dict[str, int] = field(default_factory=dict)  # votes awaiting the higher committee's approval
 
     def to_json(self) -> dict[str, Any]:
         return {"today": self.today.isoformat(), "counts": self.counts, "left": self.left,
-                "overdue": self.overdue, "due_soon": self.due_soon}
+                "overdue": self.overdue, "due_soon": self.due_soon, "waiting": self.waiting,
+                "pending": self.pending}
 
 
 def due_list(people: list[Person], book: RuleBook, today: date, within: int = DEFAULT_WITHIN) -> list[Deadline]:
@@ -62,10 +65,15 @@ def status(people: list[Person], book: RuleBook, today: date, within: int = DEFA
     """Counts per stage; ``items`` is the due list when the caller has it already."""
     counts = stage_counts(people)
     left = sum(1 for p in people if not p.active)
+    pending = {p.key: 0 for p in PENDING}
+    for person in people:
+        if person.active and person.pending is not None:
+            pending[person.pending] += 1
     if items is None:
         items = due_list(people, book, today, within)
-    overdue = sum(1 for d in items if d.days_left < 0)
-    return Status(today, counts, left, overdue, len(items) - overdue)
+    overdue = sum(1 for d in items if d.overdue)
+    waiting = sum(1 for d in items if d.status == "waiting")
+    return Status(today, counts, left, overdue, len(items) - overdue - waiting, waiting, pending)
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,7 @@ class Eligibility:
     event: str
     earliest: date | None
     check: Check
+    provisional: bool = False  # the earliest date or the check rests on a year whose 调休 is not published
 
     @property
     def eligible(self) -> bool:
@@ -88,10 +97,11 @@ def eligibility(people: list[Person], book: RuleBook, on: date, to_stage: str | 
         if chk is None:
             continue
         ev = EVENT_BY_KEY[chk.event]
-        if to_stage is not None and ev.enters != to_stage:
+        if to_stage is not None and ev.towards != to_stage:
             continue
         nxt = next_step(p, book, on)
-        out.append(Eligibility(p, chk.event, nxt.earliest if nxt else None, chk))
+        out.append(Eligibility(p, chk.event, nxt.earliest if nxt else None, chk,
+                               chk.provisional or bool(nxt and nxt.provisional)))
     out.sort(key=lambda e: (STAGE_KEYS.index(e.person.stage), e.earliest or date.max, e.person.id))
     return out
 
@@ -137,10 +147,10 @@ def timeline(person: Person, book: RuleBook, today: date, *, open_items: list[De
     if nxt is None:
         nxt = next_step(person, book, today)
     projected = projected_stage_dates(person, book, today)
-    kinds: list[EventKind] = list(STANDARD_STEPS)
+    kinds: list[EventKind] = list(TIMELINE_KINDS)
     for ev in person.events:
         kind = EVENT_BY_KEY[ev.event]
-        if kind.step is None and kind not in kinds:
+        if kind not in kinds:
             kinds.append(kind)
     kinds.sort(key=lambda k: k.position)
     rows = []
@@ -220,7 +230,7 @@ class RowSummary:
 
 def row_summary(person: Person, book: RuleBook, today: date) -> RowSummary:
     open_items = sorted(deadlines(person, book, today), key=lambda d: d.due)
-    overdue = sum(1 for d in open_items if d.days_left < 0)
+    overdue = sum(1 for d in open_items if d.overdue)
     overrides = sum(1 for ev in person.events if ev.override)
     if open_items:
         first = open_items[0]
@@ -230,7 +240,8 @@ def row_summary(person: Person, book: RuleBook, today: date) -> RowSummary:
                       overdue, overrides)
 
 
-YEAR_KEYS = ("applied", "activist", "target", "admitted", "converted", "left")
+#: what 党内统计 counts in a year: 发展党员 by the approval, 转正 by the approval of the conversion
+YEAR_KEYS = ("applied", "activist", "target", "approved", "conversion-approved", "left")
 
 
 @dataclass(frozen=True)
@@ -242,15 +253,15 @@ class YearFigures:
     def sentence(self, lang: str) -> str:
         t = self.total
         if lang == "zh":
-            return (f"{self.year}年共发展正式党员 {t['converted']} 名，发展对象 {t['target']} 名，"
+            return (f"{self.year}年共发展正式党员 {t['conversion-approved']} 名，发展对象 {t['target']} 名，"
                     f"入党积极分子 {t['activist']} 名，入党申请人 {t['applied']} 名。")
-        return (f"In {self.year}: {t['converted']} full members, {t['target']} development targets, "
+        return (f"In {self.year}: {t['conversion-approved']} full members, {t['target']} development targets, "
                 f"{t['activist']} activists, {t['applied']} applicants.")
 
 
 def year_figures(people: list[Person], year: int) -> YearFigures:
     """How many of each step happened in ``year``, per branch: applications received, activists
-    named, targets listed, admitted, converted (the conversion vote), left."""
+    named, targets listed, admissions approved (发展党员), conversions approved (转正), left."""
     by_branch: dict[str, dict[str, int]] = {}
     total = dict.fromkeys(YEAR_KEYS, 0)
     for p in people:

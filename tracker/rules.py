@@ -280,17 +280,18 @@ def _order_verdicts(person: Person, ev: Event, today: date | None) -> list[Verdi
                f"{person.date_of(ev.event)}. " + fix_en)
         return out
     if cur_order < phase_order:
+        need = next_stage_event(current, person.pending)
+        assert need is not None
         if kind.enters is not None:
-            need = next_stage_event(current, person.pending)
-            assert need is not None
             refuse("stage-order",
                    f"{person.name}目前是{_state_words(person, 'zh')}，须先“{event_label(need, 'zh')}”。",
                    f"{person.name} is {_state_words(person, 'en')}; first record '{event_label(need, 'en')}'.")
         else:
             refuse("stage-order",
-                   f"这是{stage_label(kind.phase, 'zh')}阶段的步骤，{person.name}目前是{_state_words(person, 'zh')}。",
+                   f"这是{stage_label(kind.phase, 'zh')}阶段的步骤，{person.name}目前是{_state_words(person, 'zh')}，"
+                   f"须先“{event_label(need, 'zh')}”。",
                    f"this is a step of the {stage_label(kind.phase, 'en')} stage; {person.name} is "
-                   f"{_state_words(person, 'en')}.")
+                   f"{_state_words(person, 'en')}; first record '{event_label(need, 'en')}'.")
         return out
     if kind.enters is None and not kind.repeatable and person.last(ev.event) is not None:
         refuse("already-recorded", f"已于 {person.date_of(ev.event)} 记录过。" + fix_zh,

@@ -15,7 +15,7 @@ def _iso(d: date | None) -> str | None:
 
 
 def person_json(p: Person) -> dict[str, Any]:
-    out: dict[str, Any] = {"id": p.id, "name": p.name, "stage": p.stage, "active": p.active}
+    out: dict[str, Any] = {"id": p.id, "name": p.name, "stage": p.stage, "pending": p.pending, "active": p.active}
     for key in DETAIL_FIELDS[1:]:
         value = getattr(p, key)
         out[key] = value.isoformat() if isinstance(value, date) else (value or None)
@@ -27,14 +27,15 @@ def deadline_json(d: Deadline, lang: str) -> dict[str, Any]:
     return {
         "person": d.person, "name": d.name, "rule": d.rule, "code": d.code, "event": d.event,
         "what": d.what(lang), "due": d.due.isoformat(), "days_left": d.days_left, "status": d.status,
-        "limit": _iso(d.limit), "text": d.zh if lang == "zh" else d.en,
+        "kind": d.kind, "limit": _iso(d.limit), "text": d.zh if lang == "zh" else d.en,
         "citation": d.citation_zh if lang == "zh" else d.citation_en,
+        "waiting": d.waiting_text(lang) or None, "provisional": d.provisional,
     }
 
 
 def verdict_json(v: Verdict, lang: str) -> dict[str, Any]:
     return {"rule": v.rule, "kind": v.kind, "ok": v.ok, "message": v.message(lang),
-            "earliest": _iso(v.earliest), "overridable": v.overridable}
+            "earliest": _iso(v.earliest), "overridable": v.overridable, "provisional": v.provisional}
 
 
 def view_json(view: PersonView, lang: str) -> dict[str, Any]:
@@ -45,7 +46,7 @@ def view_json(view: PersonView, lang: str) -> dict[str, Any]:
     out["deadlines"] = [deadline_json(d, lang) for d in view.deadlines]
     nxt = view.next
     out["next"] = None if nxt is None else {
-        "event": nxt.event, "earliest": _iso(nxt.earliest),
+        "event": nxt.event, "earliest": _iso(nxt.earliest), "provisional": nxt.provisional,
         "blockers": [verdict_json(v, lang) for v in nxt.blockers],
     }
     out["timeline"] = [
@@ -67,6 +68,7 @@ def refusal_json(check: Check, lang: str) -> dict[str, Any]:
         "rule": refusals[0].rule if refusals else None,
         "message": "\n".join(v.message(lang) for v in refusals),
         "earliest": _iso(check.earliest),
+        "provisional": check.provisional,
         "overridable": not check.hard_refusals,
         "refusals": [verdict_json(v, lang) for v in refusals],
     }
@@ -74,4 +76,5 @@ def refusal_json(check: Check, lang: str) -> dict[str, Any]:
 
 def eligibility_json(e: Eligibility, lang: str) -> dict[str, Any]:
     return {"person": e.person.id, "name": e.person.name, "event": e.event, "earliest": _iso(e.earliest),
-            "eligible": e.eligible, "blockers": [verdict_json(v, lang) for v in e.check.refusals]}
+            "eligible": e.eligible, "provisional": e.provisional,
+            "blockers": [verdict_json(v, lang) for v in e.check.refusals]}

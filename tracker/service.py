@@ -16,6 +16,7 @@ from .dates import DateError, parse_date
 from .i18n import BilingualError
 from .model import DATE_DETAILS, DETAIL_FIELDS, Event, Person
 from .profiles import RuleBook
+from .corrections import Correction, find_event, plan_fix, plan_unrecord, with_override
 from .rules import Check, Verdict, check_event
 from .stages import EVENT_BY_KEY, event_label, stage_label
 from .store import HistoryEntry, Store
@@ -27,6 +28,10 @@ class InputError(BilingualError):
     def __init__(self, zh: str, en: str, field: str | None = None) -> None:
         super().__init__(zh, en)
         self.field = field
+
+
+class Conflict(BilingualError):
+    """The change cannot be made as asked (e.g. undo for a person a newer change also touched); exit 1."""
 
 
 class Refused(Exception):
@@ -149,7 +154,7 @@ def clean_details(raw: dict[str, Any], *, require_name: bool) -> dict[str, Any]:
 
 def build_event(kind: str, on: date, *, names: str | Iterable[str] | None = None, result: str | None = None,
                 days: float | None = None, hours: float | None = None, months: int | None = None,
-                reason: str | None = None, note: str | None = None) -> Event:
+                reason: str | None = None, note: str | None = None, collective: bool = False) -> Event:
     """An event from user input, with the fields its kind needs; InputError says what is missing."""
     ek = EVENT_BY_KEY.get(kind)
     if ek is None:
@@ -170,8 +175,10 @@ def build_event(kind: str, on: date, *, names: str | Iterable[str] | None = None
             raise InputError(f"结论“{result}”无法识别，请写 pass（合格）或 fail（不合格）。",
                              f"Result '{result}' is not recognised; use pass or fail.", "result")
     if kind == "political-review" and res is None:
-        raise InputError("政治审查须写明结论：--result pass 或 --result fail",
-                         "A political review needs its result: --result pass or --result fail", "result")
+        raise InputError(f"“{zh}”须写明结论：--result pass（合格）或 --result fail（不合格）",
+                         f"'{en}' needs its result: --result pass or --result fail", "result")
+    if collective and kind != "oath":
+        raise InputError("--collective 只用于入党宣誓（集体宣誓）。", "--collective is for the oath only.", "collective")
     for name, zh_name, value in (("days", "天数", days), ("hours", "学时", hours)):
         if value is not None and value <= 0:
             raise InputError(f"{zh_name}须为正数（--{name}）。", f"--{name} must be a positive number.", name)
@@ -185,7 +192,7 @@ def build_event(kind: str, on: date, *, names: str | Iterable[str] | None = None
         raise InputError("离开发展程序须写明原因：--reason \"...\"",
                          "Leaving the pipeline needs a reason: --reason \"...\"", "reason")
     return Event(kind, on, names=name_tuple, result=res, days=days, hours=hours, months=months,
-                 reason=(reason or "").strip() or None, note=(note or "").strip() or None)
+                 reason=(reason or "").strip() or None, note=(note or "").strip() or None, collective=collective)
 
 
 # ------------------------------------------------------------------ the service
@@ -322,6 +329,83 @@ class Service:
             tx.log("undo", f"撤销：{last.zh}", f"Undone: {last.en}", undoable=False)
         return last
 
+    def undo_person(self, pid: int) -> HistoryEntry | None:
+        """Revert this person's last change, only when no change newer than it touched them and it
+        touched no one else; None when they have nothing to undo."""
+        with self.store.transaction() as tx:
+            person = self.person(pid)
+            live = [h for h in self.store.history() if pid in h.people and not h.undone and h.action != "undo"]
+            if not live or not live[-1].undoable:
+                return None
+            last = live[-1]
+            if len(last.people) > 1:
+                raise Conflict(
+                    f"{person.name}最近的更改“{last.zh}”同时涉及 {len(last.people)} 人，不能只撤销其中一人；"
+                    "可用 tracker undo 撤销整次更改（若它是最近的一次），或用 tracker fix / unrecord 更正此人。",
+                    f"{person.name}'s last change '{last.en}' touched {len(last.people)} people; it cannot be undone "
+                    "for one of them. Use tracker undo for the whole change (if it is the newest), or tracker "
+                    "fix / unrecord for this person.")
+            for key, doc in self.store.history_before(last.id).items():
+                tx.restore(int(key), doc)
+            tx.mark_undone(last.id)
+            tx.log("undo", f"撤销：{last.zh}", f"Undone: {last.en}", undoable=False)
+        return last
+
+    def fix(self, pid: int, kind: str, old_date: date | None, new_date: date | None, *,
+            fields: dict[str, Any] | None = None, reason: str, override: str | None = None) -> Recorded:
+        """Correct one recorded step (its date, or what was recorded with it); the person's whole path
+        is checked again, and what the correction newly breaks is refused unless overridden."""
+        why = _required_reason(reason)
+        with self.store.transaction() as tx:
+            person = self.person(pid)
+            old = find_event(person, kind, old_date)
+            when = new_date or old.date
+            if fields:
+                given: dict[str, Any] = {"names": old.names or None, "result": old.result, "days": old.days,
+                                         "hours": old.hours, "months": old.months, "reason": old.reason,
+                                         "note": old.note, "collective": old.collective, **fields}
+                new = replace(build_event(kind, when, **given), override=old.override, overridden=old.overridden)
+            else:
+                new = replace(old, date=when)
+            plan = plan_fix(person, old, new, self.book, self.today)
+            updated = self._corrected(plan, override)
+            label_zh, label_en = event_label(kind, "zh"), event_label(kind, "en")
+            what_zh = f"{old.date} → {new.date}" if new.date != old.date else f"{old.date}（内容）"
+            what_en = f"{old.date} → {new.date}" if new.date != old.date else f"{old.date} (details)"
+            zh = f"{person.name}：更正“{label_zh}” {what_zh}，理由：{why}"
+            en = f"{person.name}: corrected '{label_en}' {what_en}; reason: {why}"
+            if plan.check.refusals:
+                ids = ", ".join(dict.fromkeys(v.rule for v in plan.check.refusals))
+                zh += f"（超越规则 {ids}，理由：{(override or '').strip()}）"
+                en += f" (overrode {ids}: {(override or '').strip()})"
+            tx.put(updated)
+            hid = tx.log("fix", zh, en)
+        return Recorded(updated, plan.check, hid)
+
+    def unrecord(self, pid: int, kind: str, old_date: date | None, *, reason: str) -> Recorded:
+        """Remove one recorded step; refused while a later recorded step depends on it."""
+        why = _required_reason(reason)
+        with self.store.transaction() as tx:
+            person = self.person(pid)
+            old = find_event(person, kind, old_date)
+            plan = plan_unrecord(person, old, self.book)
+            if plan.check.refusals:
+                raise Refused(plan.check)
+            tx.put(plan.after)
+            label_zh, label_en = event_label(kind, "zh"), event_label(kind, "en")
+            hid = tx.log("unrecord", f"{person.name}：删除“{label_zh}”（{old.date}），理由：{why}",
+                         f"{person.name}: removed '{label_en}' ({old.date}); reason: {why}")
+        return Recorded(plan.after, plan.check, hid)
+
+    def _corrected(self, plan: Correction, override: str | None) -> Person:
+        check = plan.check
+        bad_input = [v for v in check.refusals if v.kind == "input"]
+        if bad_input:
+            raise InputError("\n".join(v.zh for v in bad_input), "\n".join(v.en for v in bad_input), "date")
+        if check.hard_refusals or (check.refusals and not (override or "").strip()):
+            raise Refused(check)
+        return with_override(plan, (override or "").strip()) if check.refusals else plan.after
+
     def add_many(self, people: list[Person], action: str, zh: str, en: str) -> list[Person]:
         """Save many people in one change (demo data, imports); one undo removes them all."""
         with self.store.transaction() as tx:
@@ -399,6 +483,14 @@ class Service:
                 raise Refused(check)
             return replace(ev, override=reason, overridden=tuple(v.rule for v in check.refusals))
         return ev
+
+
+def _required_reason(reason: str | None) -> str:
+    why = (reason or "").strip()
+    if not why:
+        raise InputError("更正或删除记录须写明理由：--reason \"…\"（记入更改记录）。",
+                         "A correction or removal needs a reason: --reason \"…\" (kept in the history).", "reason")
+    return why
 
 
 def _label(key: str, lang: str) -> str:

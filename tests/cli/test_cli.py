@@ -22,22 +22,29 @@ def test_version() -> None:
     assert out.stdout.startswith("tracker 0.")
 
 
-def test_from_application_to_full_member(run: Run) -> None:
+def test_from_application_to_full_member_2014_path_in_the_texts_order(run: Run) -> None:
     pid = _add(run)
     steps = [
         ("talked", "2024-01-20"), ("activist", "2024-04-01"), ("mentors", "2024-04-05", "--names", "李四,王五"),
         ("activist-review", "2024-10-01", "--result", "pass"), ("activist-review", "2025-03-20", "--result", "pass"),
-        ("target", "2025-04-01"), ("sponsors", "2025-04-10", "--names", "李四,王五"),
-        ("political-review", "2025-05-01", "--result", "pass"), ("training", "2025-05-10", "--days", "3"),
-        ("pre-review", "2025-05-20"), ("admitted", "2025-06-01"), ("approved", "2025-07-01"),
-        ("oath", "2025-07-15"), ("converted", "2026-06-01"), ("conversion-approved", "2026-07-01"),
+        ("target-proposed", "2025-04-01"), ("target-filed", "2025-04-03"), ("target", "2025-04-08"),
+        ("sponsors", "2025-04-10", "--names", "李四,王五"), ("political-review", "2025-05-01", "--result", "pass"),
+        ("training", "2025-05-10", "--days", "3"), ("committee-review", "2025-05-15"),
+        ("pre-review", "2025-05-20", "--result", "pass"), ("form", "2025-05-22"), ("admitted", "2025-06-01"),
+        ("committee-talk", "2025-06-10"), ("approved", "2025-07-01"), ("oath", "2025-07-15"),
+        ("conversion-request", "2026-05-20"), ("converted", "2026-06-01"), ("conversion-approved", "2026-07-01"),
     ]
+    stages = {"admitted": ("target", "approval"), "approved": ("probationary", None),
+              "converted": ("probationary", "conversion-approval"), "conversion-approved": ("member", None)}
     for event, on, *extra in steps:
-        res = run("record", str(pid), event, "--on", on, *extra)
+        res = run("record", str(pid), event, "--on", on, *extra, "--json")
         assert res.code == 0, (event, res.err)
+        if event in stages:
+            assert (res.json()["stage"], res.json()["pending"]) == stages[event], event
     shown = run("show", str(pid), "--json").json()
-    assert shown["stage"] == "member" and shown["active"] is True
+    assert shown["stage"] == "member" and shown["active"] is True and shown["pending"] is None
     assert shown["probation_end"] == "2026-06-01" and shown["standing_from"] == "2026-06-01"
+    assert shown["stage_date"] == "2026-06-01"
     assert shown["next"] is None
     assert [e["event"] for e in shown["events"]][:3] == ["applied", "talked", "activist"]
     assert run("status", "--json").json()["counts"] == {
@@ -67,11 +74,10 @@ def test_refusal_message_in_chinese_on_stderr(run: Run) -> None:
 def test_override_saves_the_step_with_its_reason(run: Run) -> None:
     pid = _add(run)
     run("record", str(pid), "activist", "--on", "2025-03-15")
-    run("record", str(pid), "publicity", "--on", "2026-03-02")
-    res = run("record", str(pid), "target", "--on", "2026-03-14", "--override", "经上级党委同意提前", "--json")
+    res = run("record", str(pid), "target-filed", "--on", "2026-03-02", "--override", "经上级党委同意提前", "--json")
     assert res.code == 0, res.err
-    target = next(e for e in res.json()["events"] if e["event"] == "target")
-    assert target["override"] == "经上级党委同意提前" and target["overridden"] == ["activist-1y"]
+    filed = next(e for e in res.json()["events"] if e["event"] == "target-filed")
+    assert filed["override"] == "经上级党委同意提前" and filed["overridden"] == ["activist-1y"]
     assert "经上级党委同意提前" in run("history", str(pid), lang="zh").out
 
 
@@ -131,8 +137,10 @@ def test_eligible_is_the_meeting_planner(run: Run) -> None:
     b = _add(run, "李四", "2024-01-10")
     run("record", str(a), "activist", "--on", "2025-06-01")
     run("record", str(b), "activist", "--on", "2025-12-20")
-    run("record", str(a), "publicity", "--on", "2026-05-25")
-    run("record", str(b), "publicity", "--on", "2026-11-02")
+    run("record", str(a), "target-filed", "--on", "2026-06-05")
+    run("record", str(b), "target-filed", "--on", "2026-11-02", "--override", "上级党委同意提前研究")
+    run("record", str(a), "publicity", "--on", "2026-06-08")
+    run("record", str(b), "publicity", "--on", "2026-11-03")
     items = run("eligible", "--on", "2026-12-10", "--to", "target", "--json").json()
     assert [(i["name"], i["event"]) for i in items] == [("张三", "target")]
     assert {"person", "name", "event", "earliest"} <= set(items[0])

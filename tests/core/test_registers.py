@@ -141,4 +141,4 @@ def test_year_figures_count_the_years_steps_per_branch() -> None:
     applied = sum(1 for p in people for e in p.events if e.event == "applied" and e.date.year == 2025)
     assert figs.total["applied"] == applied
     assert sum(row["applied"] for row in figs.by_branch.values()) == applied
-    assert figs.sentence("zh").startswith(f"2025年共发展正式党员 {figs.total['converted']} 名，发展对象 ")
+    assert figs.sentence("zh").startswith(f"2025年共发展正式党员 {figs.total['conversion-approved']} 名，发展对象 ")
