@@ -28,7 +28,7 @@ from .overview import Overview
 from .people import People
 from .person import PersonScreen
 from .planner import Planner
-from .text import t
+from .text import procedure_text, t
 
 TABS = ("overview", "people", "deadlines", "planner")
 PANES: dict[str, type[Any]] = {"overview": Overview, "people": People, "deadlines": Deadlines, "planner": Planner}
@@ -136,6 +136,8 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Text(t("help_title", lang), style="bold"))
             yield Static(t("help_palette", lang), classes="hint")
             yield Static(table)
+            yield Static(Text("\n" + t("procedure_title", lang), style="bold"))
+            yield Static(procedure_text(lang), id="help-procedure")
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -308,6 +310,7 @@ class TrackerApp(App[None]):
         if isinstance(screen, PersonScreen):
             for bid, callback in (("record_next", screen.action_record_next), ("record_any", screen.action_record_any),
                                   ("edit", screen.action_edit), ("leave", screen.action_leave),
+                                  ("correct", screen.action_correct), ("remove", screen.action_remove),
                                   ("back", screen.action_back)):
                 yield SystemCommand(f"{key_text(bid, lang)} ({KEYS[bid][0]})",
                                     key_text(bid, "en" if lang == "zh" else "zh"), callback)

@@ -11,10 +11,17 @@ from textual.widgets import DataTable, Select
 from tracker.reports import Deadline, due_list
 
 from .text import t
-from .widgets import PersonRows, days_text, new_table, tracker_app
+from .widgets import PersonRows, deadline_days_text, new_table, tracker_app
 
 GROUP_LIMIT = 200  # rows per group; narrow by branch or rule to see the rest
-GROUPS = (("overdue", -10**6, -1), ("week", 0, 7), ("month", 8, 30), ("later", 31, 10**6))
+GROUPS = (("overdue", -10**6, -1), ("waiting", -10**6, 0), ("week", 0, 7), ("month", 8, 30), ("later", 31, 10**6))
+
+
+def _in_group(d: Deadline, group: str, lo: int, hi: int) -> bool:
+    """Reminders past their date (R14) wait in their own group; they are never overdue."""
+    if (group == "waiting") != (d.status == "waiting"):
+        return False
+    return lo <= d.days_left <= hi
 
 
 class Deadlines(PersonRows, Vertical):
@@ -73,10 +80,11 @@ class Deadlines(PersonRows, Vertical):
         table.clear()
         width = len(table.columns)
         for group, lo, hi in GROUPS:
-            rows = [d for d in shown if lo <= d.days_left <= hi]
+            rows = [d for d in shown if _in_group(d, group, lo, hi)]
             if not rows:
                 continue
-            style = {"overdue": "bold red", "week": "bold yellow", "month": "yellow", "later": "bold"}[group]
+            style = {"overdue": "bold red", "waiting": "bold cyan", "week": "bold yellow", "month": "yellow",
+                     "later": "bold"}[group]
             table.add_row(Text(f"{t('group_' + group, lang)} {len(rows)}", style=style), *[""] * (width - 1),
                           key=f"group-{group}")
             for d in rows[:GROUP_LIMIT]:
@@ -84,7 +92,7 @@ class Deadlines(PersonRows, Vertical):
                 cells: list[object] = [d.name]
                 if self.wide:
                     cells.append(people[d.person].branch)
-                cells += [d.what(lang), d.due.isoformat(), days_text(d.days_left, lang)]
+                cells += [d.what(lang), d.due.isoformat(), deadline_days_text(d, lang)]
                 cells += [f"{d.code} {cite}"] if self.wide else []
                 table.add_row(*cells, key=f"{d.person}:{d.rule}")
             if len(rows) > GROUP_LIMIT:

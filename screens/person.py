@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -9,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
 from tracker.reports import person_view
-from tracker.stages import SECTIONS, event_label, stage_label
+from tracker.stages import EVENT_BY_KEY, SECTIONS, event_label, pending_label, stage_label
 
 from .keys import bind, relabel
 from .text import t
@@ -26,6 +28,8 @@ class PersonScreen(Screen[None]):
         bind("d", "edit", "edit"),
         bind("x", "leave", "leave"),
         bind("u", "undo", "undo"),
+        bind("c", "correct", "correct"),
+        bind("delete", "remove", "remove"),
     ]
 
     def __init__(self, person_id: int) -> None:
@@ -63,6 +67,8 @@ class PersonScreen(Screen[None]):
         view = person_view(person, svc.book, svc.today)
         state = stage_label(person.stage, lang)
         head = Text.assemble((person.name, "bold"), f"  #{person.id}  ", (state, "bold cyan"))
+        if person.pending:
+            head.append(f"  {pending_label(person.pending, lang)}", style="yellow")
         if not person.active:
             left = person.last("left")
             head.append(f"  {t('left', lang)} {iso(left.date) if left else ''} {left.reason if left else ''}",
@@ -77,6 +83,9 @@ class PersonScreen(Screen[None]):
         table: DataTable[object] = self.query_one("#timeline", DataTable)
         row = table.cursor_row
         table.clear()
+        waiting = {d.event: d.waiting_text(lang) for d in view.deadlines if d.status == "waiting"}
+        reminders = {d.event for d in view.deadlines if d.kind == "reminder"}  # "及时": no due date to show
+        tentative = t("provisional", lang) if view.next is not None and view.next.provisional else ""
         last_section = None
         for r in view.timeline:
             if r.section != last_section:
@@ -92,10 +101,12 @@ class PersonScreen(Screen[None]):
             for o in r.overrides:
                 info.append(f"✎ {o} ", style="magenta")
             if r.status == "next" and r.earliest:
-                info.append(t("earliest_on", lang, date=r.earliest.isoformat()) + " ", style="cyan")
+                info.append(t("earliest_on", lang, date=r.earliest.isoformat()) + tentative + " ", style="cyan")
             if r.projected:
                 info.append(t("projected_on", lang, date=r.projected.isoformat()) + " ", style="dim")
-            if r.due:
+            if r.event in waiting:
+                info.append(waiting[r.event] + " ", style="cyan")
+            elif r.due and r.event not in reminders:
                 overdue = (svc.today - r.due).days
                 if overdue > 0:
                     info.append(t("due_on", lang, date=r.due.isoformat()) + " " + t("late_by", lang, days=overdue),
@@ -113,9 +124,9 @@ class PersonScreen(Screen[None]):
         if view.next is not None:
             nxt.append(f"{t('next_step', lang)}: {event_label(view.next.event, lang)}", style="bold cyan")
             if view.next.earliest:
-                nxt.append("  " + t("earliest_on", lang, date=view.next.earliest.isoformat()))
+                nxt.append("  " + t("earliest_on", lang, date=view.next.earliest.isoformat()) + tentative)
             for b in view.next.blockers:
-                nxt.append("\n✗ " + b.message(lang), style="red")
+                nxt.append("\n✗" + b.message(lang), style="red")  # no space: Rich would break the line there
         self.query_one("#person-next", Static).update(nxt)
 
     # ---- actions
@@ -155,3 +166,32 @@ class PersonScreen(Screen[None]):
 
     def action_undo(self) -> None:
         tracker_app(self).action_undo()
+
+    def _cursor_step(self) -> tuple[str, tuple[date, ...]] | None:
+        """The recorded step under the cursor and its dates; None (with a notice) when it has none."""
+        app = tracker_app(self)
+        table: DataTable[object] = self.query_one("#timeline", DataTable)
+        if not table.row_count:
+            return None
+        key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
+        if key not in EVENT_BY_KEY:
+            return None
+        dates = tuple(ev.date for ev in app.service.person(self.person_id).all_of(key))
+        if not dates:
+            app.notify(t("not_recorded", app.lang, step=event_label(key, app.lang)), severity="warning")
+            return None
+        return key, dates
+
+    def action_correct(self) -> None:
+        from .correct import CorrectModal
+
+        found = self._cursor_step()
+        if found is not None:
+            self.app.push_screen(CorrectModal(self.person_id, found[0], found[1]))
+
+    def action_remove(self) -> None:
+        from .correct import CorrectModal
+
+        found = self._cursor_step()
+        if found is not None:
+            self.app.push_screen(CorrectModal(self.person_id, found[0], found[1], removing=True))

@@ -18,7 +18,7 @@ from .text import t
 from .widgets import PersonRows, iso, make_input, new_table, tracker_app
 
 STEP_LIMIT = 200  # rows per step (eligible first)
-STEPS = ("activist", "target", "admitted", "converted")
+STEPS = ("activist", "target", "admitted", "approved", "converted", "conversion-approved")
 
 
 def short_reason(v: Verdict, lang: str) -> str:

@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Select, Static
+from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from tracker.dates import DateError, parse_date
 from tracker.i18n import BilingualError
@@ -73,6 +73,8 @@ class RecordModal(ModalScreen[bool]):
             with Vertical(id="box-months", classes="optional"):
                 yield Label(t("months", lang), classes="field-label")
                 yield make_input(app, value="6", id="rec-months")
+            with Vertical(id="box-collective", classes="optional"):
+                yield Checkbox(t("collective", lang), id="rec-collective")
             with Vertical(id="box-reason", classes="optional"):
                 yield Label(t("leave_reason", lang), classes="field-label")
                 yield make_input(app, id="rec-reason")
@@ -126,6 +128,7 @@ class RecordModal(ModalScreen[bool]):
             months=int(months) if months is not None else None,
             reason=self._value("#rec-reason") if "reason" in fields else None,
             note=self._value("#rec-note"),
+            collective="collective" in fields and self.query_one("#rec-collective", Checkbox).value,
         )
 
     def show_fields(self) -> None:
@@ -135,6 +138,7 @@ class RecordModal(ModalScreen[bool]):
         self.query_one("#box-training").display = "days" in fields
         self.query_one("#box-months").display = "months" in fields
         self.query_one("#box-reason").display = "reason" in fields
+        self.query_one("#box-collective").display = "collective" in fields
 
     def update_checks(self) -> None:
         app = tracker_app(self)
@@ -174,6 +178,7 @@ class RecordModal(ModalScreen[bool]):
         self.update_checks()
 
     @on(Select.Changed, "#rec-result")
+    @on(Checkbox.Changed)
     @on(Input.Changed)
     def _changed(self) -> None:
         self.update_checks()

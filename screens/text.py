@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from tracker.i18n import LABELS
+from tracker.stages import TIMELINE_KINDS, event_label
 
 UI: dict[str, tuple[str, str]] = {
     "tab_overview": ("概览", "Overview"),
@@ -41,6 +42,7 @@ UI: dict[str, tuple[str, str]] = {
     "more_rows": ("……另有 {n} 条（可按支部或规则筛选）", "… {n} more (filter by branch or rule)"),
     "next_date": ("最早/截止", "Earliest / due"),
     "group_overdue": ("已逾期", "Overdue"),
+    "group_waiting": ("应及时办理（预备期已满，待讨论转正）", "Promptly (probation ended, conversion not yet discussed)"),
     "group_week": ("本周内", "This week"),
     "group_month": ("30天内", "Within 30 days"),
     "group_later": ("以后", "Later"),
@@ -96,6 +98,26 @@ UI: dict[str, tuple[str, str]] = {
     "refused": ("未保存：", "Not saved: "),
     "required_override": ("有规则未满足：如确需办理，请填写超越规则理由。", "A rule is not met: to proceed anyway, write an override reason."),
     "no_person": ("请先选择一个人。", "Select a person first."),
+    "correct_title": ("更正记录：{name} · {step}", "Correct a record: {name} · {step}"),
+    "remove_title": ("删除记录：{name} · {step}", "Remove a record: {name} · {step}"),
+    "which_one": ("更正哪一次", "Which one"),
+    "correct_date": ("正确的日期", "The correct date"),
+    "fix_reason": ("理由（必填，记入更改记录）", "Reason (required, kept in the history)"),
+    "reason_required": ("请写明理由。", "Write the reason."),
+    "remove": ("删除", "Remove"),
+    "not_recorded": ("“{step}”尚未记录，无可更正。", "'{step}' is not recorded: nothing to correct."),
+    "collective": ("集体宣誓（七一、国庆等日期）", "Collective ceremony (1 July, National Day …)"),
+    "provisional": ("（暂定）", " (provisional)"),
+    "procedure_title": ("发展流程（按《细则》条文顺序）", "The procedure (in the order of the Rules' text)"),
+    "procedure_notes": (
+        "先报上级党委同意（2014年版：备案），再公示（2026-05-11起，不少于5个工作日），再列为发展对象；"
+        "支部大会讨论接收须预审合格；上级党委审批前须派人谈话，审批后才是预备党员（预备期从支部大会通过之日算起）；"
+        "讨论转正须本人书面申请，上级党委批准转正后才是正式党员（党龄从预备期满之日算起）。",
+        "Consent of the higher committee (2014: filing) first, then the publicity (from 2026-05-11, at least 5 "
+        "working days), then the listing; the branch meeting needs a passed pre-review; the committee talks "
+        "with the person before approving, and only the approval makes a probationary member (probation counts "
+        "from the meeting); conversion is discussed on a written request, and only its approval makes a full "
+        "member (standing counts from the end of probation)."),
 }
 
 
@@ -103,3 +125,10 @@ def t(key: str, lang: str, **fmt: object) -> str:
     zh, en = UI[key] if key in UI else LABELS[key]
     text = zh if lang == "zh" else en
     return text.format(**fmt) if fmt else text
+
+
+def procedure_text(lang: str) -> str:
+    """The steps in the text's order (numbered as the 25 steps), then what gates what."""
+    steps = " → ".join(f"{k.step} {event_label(k.key, lang)}" if k.step else event_label(k.key, lang)
+                       for k in TIMELINE_KINDS)
+    return f"{steps}\n{t('procedure_notes', lang)}"

@@ -32,6 +32,13 @@ def days_text(days: int, lang: str) -> Text:
     return Text(word, style=colour)
 
 
+def deadline_days_text(d: Any, lang: str) -> Text:
+    """Days left of a deadline; a reminder past its date waits (R14 "及时"), it is never overdue."""
+    if d.status == "waiting":
+        return Text(f"已满{-d.days_left}天待办" if lang == "zh" else f"waiting {-d.days_left}d", style="cyan")
+    return days_text(d.days_left, lang)
+
+
 def person_id_from_key(key: str | None) -> int | None:
     """Rows that stand for a person are keyed "<id>:<what>"; group and note rows are not."""
     head, sep, _ = (key or "").partition(":")

@@ -274,6 +274,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     con.print("  ".join(f"{k}: {v}" for k, v in facts if v))
     t = _table(label("events", lang), ["#", label("step", lang), label("date", lang), ""])
     waiting = {d.event: d.waiting_text(lang) for d in view.deadlines if d.status == "waiting"}
+    reminders = {d.event for d in view.deadlines if d.kind == "reminder"}  # "及时": no due date to show
     for row in view.timeline:
         if not row.dates and row.status not in ("next", "open"):
             continue
@@ -287,7 +288,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
             extra.append(f"[cyan]{label('next', lang)} · {label('earliest', lang)} {row.earliest}{tentative}[/]")
         if row.event in waiting:
             extra.append(f"[cyan]{waiting[row.event]}[/]")
-        elif row.status == "open" and row.due:
+        elif row.status == "open" and row.due and row.event not in reminders:
             extra.append(f"[yellow]{label('due', lang)} {row.due}[/]")
         t.add_row(str(row.step or ""), event_label(row.event, lang), ", ".join(d.isoformat() for d in row.dates),
                   "; ".join(extra))

@@ -133,7 +133,7 @@ def parse_rule(raw: dict[str, Any], edition: str, origin: str) -> Rule:
         raise ProfileError(f"{where}：kind 必须是 {'、'.join(RULE_KINDS)} 之一。",
                            f"{where_en}: kind must be one of {', '.join(RULE_KINDS)}.")
     to_raw = raw.get("to")
-    tos = [str(t) for t in to_raw] if isinstance(to_raw, list) else [to_raw]
+    tos: list[str] = [str(t) for t in to_raw] if isinstance(to_raw, list) else [str(to_raw)]
     for to in tos:
         if to not in EVENT_KEYS:
             raise ProfileError(f"{where}：to 不是已知的事件（{to}）。", f"{where_en}: unknown event in 'to': {to}.")

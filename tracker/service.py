@@ -12,11 +12,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from .corrections import Correction, find_event, plan_fix, plan_unrecord, with_override
 from .dates import DateError, parse_date
 from .i18n import BilingualError
 from .model import DATE_DETAILS, DETAIL_FIELDS, Event, Person
 from .profiles import RuleBook
-from .corrections import Correction, find_event, plan_fix, plan_unrecord, with_override
 from .rules import Check, Verdict, check_event
 from .stages import EVENT_BY_KEY, event_label, stage_label
 from .store import HistoryEntry, Store
@@ -358,16 +358,9 @@ class Service:
         why = _required_reason(reason)
         with self.store.transaction() as tx:
             person = self.person(pid)
-            old = find_event(person, kind, old_date)
-            when = new_date or old.date
-            if fields:
-                given: dict[str, Any] = {"names": old.names or None, "result": old.result, "days": old.days,
-                                         "hours": old.hours, "months": old.months, "reason": old.reason,
-                                         "note": old.note, "collective": old.collective, **fields}
-                new = replace(build_event(kind, when, **given), override=old.override, overridden=old.overridden)
-            else:
-                new = replace(old, date=when)
-            plan = plan_fix(person, old, new, self.book, self.today)
+            plan = self._fix_plan(person, kind, old_date, new_date, fields)
+            old, new = plan.old, plan.new
+            assert new is not None
             updated = self._corrected(plan, override)
             label_zh, label_en = event_label(kind, "zh"), event_label(kind, "en")
             what_zh = f"{old.date} → {new.date}" if new.date != old.date else f"{old.date}（内容）"
@@ -381,6 +374,29 @@ class Service:
             tx.put(updated)
             hid = tx.log("fix", zh, en)
         return Recorded(updated, plan.check, hid)
+
+    def _fix_plan(self, person: Person, kind: str, old_date: date | None, new_date: date | None,
+                  fields: dict[str, Any] | None) -> Correction:
+        old = find_event(person, kind, old_date)
+        when = new_date or old.date
+        if fields:
+            given: dict[str, Any] = {"names": old.names or None, "result": old.result, "days": old.days,
+                                     "hours": old.hours, "months": old.months, "reason": old.reason,
+                                     "note": old.note, "collective": old.collective, **fields}
+            new = replace(build_event(kind, when, **given), override=old.override, overridden=old.overridden)
+        else:
+            new = replace(old, date=when)
+        return plan_fix(person, old, new, self.book, self.today)
+
+    def preview_fix(self, pid: int, kind: str, old_date: date | None, new_date: date | None,
+                    fields: dict[str, Any] | None = None) -> Check:
+        """What ``fix`` would meet, without saving (the TUI's live check)."""
+        return self._fix_plan(self.person(pid), kind, old_date, new_date, fields).check
+
+    def preview_unrecord(self, pid: int, kind: str, old_date: date | None) -> Check:
+        """What ``unrecord`` would meet, without saving: refusals name the later steps that depend on it."""
+        person = self.person(pid)
+        return plan_unrecord(person, find_event(person, kind, old_date), self.book).check
 
     def unrecord(self, pid: int, kind: str, old_date: date | None, *, reason: str) -> Recorded:
         """Remove one recorded step; refused while a later recorded step depends on it."""

@@ -38,9 +38,11 @@ async def open_record(app: TrackerApp, pilot: Pilot[None], pid: int) -> RecordMo
 
 
 def _activist(svc: Service) -> int:
-    """An activist whose year completes on 2026-11-20, with a finished publicity."""
+    """An activist whose year completes on 2026-11-20: the higher committee consented early (with a
+    written reason) and the publicity has run."""
     p = svc.add({"name": "测试甲", "branch": "机关第一党支部"}, date(2025, 6, 1)).person
     svc.record(p.id, Event("activist", date(2025, 11, 20)))
+    svc.record(p.id, Event("target-filed", date(2026, 10, 30)), override="上级党委同意提前研究")
     svc.record(p.id, Event("publicity", date(2026, 11, 2)))
     return p.id
 
@@ -151,8 +153,7 @@ async def test_undo_on_the_person_screen(make_app: MakeApp, service: Service) ->
         await pilot.pause()
         assert service.person(pid).last("publicity") is None
         rows = app.screen.query_one("#timeline", DataTable)
-        publicity_rows = [k for k in rows.rows if k.value == "publicity"]
-        assert publicity_rows == []
+        assert str(rows.get_cell("publicity", "dates")) == ""  # the step is shown, no longer dated
 
 
 async def test_planner_lists_who_is_eligible_on_a_date(make_app: MakeApp, service: Service) -> None:
@@ -359,3 +360,77 @@ async def test_switching_tab_puts_the_keyboard_on_its_list(make_app: MakeApp) ->
         await pilot.press("escape", "4")
         await pilot.pause()
         assert app.focused is app.screen.query_one("#planner-date")
+
+
+async def _on_row(app: TrackerApp, pilot: Any, pid: int, event: str) -> None:
+    app.open_person(pid)
+    await pilot.pause()
+    table = app.screen.query_one("#timeline", DataTable)
+    table.move_cursor(row=table.get_row_index(event))
+    await pilot.pause()
+
+
+async def test_correct_the_step_under_the_cursor_with_a_reason(make_app: MakeApp, service: Service) -> None:
+    pid = _activist(service)
+    app = make_app(svc=service)
+    async with app.run_test(size=SIZE) as pilot:
+        await _on_row(app, pilot, pid, "activist")
+        await pilot.press("c")
+        await pilot.pause()
+        from screens.correct import CorrectModal
+
+        modal = app.screen
+        assert isinstance(modal, CorrectModal)
+        modal.query_one("#fix-date", Input).value = "2025-11-18"
+        await pilot.pause()
+        assert modal.query_one("#fix-save").disabled  # no reason yet
+        modal.query_one("#fix-reason", Input).value = "支委会记录为11月18日"
+        await pilot.pause()
+        assert "符合全部规则" in str(modal.query_one("#fix-checks", Static).render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, PersonScreen)
+        assert service.person(pid).date_of("activist") == date(2025, 11, 18)
+        assert service.history()[-1].action == "fix" and "11月18日" in service.history()[-1].zh
+
+
+async def test_a_correction_that_breaks_a_later_step_needs_an_override(make_app: MakeApp, service: Service) -> None:
+    pid = _activist(service)
+    app = make_app(svc=service)
+    async with app.run_test(size=SIZE) as pilot:
+        await _on_row(app, pilot, pid, "publicity")
+        await pilot.press("c")
+        await pilot.pause()
+        modal = app.screen
+        modal.query_one("#fix-date", Input).value = "2026-10-29"  # before the consent (R20)
+        modal.query_one("#fix-reason", Input).value = "日期记错"
+        await pilot.pause()
+        assert "✗" in str(modal.query_one("#fix-checks", Static).render())
+        assert modal.query_one("#box-override").display and modal.query_one("#fix-save").disabled
+        await pilot.press("escape")
+        await pilot.pause()
+        assert service.person(pid).date_of("publicity") == date(2026, 11, 2)
+
+
+async def test_remove_refused_while_a_later_step_depends_on_it(make_app: MakeApp, service: Service) -> None:
+    pid = _activist(service)
+    app = make_app(svc=service)
+    async with app.run_test(size=SIZE) as pilot:
+        await _on_row(app, pilot, pid, "target-filed")
+        await pilot.press("delete")
+        await pilot.pause()
+        modal = app.screen
+        modal.query_one("#fix-reason", Input).value = "误记"
+        await pilot.pause()
+        checks = str(modal.query_one("#fix-checks", Static).render())
+        assert "发展对象公示开始" in checks and modal.query_one("#fix-save").disabled
+        await pilot.press("escape")
+        await _on_row(app, pilot, pid, "publicity")
+        await pilot.press("delete")
+        await pilot.pause()
+        app.screen.query_one("#fix-reason", Input).value = "误记"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert service.person(pid).last("publicity") is None
+        assert str(app.screen.query_one("#timeline", DataTable).get_cell("publicity", "dates")) == ""

@@ -1,0 +1,162 @@
+"""Correct (``c``) or remove (``delete``) the recorded step under the cursor on a person's timeline.
+
+The rules are checked live for the step and every later step of the person (tracker.service's
+``preview_fix`` / ``preview_unrecord``); a reason is required and kept in the history.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from tracker.dates import DateError, parse_date
+from tracker.i18n import BilingualError
+from tracker.reports import Check
+from tracker.service import InputError, Refused
+from tracker.stages import event_label
+
+from .keys import bind
+from .record import render_check
+from .text import t
+from .widgets import make_input, tracker_app
+
+
+class CorrectModal(ModalScreen[bool]):
+    """``remove=False``: a new date for the step; ``remove=True``: delete it."""
+
+    BINDINGS = [bind("escape", "cancel", "cancel"), bind("ctrl+s", "save", "save", priority=True)]
+
+    def __init__(self, person_id: int, event: str, dates: tuple[date, ...], *, removing: bool = False) -> None:
+        super().__init__()
+        self.person_id = person_id
+        self.event = event
+        self.dates = dates
+        self.removing = removing
+        self.check: Check | None = None
+
+    def compose(self) -> ComposeResult:
+        app = tracker_app(self)
+        lang = app.lang
+        person = app.service.person(self.person_id)
+        title = "remove_title" if self.removing else "correct_title"
+        with VerticalScroll(id="dialog"):
+            yield Label(t(title, lang, name=person.name, step=event_label(self.event, lang)), classes="title")
+            if len(self.dates) > 1:
+                yield Label(t("which_one", lang), classes="field-label")
+                yield Select([(d.isoformat(), d.isoformat()) for d in self.dates], value=self.dates[-1].isoformat(),
+                             allow_blank=False, id="fix-which")
+            if not self.removing:
+                yield Label(t("correct_date", lang), classes="field-label")
+                yield make_input(app, value=self.dates[-1].isoformat(), id="fix-date")
+                yield Label("", id="err-date", classes="error")
+            yield Label(t("fix_reason", lang), classes="field-label")
+            yield make_input(app, id="fix-reason")
+            yield Label("", id="err-field", classes="error")
+            yield Label(t("checks", lang), classes="section")
+            yield Static("", id="fix-checks")
+            with Vertical(id="box-override"):
+                yield Label(t("override", lang), classes="field-label")
+                yield make_input(app, id="fix-override")
+            with Horizontal(classes="buttons"):
+                yield Button(t("remove" if self.removing else "save", lang) + " (Ctrl+S)", variant="primary",
+                             id="fix-save")
+                yield Button(t("cancel", lang) + " (Esc)", id="fix-cancel")
+
+    def on_mount(self) -> None:
+        self.update_checks()
+        self.query_one("#fix-reason" if self.removing else "#fix-date").focus()
+
+    def _value(self, wid: str) -> str:
+        return self.query_one(wid, Input).value.strip()
+
+    def _old(self) -> date:
+        if len(self.dates) > 1:
+            return date.fromisoformat(str(self.query_one("#fix-which", Select).value))
+        return self.dates[0]
+
+    def _new(self) -> date:
+        try:
+            return parse_date(self._value("#fix-date"))
+        except DateError as exc:
+            raise InputError(exc.zh, exc.en, "date") from None
+
+    def update_checks(self) -> None:
+        app = tracker_app(self)
+        lang, svc = app.lang, app.service
+        panel = self.query_one("#fix-checks", Static)
+        self.check = None
+        if not self.removing:
+            self.query_one("#err-date", Label).update("")
+        self.query_one("#err-field", Label).update("")
+        try:
+            if self.removing:
+                self.check = svc.preview_unrecord(self.person_id, self.event, self._old())
+            else:
+                self.check = svc.preview_fix(self.person_id, self.event, self._old(), self._new())
+        except InputError as exc:
+            self.query_one("#err-date" if exc.field == "date" and not self.removing else "#err-field", Label).update(
+                exc.message(lang))
+            panel.update("")
+        except BilingualError as exc:  # nothing to correct, a date in the future
+            self.query_one("#err-field", Label).update(exc.message(lang))
+            panel.update("")
+        else:
+            panel.update(render_check(self.check, lang))
+        self._update_save()
+
+    def _update_save(self) -> None:
+        chk = self.check
+        needs_override = chk is not None and bool(chk.refusals) and not chk.hard_refusals
+        self.query_one("#box-override").display = needs_override
+        ok = (chk is not None and not chk.hard_refusals and bool(self._value("#fix-reason"))
+              and (chk.ok or bool(self._value("#fix-override"))))
+        self.query_one("#fix-save", Button).disabled = not ok
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        self.update_checks()
+
+    @on(Button.Pressed, "#fix-save")
+    def _save_pressed(self) -> None:
+        self.action_save()
+
+    @on(Button.Pressed, "#fix-cancel")
+    def _cancel_pressed(self) -> None:
+        self.dismiss(False)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    def action_save(self) -> None:
+        app = tracker_app(self)
+        lang, svc = app.lang, app.service
+        err = self.query_one("#err-field", Label)
+        if self.query_one("#fix-save", Button).disabled:
+            self.update_checks()
+            if not self._value("#fix-reason"):
+                err.update(t("reason_required", lang))
+                self.query_one("#fix-reason").focus()
+            elif self.check is not None and self.check.refusals and not self.check.hard_refusals:
+                err.update(t("required_override", lang))
+                self.query_one("#fix-override").focus()
+            return
+        try:
+            if self.removing:
+                svc.unrecord(self.person_id, self.event, self._old(), reason=self._value("#fix-reason"))
+            else:
+                svc.fix(self.person_id, self.event, self._old(), self._new(), reason=self._value("#fix-reason"),
+                        override=self._value("#fix-override") or None)
+        except Refused as exc:
+            err.update(t("refused", lang) + exc.message(lang))
+            return
+        except BilingualError as exc:  # bad input, a locked or damaged database
+            err.update(t("refused", lang) + exc.message(lang))
+            return
+        app.data_changed(t("saved", lang))
+        self.dismiss(True)
