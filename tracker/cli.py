@@ -366,7 +366,7 @@ def cmd_due(ctx: Context, args: argparse.Namespace) -> int:
                 label("days_left", lang), label("rule", lang)])
     for d in items:
         colour = "cyan" if d.status == "waiting" else "red" if d.overdue else "yellow"
-        left = d.waiting_text(lang) or str(d.days_left)
+        left = (d.waiting_text(lang) or str(d.days_left)) + (label("provisional", lang) if d.provisional else "")
         t.add_row(str(d.person), d.name, d.what(lang), d.due.isoformat(), f"[{colour}]{left}[/]",
                   f"{d.code} {d.citation_zh if lang == 'zh' else d.citation_en}")
     _console().print(t)
