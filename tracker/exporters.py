@@ -67,8 +67,14 @@ def write_atomically(path: Path, write: Callable[[io.BufferedWriter], object], *
                           f"{path} already exists and was not overwritten. Choose another name (-o) or add --force.")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp)  # left by a crash: created anew below, never written through
     try:
-        with open(tmp, "wb") as fh:
+        # 0600 whatever the umask: rosters and backups hold ID numbers and phones (PIPL)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)
+        with open(fd, "wb") as fh:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
