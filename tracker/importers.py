@@ -12,6 +12,7 @@ import csv
 import io
 import json
 import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
@@ -132,11 +133,14 @@ def _uninert(value: Any) -> Any:
     return value
 
 
-def _bounded(rows: Any, path: Path) -> list[list[Any]]:
+def _bounded(rows: Iterable[Sequence[Any]], path: Path) -> list[list[Any]]:
     out: list[list[Any]] = []
     for r in rows:
         if len(out) >= MAX_ROWS:
             raise _too_big(f"超过 {MAX_ROWS:,} 行", f"more than {MAX_ROWS:,} rows", path)
+        if r.count(None) == len(r):  # an empty row (openpyxl pads the rows a sheet skips): cheap
+            out.append([])
+            continue
         row = list(r)
         if len(row) > MAX_COLUMNS:
             if any(v not in (None, "") for v in row[MAX_COLUMNS:]):
