@@ -67,12 +67,15 @@ class RecordModal(ModalScreen[bool]):
                 with Vertical():
                     yield Label(t("days", lang), classes="field-label")
                     yield make_input(app, id="rec-days")
+                    yield Label("", id="err-days", classes="error")
                 with Vertical():
                     yield Label(t("hours", lang), classes="field-label")
                     yield make_input(app, id="rec-hours")
+                    yield Label("", id="err-hours", classes="error")
             with Vertical(id="box-months", classes="optional"):
                 yield Label(t("months", lang), classes="field-label")
                 yield make_input(app, value="6", id="rec-months")
+                yield Label("", id="err-months", classes="error")
             with Vertical(id="box-collective", classes="optional"):
                 yield Checkbox(t("collective", lang), id="rec-collective")
             with Vertical(id="box-reason", classes="optional"):
@@ -118,14 +121,13 @@ class RecordModal(ModalScreen[bool]):
         except DateError as exc:
             raise InputError(exc.zh, exc.en, "date") from None
         fields = EVENT_BY_KEY[kind].fields
-        months = self._number("#rec-months", "months") if "months" in fields else None
         return build_event(
             kind, on_date,
             names=self._value("#rec-names") if "names" in fields else None,
             result=str(self.query_one("#rec-result", Select).value) if "result" in fields else None,
             days=self._number("#rec-days", "days") if "days" in fields else None,
             hours=self._number("#rec-hours", "hours") if "hours" in fields else None,
-            months=int(months) if months is not None else None,
+            months=self._number("#rec-months", "months") if "months" in fields else None,
             reason=self._value("#rec-reason") if "reason" in fields else None,
             note=self._value("#rec-note"),
             collective="collective" in fields and self.query_one("#rec-collective", Checkbox).value,
@@ -143,16 +145,14 @@ class RecordModal(ModalScreen[bool]):
     def update_checks(self) -> None:
         app = tracker_app(self)
         lang = app.lang
-        err_date = self.query_one("#err-date", Label)
-        err_field = self.query_one("#err-field", Label)
-        err_date.update("")
-        err_field.update("")
+        for label in self.query(".error").results(Label):
+            label.update("")
         panel = self.query_one("#rec-checks", Static)
         self.check = None
         try:
             ev = self.build()
         except InputError as exc:
-            (err_date if exc.field == "date" else err_field).update(exc.message(lang))
+            self._error_label(exc.field).update(exc.message(lang))
             panel.update("")
             self.input_ok = False
             self._update_save()
@@ -162,6 +162,11 @@ class RecordModal(ModalScreen[bool]):
         self.check = app.service.check(person, ev)
         panel.update(render_check(self.check, lang))
         self._update_save()
+
+    def _error_label(self, field: str | None) -> Label:
+        """The error line next to the field that is wrong."""
+        where = {"date": "#err-date", "days": "#err-days", "hours": "#err-hours", "months": "#err-months"}
+        return self.query_one(where.get(field or "", "#err-field"), Label)
 
     def _update_save(self) -> None:
         chk = self.check
@@ -207,7 +212,7 @@ class RecordModal(ModalScreen[bool]):
             ev = self.build()
             app.service.record(self.person_id, ev, override=self._value("#rec-override") or None)
         except InputError as exc:
-            self.query_one("#err-date" if exc.field == "date" else "#err-field", Label).update(exc.message(lang))
+            self._error_label(exc.field).update(exc.message(lang))
             return
         except Refused as exc:
             self.query_one("#err-field", Label).update(t("refused", lang) + exc.message(lang))

@@ -141,6 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("-o", "--output", help="file to write (default: a dated name in the current directory)")
     ex.add_argument("--force", action="store_true", help="overwrite an existing file")
     ex.add_argument("--full-id", action="store_true", help="show ID numbers in full (masked by default)")
+    ex.add_argument("--mask-id", action="store_true",
+                    help="json: mask ID numbers, for a copy to share (the backup keeps them in full by default)")
     ex.add_argument("--json", action="store_true")
 
     im = sub.add_parser("import", help="导入现有表格 import an XLSX/CSV sheet or a JSON backup")
@@ -477,9 +479,16 @@ def cmd_rules(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     svc, lang = ctx.service, ctx.lang
     person = svc.find(args.person).id if args.person else None
+    if args.mask_id and args.full_id:
+        raise InputError("--mask-id 与 --full-id 不能同时使用。", "Give --mask-id or --full-id, not both.", "mask_id")
     done = svc.export(stage=args.stage, branch=args.branch, fmt=args.format, person=person,
                       path=Path(args.output) if args.output else None, force=args.force, full_id=args.full_id,
-                      lang=lang)
+                      lang=lang, mask_ids=args.mask_id)
+    if done.fmt == "json" and not args.mask_id:
+        print(pick(f"注意：{done.path} 含完整身份证号（备份须能完整恢复），仅本人可读（0600），请妥善保管；"
+                   "需要分享时用 --mask-id 导出隐去身份证号的副本。",
+                   f"Note: {done.path} holds full ID numbers (a backup restores exactly) and only you can read it "
+                   "(0600); keep it safe. To share a copy without them, export with --mask-id.", lang), file=sys.stderr)
     if args.json:
         _print_json({"written": str(done.path), "format": done.fmt, "rows": done.rows})
     else:
@@ -607,8 +616,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 def run_tui(ctx: Context) -> int:
     from screens.app import TrackerApp
 
-    TrackerApp(ctx.service, lang=ctx.lang).run()
-    return EXIT_OK
+    app = TrackerApp(ctx.service, lang=ctx.lang)
+    app.run()
+    return tui_exit_code(app)
+
+
+def tui_exit_code(app: Any) -> int:
+    """0 when the app was quit; its non-zero return code when it stopped on an error (a crash must not exit 0)."""
+    return int(app.return_code or EXIT_OK)
 
 
 if __name__ == "__main__":

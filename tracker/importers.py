@@ -11,19 +11,22 @@ from __future__ import annotations
 import csv
 import io
 import json
+import zipfile
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from .dates import DateError, parse_date_ex
-from .exporters import BACKUP_FORMAT
+from .exporters import BACKUP_FORMAT, FORMULA_STARTS
 from .i18n import BilingualError
 from .model import Event, Person
 from .profiles import RuleBook
+from .registers import mask_id
 from .rules import check_event
-from .service import InputError, clean_details, split_names
-from .stages import EVENT_KEYS, event_label
+from .service import InputError, check_amounts, clean_details, split_names
+from .stages import EVENT_KEYS, PENDING_BY_KEY, event_label, pending_label
 
 #: header text (normalised: no spaces, lower case) → field. Chinese first; our English export too.
 HEADERS: dict[str, tuple[str, ...]] = {
@@ -93,6 +96,66 @@ class ImportError_(BilingualError):
 
 # ------------------------------------------------------------------ reading tables
 
+#: a sheet larger than this is refused before it is read (a real register has a few thousand rows)
+MAX_ROWS = 100_000
+MAX_COLUMNS = 200
+#: the most an XLSX may expand to (its parts' declared uncompressed sizes), and the largest CSV
+MAX_EXPANDED_BYTES = 300 * 1024 * 1024
+
+
+def _too_big(what_zh: str, what_en: str, path: Path) -> ImportError_:
+    return ImportError_(
+        f"文件 {path} 过大，未导入：{what_zh}。上限为 {MAX_ROWS:,} 行 × {MAX_COLUMNS} 列、{MAX_EXPANDED_BYTES // 2**20} MB。"
+        "请把需要导入的数据复制到一个新表中再导入。",
+        f"{path} is too large and was not imported: {what_en}. The limit is {MAX_ROWS:,} rows × {MAX_COLUMNS} "
+        f"columns and {MAX_EXPANDED_BYTES // 2**20} MB. Copy the rows to import into a new sheet and import that.")
+
+
+def _check_xlsx_size(path: Path) -> None:
+    """Refuse a workbook that would expand beyond the limit, from the zip's directory alone (nothing unpacked)."""
+    try:
+        with zipfile.ZipFile(path) as zf:
+            expanded = sum(info.file_size for info in zf.infolist())
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise ImportError_(f"无法读取 Excel 文件 {path}：{exc}", f"Cannot read the Excel file {path}: {exc}") from None
+    if expanded > MAX_EXPANDED_BYTES:
+        raise _too_big(f"解压后约 {expanded / 2**20:,.0f} MB", f"it expands to about {expanded / 2**20:,.0f} MB", path)
+
+
+def _sheet_extent(ws: Any) -> tuple[int, int] | None:
+    """Rows × columns the sheet declares (its <dimension ref>, read by openpyxl without loading a cell)."""
+    rows, cols = ws.max_row, ws.max_column
+    if rows is None or cols is None:
+        return None
+    return int(rows), int(cols)
+
+
+def _uninert(value: Any) -> Any:
+    """Undo the ``'`` our CSV export puts before text that starts like a formula (exporters.inert_csv)."""
+    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
+
+def _bounded(rows: Iterable[Sequence[Any]], path: Path) -> list[list[Any]]:
+    out: list[list[Any]] = []
+    for r in rows:
+        if len(out) >= MAX_ROWS:
+            raise _too_big(f"超过 {MAX_ROWS:,} 行", f"more than {MAX_ROWS:,} rows", path)
+        if r.count(None) == len(r):  # an empty row (openpyxl pads the rows a sheet skips): cheap
+            out.append([])
+            continue
+        row = list(r)
+        if len(row) > MAX_COLUMNS:
+            if any(v not in (None, "") for v in row[MAX_COLUMNS:]):
+                raise _too_big(f"超过 {MAX_COLUMNS} 列", f"more than {MAX_COLUMNS} columns", path)
+            del row[MAX_COLUMNS:]
+        out.append([_uninert(v) for v in row])
+    while out and all(v in (None, "") for v in out[-1]):
+        out.pop()
+    return out
+
+
 def read_table(path: Path, sheet: str | None = None) -> list[list[Any]]:
     suffix = path.suffix.lower()
     if not path.exists():
@@ -100,18 +163,27 @@ def read_table(path: Path, sheet: str | None = None) -> list[list[Any]]:
     if suffix in (".xlsx", ".xlsm"):
         from openpyxl import load_workbook
 
+        _check_xlsx_size(path)
         try:
             wb = load_workbook(path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
             raise ImportError_(f"无法读取 Excel 文件 {path}：{exc}", f"Cannot read the Excel file {path}: {exc}") from None
-        if sheet is not None and sheet not in wb.sheetnames:
-            raise ImportError_(f"没有名为“{sheet}”的工作表；有：{'、'.join(wb.sheetnames)}",
-                               f"No sheet named '{sheet}'; the workbook has: {', '.join(wb.sheetnames)}")
-        ws = wb[sheet] if sheet else wb.worksheets[0]
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
-        wb.close()
-        return rows
+        try:
+            if sheet is not None and sheet not in wb.sheetnames:
+                raise ImportError_(f"没有名为“{sheet}”的工作表；有：{'、'.join(wb.sheetnames)}",
+                                   f"No sheet named '{sheet}'; the workbook has: {', '.join(wb.sheetnames)}")
+            ws = wb[sheet] if sheet else wb.worksheets[0]
+            extent = _sheet_extent(ws)
+            if extent is not None and (extent[0] > MAX_ROWS or extent[1] > MAX_COLUMNS):
+                raise _too_big(f"工作表声明了 {extent[0]:,} 行 × {extent[1]:,} 列",
+                               f"the sheet declares {extent[0]:,} rows × {extent[1]:,} columns", path)
+            # bounded even when the sheet declares no size (or a false one): openpyxl pads the rows it skips
+            return _bounded(ws.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS + 1, values_only=True), path)
+        finally:
+            wb.close()
     if suffix in (".csv", ".txt"):
+        if path.stat().st_size > MAX_EXPANDED_BYTES:
+            raise _too_big(f"{path.stat().st_size / 2**20:,.0f} MB", f"{path.stat().st_size / 2**20:,.0f} MB", path)
         raw = path.read_bytes()
         for encoding in ("utf-8-sig", "gb18030"):
             try:
@@ -121,7 +193,7 @@ def read_table(path: Path, sheet: str | None = None) -> list[list[Any]]:
                 continue
         else:  # pragma: no cover - gb18030 decodes any byte string
             raise ImportError_("无法识别文件编码。", "Cannot tell the file's encoding.")
-        return [list(r) for r in csv.reader(io.StringIO(text))]
+        return _bounded(csv.reader(io.StringIO(text)), path)
     raise ImportError_(f"不支持的文件类型 {suffix}：请用 .xlsx、.csv 或本程序导出的 .json。",
                        f"Unsupported file type {suffix}: use .xlsx, .csv or a .json backup from this program.")
 
@@ -190,15 +262,46 @@ def _check_in(person: Person, ev: Event, book: RuleBook, today: date, result: Ro
     return person.with_events((*person.events, ev))
 
 
-def _match(existing: list[Person], details: dict[str, Any]) -> Person | None:
-    idn = details.get("id_number")
-    for p in existing:
-        if idn and p.id_number == idn:
-            return p
-    for p in existing:
-        if p.name == details.get("name") and details.get("birth") and p.birth == details.get("birth"):
-            return p
-    return None
+class _Known:
+    """Everyone a row may match: by ID number, else by name and birth date. One lookup per row (a scan of
+    everyone per row made imports quadratic). Slots keep each person's latest version as rows change it."""
+
+    def __init__(self, people: list[Person]) -> None:
+        self.slots: list[Person] = []
+        self.by_id_number: dict[str, int] = {}
+        self.by_name_birth: dict[tuple[str, date], int] = {}
+        for p in people:
+            self.add(p)
+
+    def add(self, person: Person) -> int:
+        self.slots.append(person)
+        slot = len(self.slots) - 1
+        self._index(slot, person)
+        return slot
+
+    def put(self, slot: int, person: Person) -> None:
+        self.slots[slot] = person
+        self._index(slot, person)
+
+    def _index(self, slot: int, p: Person) -> None:
+        if p.id_number:
+            self.by_id_number.setdefault(p.id_number, slot)
+        if p.birth:
+            self.by_name_birth.setdefault((p.name, p.birth), slot)
+
+    def match(self, details: dict[str, Any]) -> int | None:
+        idn = details.get("id_number")
+        if idn and idn in self.by_id_number:
+            return self.by_id_number[idn]
+        name, birth = details.get("name"), details.get("birth")
+        if isinstance(name, str) and isinstance(birth, date):
+            return self.by_name_birth.get((name, birth))
+        return None
+
+
+def _shown(key: str, value: Any) -> Any:
+    """A value as a report may print it: an ID number masked (as on the rosters)."""
+    return mask_id(str(value)) if key == "id_number" else value
 
 
 def plan_table(rows: list[list[Any]], people: list[Person], book: RuleBook, today: date,
@@ -206,8 +309,9 @@ def plan_table(rows: list[list[Any]], people: list[Person], book: RuleBook, toda
     header_index, mapping = find_header(rows)
     plan = ImportPlan(source, [], [], [], header_row=header_index + 1,
                       columns={str(rows[header_index][j]).strip(): key for j, key in mapping.items()})
-    pending: dict[int, Person] = {}  # existing people changed by earlier rows, by id
-    fresh: list[Person] = []
+    known = _Known(people)
+    changed: set[int] = set()  # slots of existing people changed by earlier rows
+    fresh: list[int] = []  # slots of the people the sheet adds
     for offset, row in enumerate(rows[header_index + 1:], start=header_index + 2):
         values = {key: row[j] if j < len(row) else None for j, key in mapping.items()}
         if all(v is None or str(v).strip() == "" for v in values.values()):
@@ -247,8 +351,8 @@ def plan_table(rows: list[list[Any]], people: list[Person], book: RuleBook, toda
                 events.append(Event("mentors", when, names=split_names(str(values["mentors"]))[:2]))
             if kind == "target" and values.get("sponsors"):
                 events.append(Event("sponsors", when, names=split_names(str(values["sponsors"]))))
-        current = [pending.get(p.id, p) for p in people] + fresh
-        match = _match(current, details)
+        slot = known.match(details)
+        match = None if slot is None else known.slots[slot]
         if match is None:
             person: Person | None = Person(id=0, **details)
             base_kinds: dict[str, date] = {}
@@ -259,6 +363,7 @@ def plan_table(rows: list[list[Any]], people: list[Person], book: RuleBook, toda
             for k, v in details.items():
                 old = getattr(match, k)
                 if old and v and old != v:
+                    old, v = _shown(k, old), _shown(k, v)
                     result.notes.append((f"{_HEAD_ZH.get(k, k)}与已有记录不同（已有 {old}，表中 {v}），保留已有",
                                          f"{k} differs from the database ({old} there, {v} here); kept {old}"))
             fill = {k: v for k, v in details.items() if v and not getattr(match, k)}
@@ -279,22 +384,22 @@ def plan_table(rows: list[list[Any]], people: list[Person], book: RuleBook, toda
             result.status = "error"
             continue
         if person.pending is not None:
-            from .stages import PENDING_BY_KEY, pending_label
-
             awaited = PENDING_BY_KEY[person.pending].approval
             result.notes.append((
                 f"表中没有“{event_label(awaited, 'zh')}”的日期：导入后为{pending_label(person.pending, 'zh')}；"
                 f"批准后请记录（tracker record … {awaited}）",
                 f"the sheet has no date for '{event_label(awaited, 'en')}': imported as {pending_label(person.pending, 'en')}; "
                 f"record it when approved (tracker record … {awaited})"))
-        if match is None:
-            fresh.append(person)
+        if slot is None:
+            fresh.append(known.add(person))
         elif person != match:
-            pending[match.id] = person
+            known.put(slot, person)
+            if slot < len(people):
+                changed.add(slot)
         else:
             result.status = "unchanged"
-    plan.new = fresh
-    plan.updated = list(pending.values())
+    plan.new = [known.slots[i] for i in fresh]
+    plan.updated = [known.slots[i] for i in sorted(changed)]
     return plan
 
 
@@ -302,18 +407,27 @@ def plan_backup(data: dict[str, Any], people: list[Person], book: RuleBook, toda
     if data.get("format") != BACKUP_FORMAT:
         raise ImportError_("这不是本程序导出的 JSON 备份。", "This JSON file is not a backup written by this program.")
     plan = ImportPlan(source, [], [], [])
-    current = list(people)
+    known = _Known(people)
     for i, item in enumerate(data.get("people", []), start=1):
         result = RowResult(i, str(item.get("name", "")))
         plan.rows.append(result)
         try:
             doc = {k: v for k, v in item.items() if k not in ("id", "stage", "active") and v is not None}
+            if "*" in str(doc.get("id_number", "")):  # a copy exported with --mask-id
+                del doc["id_number"]
+                result.notes.append(("身份证号已隐去（含*），未导入该项", "the ID number is masked (has *); not imported"))
             full = Person.from_doc(0, doc)
+            for ev in full.events:
+                check_amounts(ev.days, ev.hours, ev.months)
+        except InputError as exc:
+            result.status = "error"
+            result.problems.append((exc.zh, exc.en))
+            continue
         except (KeyError, ValueError, TypeError) as exc:
             result.status = "error"
             result.problems.append((f"记录格式有误：{exc}", f"malformed record: {exc}"))
             continue
-        if _match(current, full.details()) is not None:
+        if known.match(full.details()) is not None:
             result.status = "unchanged"
             result.notes.append(("已在数据库中（身份证号或姓名与出生日期相同），未重复导入",
                                  "already in the database (same ID number, or name and birth date); not added again"))
@@ -327,7 +441,7 @@ def plan_backup(data: dict[str, Any], people: list[Person], book: RuleBook, toda
             result.status = "error"
             continue
         plan.new.append(person)
-        current.append(person)
+        known.add(person)
     return plan
 
 

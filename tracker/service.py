@@ -5,6 +5,7 @@ Every change goes through one history, so ``undo`` and the audit trail are one m
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -17,6 +18,7 @@ from .dates import DateError, parse_date
 from .i18n import BilingualError
 from .model import DATE_DETAILS, DETAIL_FIELDS, Event, Person
 from .profiles import RuleBook
+from .registers import mask_id
 from .rules import Check, Verdict, check_event
 from .stages import EVENT_BY_KEY, event_label, stage_label
 from .store import HistoryEntry, Store
@@ -78,18 +80,20 @@ def id_check_char(first17: str) -> str:
 
 def normalise_id_number(text: str) -> str:
     value = text.strip().upper().replace(" ", "")
+    shown = mask_id(value)  # messages end up in terminals, logs and import reports: never the whole number
     if not re.fullmatch(r"\d{17}[\dX]", value):
-        raise InputError(f"身份证号“{text}”应为18位（前17位为数字，最后一位为数字或X）。",
-                         f"The ID number '{text}' must have 18 characters: 17 digits then a digit or X.",
-                         "id_number")
+        raise InputError(f"身份证号“{shown}”（{len(value)}位）应为18位（前17位为数字，最后一位为数字或X）。",
+                         f"The ID number '{shown}' ({len(value)} characters) must have 18 characters: 17 digits "
+                         "then a digit or X.", "id_number")
     if id_check_char(value[:17]) != value[17]:
-        raise InputError(f"身份证号“{text}”校验位不对，请核对号码。",
-                         f"The ID number '{text}' fails its check digit; please check it.", "id_number")
+        raise InputError(f"身份证号“{shown}”校验位不对，请核对号码。",
+                         f"The ID number '{shown}' fails its check digit; please check it.", "id_number")
     try:
         date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
-        raise InputError(f"身份证号“{text}”中的出生日期不存在。",
-                         f"The birth date inside ID number '{text}' does not exist.", "id_number") from None
+        raise InputError(f"身份证号“{shown}”中的出生日期（{value[6:14]}）不存在。",
+                         f"The birth date inside ID number '{shown}' ({value[6:14]}) does not exist.",
+                         "id_number") from None
     return value
 
 
@@ -152,8 +156,32 @@ def clean_details(raw: dict[str, Any], *, require_name: bool) -> dict[str, Any]:
     return out
 
 
+#: (field, zh, en, upper bound): training days and class hours, 0 < value ≤ bound, finite
+_AMOUNTS = (("days", "培训天数", "training days", 365.0), ("hours", "培训学时", "training hours", 2000.0))
+MONTHS_RANGE = (1, 24)
+
+
+def check_amounts(days: float | None, hours: float | None, months: float | None) -> None:
+    """Training length and extension months within sensible ranges (never NaN or infinity: the JSON file
+    cannot hold them, and ``inf`` days would pass the training gate). The rules check R15 (6–12) after this."""
+    for name, zh, en, top in _AMOUNTS:
+        value = days if name == "days" else hours
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) \
+                or not 0 < value <= top:
+            raise InputError(f"{zh}须为大于0且不超过{top:g}的数（--{name}），而不是“{value}”。",
+                             f"--{name} must be a number above 0 and at most {top:g} ({en}), not '{value}'.", name)
+    if months is not None:
+        low, high = MONTHS_RANGE
+        if isinstance(months, bool) or not isinstance(months, int | float) or not math.isfinite(months) \
+                or months != int(months) or not low <= months <= high:
+            raise InputError(f"延长月数须为{low}至{high}的整数（--months），而不是“{months}”。",
+                             f"--months must be a whole number from {low} to {high}, not '{months}'.", "months")
+
+
 def build_event(kind: str, on: date, *, names: str | Iterable[str] | None = None, result: str | None = None,
-                days: float | None = None, hours: float | None = None, months: int | None = None,
+                days: float | None = None, hours: float | None = None, months: float | None = None,
                 reason: str | None = None, note: str | None = None, collective: bool = False) -> Event:
     """An event from user input, with the fields its kind needs; InputError says what is missing."""
     ek = EVENT_BY_KEY.get(kind)
@@ -179,9 +207,7 @@ def build_event(kind: str, on: date, *, names: str | Iterable[str] | None = None
                          f"'{en}' needs its result: --result pass or --result fail", "result")
     if collective and kind != "oath":
         raise InputError("--collective 只用于入党宣誓（集体宣誓）。", "--collective is for the oath only.", "collective")
-    for name, zh_name, value in (("days", "天数", days), ("hours", "学时", hours)):
-        if value is not None and value <= 0:
-            raise InputError(f"{zh_name}须为正数（--{name}）。", f"--{name} must be a positive number.", name)
+    check_amounts(days, hours, months)
     if kind == "training" and days is None and hours is None:
         raise InputError("集中培训须写明天数或学时：--days 3 或 --hours 24",
                          "Training needs its length: --days 3 or --hours 24", "days")
@@ -191,7 +217,8 @@ def build_event(kind: str, on: date, *, names: str | Iterable[str] | None = None
     if kind == "left" and not (reason or "").strip():
         raise InputError("离开发展程序须写明原因：--reason \"...\"",
                          "Leaving the pipeline needs a reason: --reason \"...\"", "reason")
-    return Event(kind, on, names=name_tuple, result=res, days=days, hours=hours, months=months,
+    return Event(kind, on, names=name_tuple, result=res, days=days, hours=hours,
+                 months=None if months is None else int(months),
                  reason=(reason or "").strip() or None, note=(note or "").strip() or None, collective=collective)
 
 
@@ -273,6 +300,7 @@ class Service:
         ev = self._apply_override(check, ev, override)
         person = probe.with_events((ev,))
         with self.store.transaction() as tx:
+            self._refuse_duplicate_id(clean.get("id_number"), None)
             saved = tx.add(person)
             hid = tx.log("add", f"新增 {saved.name}（递交入党申请书 {applied}）",
                          f"Added {saved.name} (application {applied})")
@@ -307,12 +335,13 @@ class Service:
             diffs = [(k, getattr(person, k), v) for k, v in clean.items() if getattr(person, k) != v]
             if not diffs:
                 raise InputError("没有需要更改的内容。", "Nothing to change.")
+            self._refuse_duplicate_id(clean.get("id_number"), pid)
             new_values: dict[str, Any] = {k: (v if v is not None else ("" if k not in DATE_DETAILS else None))
                                           for k, _, v in diffs}
             updated = replace(person, **new_values)
             tx.put(updated)
-            zh = "；".join(f"{_label(k, 'zh')}：{_show(a)} → {_show(b)}" for k, a, b in diffs)
-            en = "; ".join(f"{_label(k, 'en')}: {_show(a)} → {_show(b)}" for k, a, b in diffs)
+            zh = "；".join(f"{_label(k, 'zh')}：{_show(a, k)} → {_show(b, k)}" for k, a, b in diffs)
+            en = "; ".join(f"{_label(k, 'en')}: {_show(a, k)} → {_show(b, k)}" for k, a, b in diffs)
             tx.log("edit", f"{person.name} 更正信息：{zh}", f"{person.name} details corrected: {en}")
         return updated
 
@@ -441,10 +470,12 @@ class Service:
 
     def export(self, *, stage: str = "all", branch: str | None = None, fmt: str | None = None,
                person: int | None = None, path: Path | None = None, force: bool = False, full_id: bool = False,
-               lang: str = "zh", directory: Path | None = None) -> Exported:
+               lang: str = "zh", directory: Path | None = None, mask_ids: bool = False) -> Exported:
         """Write a roster (one stage or all), a person's full record, or the JSON backup.
 
         Without ``path`` the file gets a dated Chinese name in ``directory`` (default: the current one).
+        The JSON backup holds full ID numbers (it restores exactly) unless ``mask_ids``; rosters and records
+        mask them unless ``full_id``. Every file is created 0600: only its owner can read it.
         """
         from .exporters import backup_json, default_name, person_record, render_rosters, write_atomically
         from .registers import all_rosters, roster, roster_title
@@ -459,6 +490,8 @@ class Service:
         elif (fmt or "xlsx") == "json":
             fmt = "json"
             people = [p for p in self.people() if branch is None or p.branch == branch]
+            if mask_ids:
+                people = [replace(p, id_number=mask_id(p.id_number)) if p.id_number else p for p in people]
             payload = backup_json(people, today)
             kind, rows = "党员发展台账备份", len(people)
         else:
@@ -487,6 +520,20 @@ class Service:
         return self.add_many(people, "demo", f"载入示例数据 {len(people)} 人", f"Loaded {len(people)} demo people")
 
     # ---- helpers
+    def _refuse_duplicate_id(self, id_number: str | None, pid: int | None) -> None:
+        """One ID number, one person: the same number twice is a typing mistake or a duplicate record."""
+        if not id_number:
+            return
+        other = next((p for p in self.store.people() if p.id_number == id_number and p.id != pid), None)
+        if other is not None:
+            shown = mask_id(id_number)
+            raise InputError(
+                f"身份证号 {shown} 已属于 {other.name}（编号 {other.id}），同一身份证号不能登记两人。"
+                f"请核对号码；如是同一人，请用 tracker show {other.id} 查看已有记录。",
+                f"The ID number {shown} already belongs to {other.name} (id {other.id}); one ID number cannot be "
+                f"registered for two people. Check the number; if it is the same person, see tracker show {other.id}.",
+                "id_number")
+
     def _apply_override(self, check: Check, ev: Event, override: str | None) -> Event:
         bad_input = [v for v in check.refusals if v.kind == "input"]
         if bad_input:
@@ -515,7 +562,10 @@ def _label(key: str, lang: str) -> str:
     return label(key, lang)
 
 
-def _show(value: Any) -> str:
+def _show(value: Any, key: str = "") -> str:
+    """A value as the history shows it; an ID number masked (the full one is only in the people records)."""
     if value is None or value == "":
         return "—"
+    if key == "id_number":
+        return mask_id(str(value))
     return value.isoformat() if isinstance(value, date) else str(value)
