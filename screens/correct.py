@@ -117,8 +117,13 @@ class CorrectModal(ModalScreen[bool]):
               and (chk.ok or bool(self._value("#fix-override"))))
         self.query_one("#fix-save", Button).disabled = not ok
 
+    @on(Select.Changed, "#fix-which")
+    def _which_changed(self) -> None:
+        if not self.removing:  # start from the chosen record's date (that change re-runs the check)
+            self.query_one("#fix-date", Input).value = self._old().isoformat()
+        self.update_checks()
+
     @on(Input.Changed)
-    @on(Select.Changed)
     def _changed(self) -> None:
         self.update_checks()
 

@@ -434,3 +434,27 @@ async def test_remove_refused_while_a_later_step_depends_on_it(make_app: MakeApp
         await pilot.pause()
         assert service.person(pid).last("publicity") is None
         assert str(app.screen.query_one("#timeline", DataTable).get_cell("publicity", "dates")) == ""
+
+
+async def test_correcting_a_repeated_step_asks_which_one(make_app: MakeApp, service: Service) -> None:
+    pid = _activist(service)
+    service.record(pid, Event("activist-review", date(2026, 5, 20), result="pass"))
+    service.record(pid, Event("activist-review", date(2026, 10, 20), result="pass"))
+    app = make_app(svc=service)
+    async with app.run_test(size=SIZE) as pilot:
+        await _on_row(app, pilot, pid, "activist-review")
+        await pilot.press("c")
+        await pilot.pause()
+        modal = app.screen
+        which = modal.query_one("#fix-which", Select)
+        assert which.value == "2026-10-20"
+        which.value = "2026-05-20"
+        await pilot.pause()
+        assert modal.query_one("#fix-date", Input).value == "2026-05-20"
+        modal.query_one("#fix-date", Input).value = "2026-05-21"
+        modal.query_one("#fix-reason", Input).value = "考察日期记错"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert [e.date for e in service.person(pid).all_of("activist-review")] == [date(2026, 5, 21),
+                                                                                  date(2026, 10, 20)]
