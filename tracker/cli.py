@@ -154,6 +154,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     rp = sub.add_parser("report", help="年度统计 the year's figures")
     rp.add_argument("--year", type=int, required=True)
+    rp.add_argument("--branch", help="only this branch")
     rp.add_argument("--json", action="store_true")
 
     ru = sub.add_parser("rules", help="在某日适用的规则 the rules in force on a date")
@@ -544,25 +545,28 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
-    from .reports import YEAR_KEYS, year_figures
+    from .yearly import FLOW_KEYS, STOCK_KEYS, year_figures
 
-    lang = ctx.lang
-    figs = year_figures(ctx.service.people(), args.year)
+    lang, svc = ctx.lang, ctx.service
+    figs = year_figures(svc.people(), args.year, svc.today, args.branch)
     if args.json:
-        _print_json({"year": figs.year, "by_branch": figs.by_branch, "total": figs.total,
-                     "sentence": figs.sentence(lang)})
+        _print_json(figs.to_json(lang))
         return EXIT_OK
     heads = {"applied": ("收到入党申请", "Applications"), "activist": ("确定积极分子", "Activists named"),
-             "target": ("确定发展对象", "Targets listed"), "approved": ("发展党员（审批）", "Admissions approved"),
-             "conversion-approved": ("转正（审批）", "Conversions approved"), "left": ("离开", "Left")}
-    t = _table(pick(f"{figs.year}年发展党员工作统计", f"Member development in {figs.year}", lang),
-               [label("branch", lang), *(pick(*heads[k], lang) for k in YEAR_KEYS)])
+             "target": ("确定发展对象", "Targets listed"), "approved": ("发展党员", "Admissions approved"),
+             "conversion-approved": ("预备党员转正", "Conversions approved"), "left": ("离开", "Left")}
+    end = pick("年末" if figs.complete else "现有", "end: " if figs.complete else "now: ", lang)
+    title = pick(f"{figs.year}年发展党员工作统计" + ("" if figs.complete else f"（截至 {figs.as_of}）"),
+                 f"Member development in {figs.year}" + ("" if figs.complete else f" (to {figs.as_of})"), lang)
+    t = _table(title, [label("branch", lang), *(pick(*heads[k], lang) for k in FLOW_KEYS),
+                       *(end + stage_label(k, lang) for k in STOCK_KEYS)])
     for branch, row in figs.by_branch.items():
-        t.add_row(branch, *(str(row[k]) for k in YEAR_KEYS))
-    t.add_row(label("total", lang), *(str(figs.total[k]) for k in YEAR_KEYS))
+        t.add_row(branch, *(str(row["flows"][k]) for k in FLOW_KEYS), *(str(row["at_end"][k]) for k in STOCK_KEYS))
+    t.add_row(label("total", lang), *(str(figs.flows[k]) for k in FLOW_KEYS), *(str(figs.at_end[k]) for k in STOCK_KEYS))
     con = _console()
     con.print(t)
     con.print(figs.sentence(lang))
+    con.print(figs.seed_sentence(lang))
     return EXIT_OK
 
 

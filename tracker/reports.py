@@ -238,36 +238,3 @@ def row_summary(person: Person, book: RuleBook, today: date) -> RowSummary:
     nxt = next_step(person, book, today)
     return RowSummary(stage_date(person), nxt.event if nxt else None, nxt.earliest if nxt else None, False,
                       overdue, overrides)
-
-
-#: what 党内统计 counts in a year: 发展党员 by the approval, 转正 by the approval of the conversion
-YEAR_KEYS = ("applied", "activist", "target", "approved", "conversion-approved", "left")
-
-
-@dataclass(frozen=True)
-class YearFigures:
-    year: int
-    by_branch: dict[str, dict[str, int]]
-    total: dict[str, int]
-
-    def sentence(self, lang: str) -> str:
-        t = self.total
-        if lang == "zh":
-            return (f"{self.year}年共发展正式党员 {t['conversion-approved']} 名，发展对象 {t['target']} 名，"
-                    f"入党积极分子 {t['activist']} 名，入党申请人 {t['applied']} 名。")
-        return (f"In {self.year}: {t['conversion-approved']} full members, {t['target']} development targets, "
-                f"{t['activist']} activists, {t['applied']} applicants.")
-
-
-def year_figures(people: list[Person], year: int) -> YearFigures:
-    """How many of each step happened in ``year``, per branch: applications received, activists
-    named, targets listed, admissions approved (发展党员), conversions approved (转正), left."""
-    by_branch: dict[str, dict[str, int]] = {}
-    total = dict.fromkeys(YEAR_KEYS, 0)
-    for p in people:
-        for ev in p.events:
-            if ev.event in total and ev.date.year == year:
-                row = by_branch.setdefault(p.branch or "—", dict.fromkeys(YEAR_KEYS, 0))
-                row[ev.event] += 1
-                total[ev.event] += 1
-    return YearFigures(year, dict(sorted(by_branch.items())), total)

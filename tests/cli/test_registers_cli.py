@@ -94,5 +94,12 @@ def test_report_for_a_year(run: Run) -> None:
     run("add", "甲", "--applied", "2025-03-01")
     run("add", "乙", "--applied", "2025-04-01", "--branch", "二支部")
     body = run("report", "--year", "2025", "--json", lang="zh").json()
-    assert body["total"]["applied"] == 2 and set(body["by_branch"]) == {"—", "二支部"}
-    assert body["sentence"] == "2025年共发展正式党员 0 名，发展对象 0 名，入党积极分子 0 名，入党申请人 2 名。"
+    assert body["flows"]["applied"] == 2 and set(body["by_branch"]) == {"—", "二支部"}
+    assert body["sentence"] == ("2025年全年收到入党申请书2份，确定入党积极分子0名、发展对象0名，发展党员0名，"
+                                "预备党员转正0名；年末有入党申请人2名、入党积极分子0名、发展对象0名、预备党员0名。")
+    assert body["seed_sentence"] == "共发展正式党员0名，发展对象0名，入党积极分子0名，入党申请人2名。"
+    this_year = run("report", "--year", "2026", "--json", lang="zh").json()
+    assert this_year["complete"] is False and "截至2026-11-27有入党申请人2名" in this_year["sentence"]
+    future = run("report", "--year", "2027", "--json")
+    assert future.code == 2 and "has not begun" in future.json()["message"]
+    assert run("report", "--year", "2025", "--branch", "二支部", "--json").json()["flows"]["applied"] == 1

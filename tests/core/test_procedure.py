@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 
 from tracker.profiles import load_rulebook
-from tracker.reports import stage_counts, status, timeline, year_figures
+from tracker.reports import stage_counts, status, timeline
 from tracker.rules import check_event, deadlines, lateness, next_step, party_standing_from, stage_date
+from tracker.yearly import year_figures
 
 from .helpers import BOOK, d, ev, person, probationer, ready_target, with_events
 
@@ -170,9 +171,28 @@ def test_year_figures_count_approvals() -> None:
     p = with_events(probationer("2025-06-01", "2025-08-01"), ("conversion-request", "2026-05-20"),
                     ("converted", "2026-06-01"), ("conversion-approved", "2026-07-01"))
     waiting = with_events(ready_target(), ("admitted", "2025-12-20"))
-    y25 = year_figures([p, waiting], 2025).total
-    assert y25["approved"] == 1 and y25["conversion-approved"] == 0
-    assert year_figures([p, waiting], 2026).total["conversion-approved"] == 1
+    y25 = year_figures([p, waiting], 2025, d("2026-11-27"))
+    assert y25.flows["approved"] == 1 and y25.flows["conversion-approved"] == 0
+    assert year_figures([p, waiting], 2026, d("2026-11-27")).flows["conversion-approved"] == 1
+
+
+def test_year_figures_across_new_year_vote_in_december_approval_in_january() -> None:
+    p = with_events(ready_target(), ("admitted", "2025-12-20"), ("committee-talk", "2026-01-05"),
+                    ("approved", "2026-01-10"))
+    y25 = year_figures([p], 2025, d("2026-11-27"))
+    y26 = year_figures([p], 2026, d("2026-11-27"))
+    assert (y25.flows["approved"], y26.flows["approved"]) == (0, 1)  # 发展党员 by the approval's date
+    assert y25.at_end["target"] == 1 and y25.at_end["probationary"] == 0  # at 2025's end: awaiting approval
+    assert y26.at_end["probationary"] == 1 and not y26.complete and y26.as_of == d("2026-11-27")
+    assert "年末有入党申请人0名、入党积极分子0名、发展对象1名、预备党员0名" in y25.sentence("zh")
+
+
+def test_year_end_counts_leave_out_who_left_or_had_not_applied() -> None:
+    gone = person(("applied", "2024-01-01"), ("left", "2025-06-01", {"reason": "调离"}))
+    later = person(("applied", "2026-02-01"))
+    figs = year_figures([gone, later], 2025, d("2026-11-27"))
+    assert figs.at_end == {"applicant": 0, "activist": 0, "target": 0, "probationary": 0, "member": 0}
+    assert figs.flows["left"] == 1
 
 
 def test_timeline_lists_the_steps_in_the_texts_order() -> None:

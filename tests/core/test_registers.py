@@ -22,7 +22,8 @@ from tracker.exporters import (
 )
 from tracker.model import Person
 from tracker.registers import STAGE_COLUMNS, all_rosters, mask_id, roster
-from tracker.reports import person_view, year_figures
+from tracker.reports import person_view
+from tracker.yearly import year_figures
 
 from .helpers import BOOK
 
@@ -137,8 +138,9 @@ def test_existing_file_is_never_overwritten_without_force(tmp_path: Path) -> Non
 
 def test_year_figures_count_the_years_steps_per_branch() -> None:
     people = _people()
-    figs = year_figures(people, 2025)
+    figs = year_figures(people, 2025, TODAY)
     applied = sum(1 for p in people for e in p.events if e.event == "applied" and e.date.year == 2025)
-    assert figs.total["applied"] == applied
-    assert sum(row["applied"] for row in figs.by_branch.values()) == applied
-    assert figs.sentence("zh").startswith(f"2025年共发展正式党员 {figs.total['conversion-approved']} 名，发展对象 ")
+    assert figs.flows["applied"] == applied
+    assert sum(row["flows"]["applied"] for row in figs.by_branch.values()) == applied
+    assert figs.sentence("zh").startswith(f"2025年全年收到入党申请书{applied}份，")
+    assert figs.seed_sentence("zh").startswith(f"共发展正式党员{figs.flows['conversion-approved']}名，发展对象")
