@@ -20,7 +20,8 @@ from .keys import bind
 from .text import t
 from .widgets import make_input, tracker_app
 
-TEXT_FIELDS = ("name", "birth", "ethnicity", "education", "branch", "phone", "id_number", "expected_departure", "note")
+TEXT_FIELDS = ("name", "birth", "ethnicity", "native_place", "education", "job", "branch", "phone", "id_number",
+               "expected_departure", "note")
 
 
 class PersonForm(ModalScreen[int | None]):

@@ -75,7 +75,8 @@ class PersonScreen(Screen[None]):
                         style="red")
         self.query_one("#person-head", Static).update(head)
         facts = [(t(k, lang), getattr(person, k)) for k in
-                 ("gender", "ethnicity", "birth", "education", "branch", "phone", "id_number", "expected_departure")]
+                 ("gender", "ethnicity", "birth", "native_place", "education", "job", "branch", "phone", "id_number",
+                  "expected_departure")]
         facts += [(t("stage_date", lang), view.stage_date), (t("probation_end", lang), view.probation_end),
                   (t("standing_from", lang), view.standing_from), (t("note", lang), person.note)]
         self.query_one("#person-details", Static).update(

@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
         sp.add_argument("--id-number", dest="id_number", help="身份证号 (18 characters)")
         sp.add_argument("--note", help="备注")
         sp.add_argument("--expected-departure", dest="expected_departure", help="预计离开日期 (R18)")
+        sp.add_argument("--native-place", dest="native_place", help="籍贯")
+        sp.add_argument("--job", help="工作单位及职务")
 
     a = sub.add_parser("add", help="新增入党申请人 add an applicant")
     a.add_argument("name")
@@ -141,6 +143,10 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("-o", "--output", help="file to write (default: a dated name in the current directory)")
     ex.add_argument("--force", action="store_true", help="overwrite an existing file")
     ex.add_argument("--full-id", action="store_true", help="show ID numbers in full (masked by default)")
+    ex.add_argument("--full-contact", action="store_true", help="show phone numbers in full (masked by default)")
+    ex.add_argument("--date-style", choices=("dot", "iso"),
+                    help="dates as 2025.03.05 (dot: default in xlsx/md) or 2025-03-05 (iso: default in csv/json)")
+    ex.add_argument("--unit", help="the unit that heads every roster title, e.g. 中共××委员会")
     ex.add_argument("--mask-id", action="store_true",
                     help="json: mask ID numbers, for a copy to share (the backup keeps them in full by default)")
     ex.add_argument("--json", action="store_true")
@@ -210,7 +216,7 @@ def _table(title: str, columns: Sequence[str]) -> Any:
 
 def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
     details = {k: getattr(args, k) for k in ("birth", "gender", "ethnicity", "education", "branch", "phone",
-                                              "id_number", "note", "expected_departure")
+                                              "id_number", "note", "expected_departure", "native_place", "job")
                if getattr(args, k) is not None}
     details["name"] = args.name
     applied = _date_arg(args.applied, "applied")
@@ -270,8 +276,9 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     if p.pending:
         state += f"（{pending_label(p.pending, lang)}）" if lang == "zh" else f" ({pending_label(p.pending, lang)})"
     con.print(f"[bold]{p.name}[/]  #{p.id}  {state}")
-    facts = [(label(k, lang), getattr(p, k)) for k in ("gender", "ethnicity", "birth", "education", "branch",
-                                                       "phone", "id_number", "expected_departure", "note")]
+    facts = [(label(k, lang), getattr(p, k)) for k in ("gender", "ethnicity", "birth", "native_place", "education",
+                                                       "job", "branch", "phone", "id_number", "expected_departure",
+                                                       "note")]
     facts += [(label("stage_date", lang), view.stage_date), (label("probation_end", lang), view.probation_end),
               (label("standing_from", lang), view.standing_from)]
     con.print("  ".join(f"{k}: {v}" for k, v in facts if v))
@@ -401,7 +408,8 @@ def cmd_edit(ctx: Context, args: argparse.Namespace) -> int:
     svc = ctx.service
     person = svc.find(args.person)
     changes = {k: getattr(args, k) for k in ("name", "birth", "gender", "ethnicity", "education", "branch", "phone",
-                                              "id_number", "note", "expected_departure") if getattr(args, k) is not None}
+                                              "id_number", "note", "expected_departure", "native_place", "job")
+               if getattr(args, k) is not None}
     if not changes:
         raise InputError("请给出要更正的内容，例如 --phone 13800000000。", "Give what to change, e.g. --phone 13800000000.")
     updated = svc.edit(person.id, changes)
@@ -484,7 +492,8 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
         raise InputError("--mask-id 与 --full-id 不能同时使用。", "Give --mask-id or --full-id, not both.", "mask_id")
     done = svc.export(stage=args.stage, branch=args.branch, fmt=args.format, person=person,
                       path=Path(args.output) if args.output else None, force=args.force, full_id=args.full_id,
-                      lang=lang, mask_ids=args.mask_id)
+                      lang=lang, mask_ids=args.mask_id, full_contact=args.full_contact, date_style=args.date_style,
+                      unit=args.unit)
     if done.fmt == "json" and not args.mask_id:
         print(pick(f"注意：{done.path} 含完整身份证号（备份须能完整恢复），仅本人可读（0600），请妥善保管；"
                    "需要分享时用 --mask-id 导出隐去身份证号的副本。",

@@ -12,6 +12,7 @@ import io
 import json
 import os
 from collections.abc import Callable
+from copy import copy
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,13 +20,18 @@ from typing import Any
 from rich.cells import cell_len
 
 from .i18n import BilingualError
-from .model import Person
+from .model import Event, Person
 from .registers import Cell, Roster, index_title
 from .reports import PersonView
 from .serialize import person_json
 from .stages import SECTIONS, event_label, stage_label
 
 FORMATS = ("xlsx", "csv", "md", "json")
+DATE_STYLES = ("dot", "iso")
+#: the body font of printed rosters: the standard CJK serif at a size a superior can read
+FONT_NAME, FONT_SIZE, MIN_PRINT_SIZE = "宋体", 10.5, 9.0
+#: printable width of A4 landscape with the default margins, in mm; one Excel width unit at 11 pt ≈ 2 mm
+A4_LANDSCAPE_MM, MM_PER_WIDTH_UNIT = 267.0, 2.0
 BACKUP_FORMAT = "party-tracker"
 BACKUP_VERSION = 1
 
@@ -34,11 +40,22 @@ class ExportError(BilingualError):
     """A file that cannot or may not be written."""
 
 
-def _text(value: Cell) -> str:
+def default_date_style(fmt: str) -> str:
+    """Dots (2025.03.05) where people read the file (XLSX, Markdown); ISO where programs do (CSV, JSON)."""
+    return "dot" if fmt in ("xlsx", "md") else "iso"
+
+
+def date_text(value: date, style: str = "iso", month: bool = False) -> str:
+    if style == "dot":
+        return f"{value.year}.{value.month:02d}" if month else f"{value.year}.{value.month:02d}.{value.day:02d}"
+    return value.isoformat()
+
+
+def _text(value: Cell, style: str = "iso", month: bool = False) -> str:
     if value is None:
         return ""
     if isinstance(value, date):
-        return value.isoformat()
+        return date_text(value, style, month)
     return str(value)
 
 
@@ -96,7 +113,12 @@ def _body(r: Roster) -> list[list[Cell]]:
     return [[i, *row] for i, row in enumerate(r.rows, start=1)]
 
 
-def rosters_csv(rosters: list[Roster], lang: str) -> bytes:
+def _months(r: Roster) -> list[bool]:
+    """Per cell of a body row (序号 first): is it a date shown to the month?"""
+    return [False, *(c.month for c in r.columns)]
+
+
+def rosters_csv(rosters: list[Roster], lang: str, style: str = "iso") -> bytes:
     if len(rosters) != 1:
         raise ExportError("CSV 只能放一个名册：请指定 --stage，或用 --format xlsx 导出全部。",
                           "A CSV holds one roster: give --stage, or use --format xlsx for all stages.")
@@ -104,8 +126,11 @@ def rosters_csv(rosters: list[Roster], lang: str) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\r\n")
     w.writerow([inert_csv(h) for h in _header(r, lang)])
+    months = _months(r)
     for row in _body(r):
-        w.writerow([inert_csv(v) if isinstance(v, str) else _text(v) for v in row])
+        # a month-only birth keeps its full date in ISO CSV: re-importing it must match the ID number exactly
+        w.writerow([inert_csv(v) if isinstance(v, str) else _text(v, style, m and style == "dot")
+                    for v, m in zip(row, months, strict=True)])
     return buf.getvalue().encode("utf-8-sig")  # the BOM makes Excel read Chinese correctly
 
 
@@ -115,83 +140,120 @@ def md_text(text: str) -> str:
     return " ".join(text.splitlines())
 
 
-def _md_cell(value: Cell) -> str:
-    return md_text(_text(value))
+def _md_cell(value: Cell, style: str = "iso", month: bool = False) -> str:
+    return md_text(_text(value, style, month))
 
 
-def rosters_md(rosters: list[Roster], lang: str) -> bytes:
+def rosters_md(rosters: list[Roster], lang: str, style: str = "dot") -> bytes:
     parts = []
     for r in rosters:
         parts.append(f"## {md_text(r.title)}\n\n{md_text(r.subtitle)}\n")
         parts.append("| " + " | ".join(_header(r, lang)) + " |")
         parts.append("|" + "---|" * (len(r.columns) + 1))
+        months = _months(r)
         for row in _body(r):
-            parts.append("| " + " | ".join(_md_cell(v) for v in row) + " |")
+            parts.append("| " + " | ".join(_md_cell(v, style, m) for v, m in zip(row, months, strict=True)) + " |")
+        if r.footer:
+            parts += ["", md_text(r.footer)]
         parts.append("")
     return ("\n".join(parts) + "\n").encode("utf-8")
 
 
 def _width(values: list[str], minimum: int) -> float:
+    """From the data, not the header (headers wrap): the longest cell, within sensible bounds."""
     longest = max((cell_len(v) for v in values), default=0)
-    return float(min(max(minimum, longest + 2), 60))
+    return float(min(max(minimum, longest + 2), 40))
 
 
-def rosters_xlsx(rosters: list[Roster], lang: str) -> bytes:
+def _fits_on_a4(total_width: float) -> bool:
+    """Whether fitting every column on one A4 landscape page keeps the text at MIN_PRINT_SIZE or more."""
+    natural_mm = total_width * MM_PER_WIDTH_UNIT * FONT_SIZE / 11
+    return natural_mm * MIN_PRINT_SIZE / FONT_SIZE <= A4_LANDSCAPE_MM
+
+
+def rosters_xlsx(rosters: list[Roster], lang: str, style: str = "dot") -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     wb.remove(wb.active)
-    thin = Side(style="thin", color="999999")
+    thin = Side(style="thin", color="666666")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
+    body_font = Font(name=FONT_NAME, size=FONT_SIZE)
+    day_format, month_format = ("yyyy.mm.dd", "yyyy.mm") if style == "dot" else ("yyyy-mm-dd", "yyyy-mm")
     for r in rosters:
         ws = wb.create_sheet(title=r.sheet[:31])
         header = _header(r, lang)
         ncol = len(header)
-        ws.cell(row=1, column=1, value=r.title).font = Font(bold=True, size=16)
-        ws.cell(row=1, column=1).alignment = Alignment(horizontal="center")
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)
-        ws.cell(row=2, column=1, value=r.subtitle).alignment = Alignment(horizontal="center")
-        ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=ncol)
+        months = _months(r)
+        ws.cell(row=1, column=1, value=r.title).font = Font(name=FONT_NAME, bold=True, size=16)
+        ws.row_dimensions[1].height = 30
+        ws.cell(row=2, column=1, value=r.subtitle).font = body_font
         for j, title in enumerate(header, start=1):
             c = ws.cell(row=3, column=j, value=title)
-            c.font = Font(bold=True)
+            c.font = Font(name=FONT_NAME, size=FONT_SIZE, bold=True)
             c.fill = PatternFill("solid", fgColor="DDEBF7")
             c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
             c.border = border
-        for i, row in enumerate(_body(r), start=4):
+        body = _body(r)
+        for i, row in enumerate(body, start=4):
             for j, value in enumerate(row, start=1):
                 c = ws.cell(row=i, column=j, value=value)
                 c.border = border
+                c.font = body_font
+                c.alignment = Alignment(vertical="center", wrap_text=True)
                 if isinstance(value, date):
-                    c.number_format = "yyyy-mm-dd"
-                    c.alignment = Alignment(horizontal="center")
+                    c.number_format = month_format if months[j - 1] else day_format
+                    c.alignment = Alignment(horizontal="center", vertical="center")
+                elif j == 1:  # 序号
+                    c.alignment = Alignment(horizontal="center", vertical="center")
+        footer_row = len(body) + 5
+        if r.footer:
+            ws.cell(row=footer_row, column=1, value=r.footer).font = body_font
+        total = 0.0
         for j, title in enumerate(header, start=1):
-            minimum = 6 if j == 1 else r.columns[j - 2].width
-            texts = [title] + [_text(row[j - 1]) for row in _body(r)]
-            ws.column_dimensions[get_column_letter(j)].width = _width(texts, minimum)
-        ws.freeze_panes = "B4"
+            minimum = 5 if j == 1 else min(r.columns[j - 2].width, max(cell_len(title) // 2 + 2, 6))
+            texts = [_text(row[j - 1], style, months[j - 1]) for row in body]
+            width = _width(texts, minimum)
+            ws.column_dimensions[get_column_letter(j)].width = width
+            total += width
+        ws.row_dimensions[3].height = 42  # two or three lines of a wrapped header
+        ws.freeze_panes = "C4"
         ws.print_title_rows = "3:3"
         ws.page_setup.orientation = "landscape"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.print_options.horizontalCentered = True
+        if _fits_on_a4(total):  # one page wide: title, subtitle and footer centred over the table
+            ws.page_setup.fitToWidth = 1
+            ws.page_setup.fitToHeight = 0
+            ws.sheet_properties.pageSetUpPr.fitToPage = True
+            for row_no in (1, 2, footer_row):
+                ws.cell(row=row_no, column=1).alignment = Alignment(horizontal="center" if row_no < 3 else "left")
+                ws.merge_cells(start_row=row_no, start_column=1, end_row=row_no, end_column=ncol)
+        else:  # fitting would shrink the text below MIN_PRINT_SIZE: more pages, 序号 and 姓名 repeated on each.
+            ws.print_title_cols = "A:B"  # The title lines move to column C, so the repeated columns do not cut them
+            for row_no in (1, 2, footer_row):
+                ws.cell(row=row_no, column=3).value, ws.cell(row=row_no, column=1).value = (
+                    ws.cell(row=row_no, column=1).value, None)
+                ws.cell(row=row_no, column=3).font = copy(ws.cell(row=row_no, column=1).font)
         inert_cells(ws)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
 
 
-def render_rosters(rosters: list[Roster], fmt: str, lang: str) -> bytes:
+def render_rosters(rosters: list[Roster], fmt: str, lang: str, style: str | None = None) -> bytes:
+    style = style or default_date_style(fmt)
+    if style not in DATE_STYLES:
+        raise ExportError(f"日期格式 {style} 无效，可用 dot（2025.03.05）或 iso（2025-03-05）。",
+                          f"Unknown date style {style}: use dot (2025.03.05) or iso (2025-03-05).")
     if fmt == "xlsx":
-        return rosters_xlsx(rosters, lang)
+        return rosters_xlsx(rosters, lang, style)
     if fmt == "csv":
-        return rosters_csv(rosters, lang)
+        return rosters_csv(rosters, lang, style)
     if fmt == "md":
-        return rosters_md(rosters, lang)
+        return rosters_md(rosters, lang, style)
     raise ExportError(f"名册不支持格式 {fmt}。", f"Rosters cannot be written as {fmt}.")
 
 
@@ -209,6 +271,31 @@ def backup_json(people: list[Person], today: date) -> bytes:
 
 # ------------------------------------------------------------------ one person's full record
 
+def _event_details(ev: Event, lang: str) -> str:
+    """What was recorded with a step, in words: names, result, length, the collective oath, reason, note."""
+    zh = lang == "zh"
+    out = []
+    if ev.names:
+        who = {"sponsors": ("入党介绍人", "sponsors"), "mentors": ("培养联系人", "mentors")}.get(ev.event, ("姓名", "names"))
+        out.append(f"{who[0] if zh else who[1]}：{'、'.join(ev.names)}" if zh else f"{who[1]}: {', '.join(ev.names)}")
+    if ev.result:
+        words = {"pass": ("合格", "passed"), "fail": ("不合格", "failed")}.get(ev.result, (ev.result, ev.result))
+        out.append(f"结论：{words[0]}" if zh else f"result: {words[1]}")
+    if ev.days:
+        out.append(f"{ev.days:g}天" if zh else f"{ev.days:g} days")
+    if ev.hours:
+        out.append(f"{ev.hours:g}学时" if zh else f"{ev.hours:g} class hours")
+    if ev.months:
+        out.append(f"延长{ev.months}个月" if zh else f"extended by {ev.months} months")
+    if ev.collective:
+        out.append("集体宣誓" if zh else "collective ceremony")
+    if ev.reason:
+        out.append(f"原因：{ev.reason}" if zh else f"reason: {ev.reason}")
+    if ev.note:
+        out.append(f"备注：{ev.note}" if zh else f"note: {ev.note}")
+    return "，".join(out) if zh else ", ".join(out)
+
+
 def _record_rows(view: PersonView, lang: str) -> list[tuple[str, str, str, str, str]]:
     rows = []
     last = None
@@ -218,8 +305,11 @@ def _record_rows(view: PersonView, lang: str) -> list[tuple[str, str, str, str, 
             _a, _b, zh, en = SECTIONS[r.section]
             section = zh if lang == "zh" else en
             last = r.section
-        notes = [late.message(lang) for late in r.late]
-        notes += [("超越规则理由：" if lang == "zh" else "Override: ") + o for o in r.overrides]
+        done = view.person.all_of(r.event)
+        details = [(f"{ev.date}：" if len(done) > 1 else "") + text for ev in done
+                   if (text := _event_details(ev, lang))]
+        notes = details + [late.message(lang) for late in r.late]
+        notes += [("未按规定条件办理，理由：" if lang == "zh" else "Override: ") + o for o in r.overrides]
         if r.status == "next" and r.earliest:
             notes.append(("下一步，最早 " if lang == "zh" else "next, earliest ") + r.earliest.isoformat())
         if r.due:
@@ -256,11 +346,14 @@ def person_record(view: PersonView, fmt: str, lang: str, today: date, full_id: b
     heads = ["环节", "序号", "步骤", "日期", "说明"] if lang == "zh" else ["Part", "No.", "Step", "Date", "Notes"]
     facts = _person_facts(view, lang, full_id)
     rows = _record_rows(view, lang)
+    signature = ("填写人（签字）：　　　　　　审核人（支部书记签字）：　　　　　　日期：" if lang == "zh"
+                 else "Filled in by (signature):            Checked by (branch secretary):            Date:")
     if fmt == "md":
         lines = [f"# {md_text(title)}", "", ("截至 " if lang == "zh" else "As of ") + today.isoformat(), ""]
         lines += [f"- {k}：{md_text(v)}" if lang == "zh" else f"- {k}: {md_text(v)}" for k, v in facts]
         lines += ["", "| " + " | ".join(heads) + " |", "|---|---|---|---|---|"]
         lines += ["| " + " | ".join(md_text(c) for c in row) + " |" for row in rows]
+        lines += ["", signature]
         return ("\n".join(lines) + "\n").encode("utf-8")
     if fmt != "xlsx":
         raise ExportError("全程纪实可导出为 md 或 xlsx。", "A person's record can be written as md or xlsx.")
@@ -281,6 +374,8 @@ def person_record(view: PersonView, fmt: str, lang: str, today: date, full_id: b
         c.font = Font(bold=True)
     for row in rows:
         ws.append(list(row))
+    ws.append([])
+    ws.append([signature])
     for col, width in zip("ABCDE", (24, 6, 32, 24, 60), strict=True):
         ws.column_dimensions[col].width = width
     for r in ws.iter_rows(min_row=head_row + 1):

@@ -21,6 +21,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "id_number": ("身份证号", "ID number"),
     "note": ("备注", "Notes"),
     "expected_departure": ("预计离开日期", "Expected departure"),
+    "native_place": ("籍贯", "Native place"),
+    "job": ("工作单位及职务", "Workplace and post"),
     "stage": ("阶段", "Stage"),
     "stage_date": ("阶段日期", "Stage date"),
     "active": ("在册", "Active"),

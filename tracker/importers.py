@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -23,7 +24,7 @@ from .exporters import BACKUP_FORMAT, FORMULA_STARTS
 from .i18n import BilingualError
 from .model import Event, Person
 from .profiles import RuleBook
-from .registers import mask_id
+from .registers import mask_id, own_note
 from .rules import check_event
 from .service import InputError, check_amounts, clean_details, split_names
 from .stages import EVENT_KEYS, PENDING_BY_KEY, event_label, pending_label
@@ -39,6 +40,8 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "phone": ("联系电话", "电话", "手机", "手机号码", "phone"),
     "id_number": ("身份证号", "身份证号码", "公民身份号码", "idnumber"),
     "note": ("备注", "notes", "note"),
+    "native_place": ("籍贯", "nativeplace"),
+    "job": ("工作单位及职务", "工作单位(及职务)", "工作单位和职务", "单位及职务", "workplaceandpost"),
     "applied": ("递交入党申请书时间", "申请入党时间", "入党申请时间", "递交申请书时间", "提交入党申请书时间",
                 "applicationreceived"),
     "activist": ("确定为入党积极分子时间", "列为入党积极分子时间", "确定入党积极分子时间", "namedactivist"),
@@ -48,13 +51,24 @@ HEADERS: dict[str, tuple[str, ...]] = {
                  "admissionpassed(branchmeeting)"),
     "approved": ("上级党委审批时间", "党委审批时间", "审批时间", "上级党委批准时间", "admissionapproved"),
     "converted": ("转正时间", "转为正式党员时间", "支部大会讨论转正时间", "converted", "conversionpassed"),
+    "oath": ("入党宣誓时间", "宣誓时间", "oath"),
     "conversion-approved": ("转正审批时间", "上级党委审批转正时间", "批准转正时间", "conversionapproved"),
     "mentors": ("培养联系人", "mentors"),
     "sponsors": ("入党介绍人", "sponsors"),
 }
-DETAIL_COLUMNS = ("name", "gender", "ethnicity", "birth", "education", "branch", "phone", "id_number", "note")
-STAGE_EVENTS = ("applied", "activist", "target", "admitted", "approved", "converted", "conversion-approved")
+DETAIL_COLUMNS = ("name", "gender", "ethnicity", "birth", "education", "branch", "phone", "id_number", "note",
+                  "native_place", "job")
+STAGE_EVENTS = ("applied", "activist", "target", "admitted", "approved", "oath", "converted", "conversion-approved")
 _LOOKUP = {h: key for key, names in HEADERS.items() for h in names}
+
+
+#: how the lines below a roster begin (ours and the usual hand-made ones): never a person
+_FOOTER_MARKS = ("填报单位", "填报人", "填表人", "审核人", "合计", "总计", "签字", "制表", "Unit (seal)")
+
+
+def _footer_row(row: list[Any]) -> bool:
+    text = "".join(str(v) for v in row if v is not None).strip()
+    return text.startswith(_FOOTER_MARKS) or bool(re.match(r"^共\s*\d+\s*人", text))
 
 
 def _norm(text: Any) -> str:
@@ -317,6 +331,8 @@ def plan_table(rows: list[list[Any]], people: list[Person], book: RuleBook, toda
         if all(v is None or str(v).strip() == "" for v in values.values()):
             continue
         name = str(values.get("name") or "").strip()
+        if not name and _footer_row(row):
+            continue  # 填报单位/填报人/审核人/合计: the roster's own lines, not a person
         result = RowResult(offset, name)
         plan.rows.append(result)
         if not name:
@@ -325,6 +341,14 @@ def plan_table(rows: list[list[Any]], people: list[Person], book: RuleBook, toda
             continue
         try:
             raw = {k: values.get(k) for k in DETAIL_COLUMNS if values.get(k) not in (None, "")}
+            note = raw.get("note")
+            if isinstance(note, str):  # our roster's 备注 adds a bracketed status: not the person's note
+                raw["note"] = own_note(note)
+                if not raw["note"]:
+                    del raw["note"]
+            if "*" in str(raw.get("phone", "")):  # a roster with masked phone numbers
+                del raw["phone"]
+                result.notes.append(("电话已隐去（含*），未导入该项", "the phone number is masked (has *); not imported"))
             if "*" in str(raw.get("id_number", "")):  # a roster with masked ID numbers
                 del raw["id_number"]
                 result.notes.append(("身份证号已隐去（含*），未导入该项", "the ID number is masked (has *); not imported"))

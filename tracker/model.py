@@ -12,7 +12,7 @@ from .stages import EVENT_BY_KEY, PENDING, STAGE_BY_KEY, STAGE_ENTERED_BY
 #: the details a person has besides their events, in display order
 DETAIL_FIELDS: tuple[str, ...] = (
     "name", "gender", "ethnicity", "birth", "education", "branch", "phone", "id_number", "note",
-    "expected_departure",
+    "expected_departure", "native_place", "job",
 )
 DATE_DETAILS = frozenset({"birth", "expected_departure"})
 
@@ -93,6 +93,8 @@ class Person:
     id_number: str = ""
     note: str = ""
     expected_departure: date | None = None
+    native_place: str = ""  # 籍贯
+    job: str = ""  # 工作单位及职务
     events: tuple[Event, ...] = field(default_factory=tuple)
 
     # ---- derived, never stored ----

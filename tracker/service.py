@@ -470,7 +470,8 @@ class Service:
 
     def export(self, *, stage: str = "all", branch: str | None = None, fmt: str | None = None,
                person: int | None = None, path: Path | None = None, force: bool = False, full_id: bool = False,
-               lang: str = "zh", directory: Path | None = None, mask_ids: bool = False) -> Exported:
+               lang: str = "zh", directory: Path | None = None, mask_ids: bool = False,
+               full_contact: bool = False, date_style: str | None = None, unit: str | None = None) -> Exported:
         """Write a roster (one stage or all), a person's full record, or the JSON backup.
 
         Without ``path`` the file gets a dated Chinese name in ``directory`` (default: the current one).
@@ -496,13 +497,15 @@ class Service:
             kind, rows = "党员发展台账备份", len(people)
         else:
             fmt = fmt or "xlsx"
+            opts: dict[str, Any] = {"today": today, "branch": branch, "lang": lang, "full_id": full_id,
+                                    "full_contact": full_contact, "book": self.book, "unit": unit}
             if stage == "all":
-                rosters = all_rosters(self.people(), today=today, branch=branch, lang=lang, full_id=full_id)
+                rosters = all_rosters(self.people(), **opts)
                 kind = "发展党员名册"
             else:
-                rosters = [roster(self.people(), stage, today=today, branch=branch, lang=lang, full_id=full_id)]
+                rosters = [roster(self.people(), stage, **opts)]
                 kind = roster_title(stage, "zh")
-            payload = render_rosters(rosters, fmt, lang)
+            payload = render_rosters(rosters, fmt, lang, date_style)
             rows = sum(len(r.rows) for r in rosters)
         target = path or (directory or Path.cwd()) / default_name(kind, today, fmt, branch)
         written = write_atomically(target, lambda fh: fh.write(payload), force=force)

@@ -160,20 +160,21 @@ def test_json_backup_round_trips_exactly(tmp_path: Path) -> None:
 def test_xlsx_roster_round_trips_what_it_holds(tmp_path: Path) -> None:
     src = _svc(tmp_path)
     src.load_demo()
-    data = render_rosters([roster(src.people(), "probationary", today=TODAY, full_id=True)], "xlsx", "zh")
+    data = render_rosters([roster(src.people(), "probationary", today=TODAY, full_id=True, full_contact=True,
+                                  book=BOOK)], "xlsx", "zh")
     path = tmp_path / "r.xlsx"
     path.write_bytes(data)
     dst = Service(Store(tmp_path / "other.json"), BOOK, lambda: TODAY)
     plan = plan_import(path, dst.people(), BOOK, TODAY)
     assert plan.errors == 0, [r.problems for r in plan.rows]
     dst.apply_import(plan.new, plan.updated, plan.source)
-    again = load_workbook(io.BytesIO(render_rosters([roster(dst.people(), "probationary", today=TODAY, full_id=True)],
-                                                    "xlsx", "zh")))
+    again = load_workbook(io.BytesIO(render_rosters([roster(dst.people(), "probationary", today=TODAY, full_id=True,
+                                                            full_contact=True, book=BOOK)], "xlsx", "zh")))
     before = load_workbook(io.BytesIO(data))
     cols = [c.value for c in before.active[3]]
     keep = [i for i, c in enumerate(cols) if c != "备注"]  # notes carry the import's own remark
-    rows_a = [[r[i] for i in keep] for r in before.active.iter_rows(min_row=4, values_only=True)]
-    rows_b = [[r[i] for i in keep] for r in again.active.iter_rows(min_row=4, values_only=True)]
+    rows_a = [[r[i] for i in keep] for r in before.active.iter_rows(min_row=4, values_only=True) if r[1]]
+    rows_b = [[r[i] for i in keep] for r in again.active.iter_rows(min_row=4, values_only=True) if r[1]]
     assert rows_a == rows_b and len(rows_a) == sum(1 for p in src.people() if p.active and p.stage == "probationary")
 
 

@@ -74,11 +74,85 @@ def test_xlsx_has_title_numbered_rows_real_dates_frozen_header_and_a4_landscape(
     assert ws["A4"].value == 1 and ws["A5"].value == 2
     applied_col = [c.value for c in ws[3]].index("递交入党申请书时间") + 1
     cell = ws.cell(row=4, column=applied_col)
-    assert cell.is_date and cell.number_format == "yyyy-mm-dd"
-    assert ws.freeze_panes == "B4"
-    assert ws.page_setup.orientation == "landscape" and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert cell.is_date and cell.number_format == "yyyy.mm.dd"  # real dates, shown 2025.03.05
+    birth = ws.cell(row=4, column=[c.value for c in ws[3]].index("出生年月") + 1)
+    assert birth.is_date and birth.number_format == "yyyy.mm"  # 出生年月 as 1996.04
+    assert ws.freeze_panes == "C4" and ws.print_title_rows == "$3:$3"
+    assert ws.page_setup.orientation == "landscape" and int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
+    # fitted to the width only while the text stays readable; else more pages with 序号 and 姓名 on each
+    assert ws.sheet_properties.pageSetUpPr.fitToPage or ws.print_title_cols == "$A:$B"
     name_width = ws.column_dimensions["B"].width
     assert name_width is not None and name_width >= 8  # Chinese names are two cells a character
+
+
+def test_xlsx_is_readable_on_paper() -> None:
+    data = render_rosters(all_rosters(_people(), today=TODAY), "xlsx", "zh")
+    ws = load_workbook(io.BytesIO(data))["预备党员名册"]
+    body = ws["B4"]
+    assert body.font.name == "宋体" and body.font.size >= 10
+    assert ws["B3"].alignment.wrap_text and ws["A4"].alignment.horizontal == "center"
+    footer = [c.value for row in ws.iter_rows(min_row=5) for c in row if isinstance(c.value, str)
+              and c.value.startswith("填报单位")]
+    assert footer and "审核人（支部书记签字）" in footer[0] and "填报日期：2026-11-27" in footer[0]
+
+
+def test_a_roster_too_wide_for_one_page_is_not_shrunk_below_nine_points() -> None:
+    from tracker.exporters import MIN_PRINT_SIZE, _fits_on_a4
+
+    assert _fits_on_a4(100) and not _fits_on_a4(400)
+    assert MIN_PRINT_SIZE == 9.0
+
+
+def test_iso_dates_on_request_and_in_csv() -> None:
+    people = _people()
+    data = render_rosters([roster(people, "activist", today=TODAY)], "xlsx", "zh", "iso")
+    ws = load_workbook(io.BytesIO(data)).active
+    col = [c.value for c in ws[3]].index("递交入党申请书时间") + 1
+    assert ws.cell(row=4, column=col).number_format == "yyyy-mm-dd"
+    text = render_rosters([roster(people, "activist", today=TODAY)], "csv", "zh").decode("utf-8-sig")
+    assert "-" in text.splitlines()[1].split(",")[col - 1]
+
+
+def test_markdown_uses_dots_a_month_for_birth_and_the_footer() -> None:
+    p = next(x for x in _people() if x.stage == "activist" and x.birth)
+    text = render_rosters([roster([p], "activist", today=TODAY, unit="中共某某大学委员会")], "md", "zh").decode()
+    assert f"| {p.birth.year}.{p.birth.month:02d} |" in text  # type: ignore[union-attr]
+    activist = p.date_of("activist")
+    assert activist is not None and f"{activist.year}.{activist.month:02d}.{activist.day:02d}" in text
+    assert text.startswith("## 中共某某大学委员会 入党积极分子名册") and "填报单位（盖章）" in text
+
+
+def test_phone_numbers_are_masked_unless_asked() -> None:
+    p = next(x for x in _people() if x.phone)
+    masked = roster([p], p.stage, today=TODAY).rows[0]
+    full = roster([p], p.stage, today=TODAY, full_contact=True).rows[0]
+    assert p.phone in full and p.phone not in masked
+    assert any(isinstance(v, str) and v.startswith(p.phone[:3]) and "****" in v for v in masked)
+
+
+def test_each_stage_roster_completes_what_a_superior_expects() -> None:
+    heads = {r.stage: [c.zh for c in r.columns] for r in all_rosters(_people(), today=TODAY)}
+    assert {"政审", "集中培训"} <= set(heads["target"])
+    assert {"上级党委审批时间", "入党宣誓时间", "延长预备期"} <= set(heads["probationary"])
+    assert {"转正审批时间", "籍贯", "工作单位及职务"} <= set(heads["member"])
+
+
+def test_notes_say_in_chinese_what_a_superior_must_know() -> None:
+    from tracker.registers import note_words
+
+    from .helpers import BOOK as RULES
+    from .helpers import probationer, with_events
+
+    waiting = probationer("2025-06-15")
+    assert "预备期已满165天，未讨论转正" in note_words(waiting, RULES, TODAY)
+    pending = with_events(probationer("2025-06-15"), ("conversion-request", "2026-06-01"),
+                          ("converted", "2026-06-20"))
+    assert "支部大会已通过转正，待上级党委审批" in note_words(pending, RULES, TODAY)
+    overridden = with_events(probationer("2025-06-15"),
+                             ("extended", "2026-06-16", {"months": 5, "override": "上级党委同意", "overridden": ("x",)}))
+    words = note_words(overridden, RULES, TODAY)
+    assert "未按规定条件办理：2026-06-16 延长预备期（理由：上级党委同意）" in words
+    assert not any(rid in words for rid in ("R1", "activist-1y", "conversion-prompt", "Art."))
 
 
 def test_csv_is_utf8_with_bom_and_reads_back() -> None:
