@@ -17,7 +17,8 @@ from .keys import bind, relabel
 from .text import t
 from .widgets import iso, new_table, tracker_app
 
-STATUS_STYLE = {"done": ("✓", "green"), "next": ("→", "bold cyan"), "open": ("!", "yellow"), "todo": ("·", "dim")}
+STATUS_STYLE = {"done": ("✓", "green"), "next": ("→", "bold cyan"), "needed": ("!", "bold yellow"),
+               "open": ("!", "yellow"), "todo": ("·", "dim")}
 
 
 class PersonScreen(Screen[None]):
@@ -101,6 +102,8 @@ class PersonScreen(Screen[None]):
                 info.append(t("late_by", lang, days=late.days) + " ", style="red")
             for o in r.overrides:
                 info.append(f"✎ {o} ", style="magenta")
+            if r.status == "needed":
+                info.append(t("needed_first", lang) + " ", style="bold yellow")
             if r.status == "next" and r.earliest:
                 info.append(t("earliest_on", lang, date=r.earliest.isoformat()) + tentative + " ", style="cyan")
             if r.projected:
@@ -118,7 +121,8 @@ class PersonScreen(Screen[None]):
                           Text(mark, style=style), ", ".join(d.isoformat() for d in r.dates), info, key=r.event)
         if self._first_paint and view.next is not None:
             self._first_paint = False
-            row = next((i for i, r in enumerate(table.rows) if r.value == view.next.event), row)
+            first = view.next.prerequisite or view.next.event
+            row = next((i for i, r in enumerate(table.rows) if r.value == first), row)
         if row < table.row_count:
             table.move_cursor(row=row)
         nxt = Text()
@@ -126,6 +130,9 @@ class PersonScreen(Screen[None]):
             nxt.append(f"{t('next_step', lang)}: {event_label(view.next.event, lang)}", style="bold cyan")
             if view.next.earliest:
                 nxt.append("  " + t("earliest_on", lang, date=view.next.earliest.isoformat()) + tentative)
+            if view.next.prerequisite:
+                nxt.append("  " + t("needed_step", lang, step=event_label(view.next.prerequisite, lang)),
+                           style="bold yellow")
             for b in view.next.blockers:
                 nxt.append("\n✗" + b.message(lang), style="red")  # no space: Rich would break the line there
         self.query_one("#person-next", Static).update(nxt)
@@ -151,7 +158,7 @@ class PersonScreen(Screen[None]):
             if row is not None and row.status != "done":
                 preselect = key
         if preselect is None and view.next is not None:
-            preselect = view.next.event
+            preselect = view.next.prerequisite or view.next.event
         self._open_record(preselect, False)
 
     def action_record_any(self) -> None:

@@ -108,6 +108,8 @@ UI: dict[str, tuple[str, str]] = {
     "not_recorded": ("“{step}”尚未记录，无可更正。", "'{step}' is not recorded: nothing to correct."),
     "collective": ("集体宣誓（七一、国庆等日期）", "Collective ceremony (1 July, National Day …)"),
     "provisional": ("（暂定）", " (provisional)"),
+    "needed_first": ("须先办理", "to do first"),
+    "needed_step": ("须先办理：{step}", "first: {step}"),
     "procedure_title": ("发展流程（按《细则》条文顺序）", "The procedure (in the order of the Rules' text)"),
     "procedure_notes": (
         "先报上级党委同意（2014年版：备案），再公示（2026-05-11起，不少于5个工作日），再列为发展对象；"

@@ -286,7 +286,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     waiting = {d.event: d.waiting_text(lang) for d in view.deadlines if d.status == "waiting"}
     reminders = {d.event for d in view.deadlines if d.kind == "reminder"}  # "及时": no due date to show
     for row in view.timeline:
-        if not row.dates and row.status not in ("next", "open"):
+        if not row.dates and row.status not in ("next", "needed", "open"):
             continue
         extra = []
         for late in row.late:
@@ -296,10 +296,14 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
         if row.status == "next":
             tentative = label("provisional", lang) if view.next is not None and view.next.provisional else ""
             extra.append(f"[cyan]{label('next', lang)} · {label('earliest', lang)} {row.earliest}{tentative}[/]")
+        if row.status == "needed":
+            extra.append(f"[bold yellow]{pick('须先办理', 'to do first', lang)}[/]")
         if row.event in waiting:
             extra.append(f"[cyan]{waiting[row.event]}[/]")
-        elif row.status == "open" and row.due and row.event not in reminders:
-            extra.append(f"[yellow]{label('due', lang)} {row.due}[/]")
+        elif row.due and row.event not in reminders:
+            past = (svc.today - row.due).days
+            extra.append(f"[red]{label('due', lang)} {row.due} · {pick(f'逾期{past}天', f'{past} days overdue', lang)}[/]"
+                         if past > 0 else f"[yellow]{label('due', lang)} {row.due}[/]")
         t.add_row(str(row.step or ""), event_label(row.event, lang), ", ".join(d.isoformat() for d in row.dates),
                   "; ".join(extra))
     con.print(t)

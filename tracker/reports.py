@@ -115,7 +115,7 @@ class TimelineRow:
     dates: tuple[date, ...]
     late: tuple[Late, ...]
     overrides: tuple[str, ...]
-    status: str  # done | next | open | todo
+    status: str  # done | next | needed (the next step waits for it) | open | todo
     due: date | None = None
     earliest: date | None = None
     projected: date | None = None  # a later stage step: the earliest it could come if every step came earliest
@@ -158,10 +158,12 @@ def timeline(person: Person, book: RuleBook, today: date, *, open_items: list[De
         done = person.all_of(kind.key)
         late = tuple(x for ev in done for x in lateness(person, ev, book))
         overrides = tuple(ev.override for ev in done if ev.override)
-        if done:
+        if done and not (nxt is not None and nxt.prerequisite == kind.key):
             state = "done"
         elif nxt is not None and nxt.event == kind.key:
             state = "next"
+        elif nxt is not None and nxt.prerequisite == kind.key:
+            state = "needed"  # the gate of the next step waits for it (recorded again when it failed)
         elif kind.key in open_by_event:
             state = "open"
         else:

@@ -20,6 +20,7 @@ from .model import Event, Person
 from .profiles import Rule, RuleBook
 from .stages import (
     EVENT_BY_KEY,
+    MUST_FOLLOW,
     MUST_PRECEDE,
     STAGE_BY_KEY,
     event_label,
@@ -31,6 +32,11 @@ from .stages import (
 
 #: what a result value is called in messages
 _RESULT_WORDS = {"pass": ("合格", "pass"), "fail": ("不合格", "fail")}
+FIX_HINT_ZH = "日期有误请更正（tracker fix，或在人员详情中按 c）。"
+FIX_HINT_EN = "To correct its date, use tracker fix (or c on the person's timeline)."
+ORDER_HINT_ZH = "先后顺序不能超越：如日期记错，请更正相关步骤的日期；如确实如此办理，请以实际日期记录并在备注中说明。"
+ORDER_HINT_EN = ("The order cannot be overridden: if a date is wrong, correct it; if it really happened so, record the "
+                 "real dates and explain in a note.")
 PROVISIONAL_ZH = "（含尚未公布放假调休安排的年份，按周末计算，日期为暂定）"
 PROVISIONAL_EN = " (provisional: counts weekends only for a year whose holiday notice is not yet published)"
 
@@ -153,6 +159,7 @@ class NextStep:
     earliest: date | None
     blockers: tuple[Verdict, ...] = field(default_factory=tuple)
     provisional: bool = False
+    prerequisite: str | None = None  # the first step to record before ``event`` can be (a gate's missing step)
 
 
 # --------------------------------------------------------------------------- derived dates
@@ -249,14 +256,19 @@ def _order_verdicts(person: Person, ev: Event, today: date | None) -> list[Verdi
     left = person.last("left")
     if left is not None:
         refuse("already-left", f"{person.name}已于 {left.date} 离开发展程序。如属误记，请先删除该记录"
-               "（tracker unrecord … left）。",
+               "（tracker unrecord … left，或在人员详情中按 Delete）。",
                f"{person.name} left the pipeline on {left.date}. If that was a mistake, remove it first "
-               "(tracker unrecord … left).")
+               "(tracker unrecord … left, or Delete on the person's timeline).")
         return out
     if ev.event == "applied":
-        if person.events:
-            refuse("already-applied", "申请已记录。日期有误请用 tracker fix 更正。",
-                   "the application is already recorded. To correct its date, use tracker fix.")
+        earlier = [e for e in person.events if e.date < ev.date]
+        if earlier:
+            step = earlier[0]
+            refuse("before-earlier-step",
+                   f"已记录的“{event_label(step.event, 'zh')}”（{step.date}）早于递交入党申请书的日期 {ev.date}。",
+                   f"'{event_label(step.event, 'en')}' ({step.date}) is recorded before the application date {ev.date}.")
+        elif person.events:
+            refuse("already-applied", "申请已记录。" + FIX_HINT_ZH, "the application is already recorded. " + FIX_HINT_EN)
         return out
     if person.date_of("applied") is None:
         refuse("no-application", "尚未记录“递交入党申请书”，或其日期晚于本步骤。",
@@ -271,7 +283,7 @@ def _order_verdicts(person: Person, ev: Event, today: date | None) -> list[Verdi
     current = person.stage
     cur_order = STAGE_BY_KEY[current].order
     phase_order = STAGE_BY_KEY[kind.phase].order
-    fix_zh, fix_en = "日期有误请用 tracker fix 更正。", "To correct its date, use tracker fix."
+    fix_zh, fix_en = FIX_HINT_ZH, FIX_HINT_EN
     if kind.enters is not None and cur_order >= STAGE_BY_KEY[kind.enters].order:
         refuse("already-in-stage",
                f"{person.name}已是{stage_label(current, 'zh')}，“{act_zh}”已于 {person.date_of(ev.event)} 记录。"
@@ -319,8 +331,19 @@ def _order_verdicts(person: Person, ev: Event, today: date | None) -> list[Verdi
     end = person.date_of(closer) if closer is not None else None
     if closer is not None and end is not None and ev.date > end:
         refuse("after-next-stage",
-               f"这一步应在“{event_label(closer, 'zh')}”之前，日期 {ev.date} 晚于“{event_label(closer, 'zh')}”（{end}）。",
-               f"this step comes before '{event_label(closer, 'en')}', but {ev.date} is after it ({end}).")
+               f"这一步应在“{event_label(closer, 'zh')}”之前，日期 {ev.date} 晚于“{event_label(closer, 'zh')}”（{end}）。"
+               + ORDER_HINT_ZH,
+               f"this step comes before '{event_label(closer, 'en')}', but {ev.date} is after it ({end}). "
+               + ORDER_HINT_EN)
+    # steps already recorded that the text puts after this one must not be dated before it
+    for later in sorted(MUST_FOLLOW.get(ev.event, ()), key=lambda k: EVENT_BY_KEY[k].position):
+        dates = [e.date for e in person.all_of(later)]
+        if later != closer and dates and min(dates) < ev.date:
+            refuse("after-later-step",
+                   f"这一步应在“{event_label(later, 'zh')}”之前，日期 {ev.date} 晚于已记录的“{event_label(later, 'zh')}”"
+                   f"（{min(dates)}）。" + ORDER_HINT_ZH,
+                   f"this step comes before '{event_label(later, 'en')}', but {ev.date} is after it ({min(dates)}). "
+                   + ORDER_HINT_EN)
     # steps already recorded that the text puts before this one must not be dated after it
     for before in sorted(MUST_PRECEDE.get(ev.event, ()), key=lambda k: EVENT_BY_KEY[k].position):
         when = person.date_of(before)
@@ -637,7 +660,32 @@ def next_step(person: Person, book: RuleBook, today: date, *, with_blockers: boo
         return NextStep(nxt, d, provisional=provisional)
     check_on = max(d, today)
     blockers = tuple(v for v in rule_verdicts(person, Event(nxt, check_on), book) if not v.ok)
-    return NextStep(nxt, d, blockers, provisional)
+    return NextStep(nxt, d, blockers, provisional, _prerequisite(person, blockers, book, check_on))
+
+
+def _prerequisite(person: Person, blockers: tuple[Verdict, ...], book: RuleBook, on: date) -> str | None:
+    """The first step, in the text's order, that the open gates (and missing anchors) wait for; then
+    the steps that step itself follows (the proposal before the consent before the publicity)."""
+    missing: list[str] = []
+    rules = book.on(on)
+    for v in blockers:
+        rule = rules.get(v.rule)
+        if rule is None:
+            continue
+        if rule.kind == "gate" and rule.requires is not None:
+            missing.append(rule.requires)
+        elif rule.kind == "minimum" and rule.require_anchor and rule.from_ in EVENT_BY_KEY \
+                and person.last(rule.from_) is None:
+            missing.append(rule.from_)
+    if not missing:
+        return None
+    first = min(missing, key=lambda k: EVENT_BY_KEY[k].position)
+    for _ in range(len(EVENT_BY_KEY)):
+        before = [k for k in EVENT_BY_KEY[first].follows if person.last(k) is None]
+        if not before:
+            break
+        first = min(before, key=lambda k: EVENT_BY_KEY[k].position)
+    return first
 
 
 def eligible_on(person: Person, on: date, book: RuleBook) -> Check | None:

@@ -47,6 +47,7 @@ def view_json(view: PersonView, lang: str) -> dict[str, Any]:
     nxt = view.next
     out["next"] = None if nxt is None else {
         "event": nxt.event, "earliest": _iso(nxt.earliest), "provisional": nxt.provisional,
+        "prerequisite": nxt.prerequisite,
         "blockers": [verdict_json(v, lang) for v in nxt.blockers],
     }
     out["timeline"] = [

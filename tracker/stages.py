@@ -84,6 +84,7 @@ class EventKind:
     after: str | None = None
     before: str | None = None
     leads_to: str | None = None
+    follows: tuple[str, ...] = ()  # steps that, when recorded, come first (not required)
 
     @property
     def position(self) -> float:
@@ -112,9 +113,10 @@ EVENT_KINDS: tuple[EventKind, ...] = (
               place=6.5, before=OPEN),
     EventKind("target-proposed", "支委会研究讨论拟列为发展对象", "Proposed as target by branch committee",
               "activist", 7),
-    EventKind("target-filed", "报上级党委同意（备案）", "Higher committee consented (filed)", "activist", 8),
+    EventKind("target-filed", "报上级党委同意（备案）", "Higher committee consented (filed)", "activist", 8,
+              follows=("target-proposed",)),
     EventKind("publicity", "发展对象公示开始", "Target publicity started", "activist", None,
-              repeatable=True, place=8.5),
+              repeatable=True, place=8.5, follows=("target-proposed", "target-filed")),
     EventKind("target", "确定为发展对象", "Listed as development target", "activist", None, enters="target",
               place=8.9),
     EventKind("sponsors", "确定入党介绍人", "Sponsors named", "target", 9, repeatable=True,
@@ -216,11 +218,15 @@ def _precedes() -> dict[str, frozenset[str]]:
             out.setdefault(end, set()).add(kind.key)
         if kind.after is not None:
             out.setdefault(kind.key, set()).add(kind.after)
+        out.setdefault(kind.key, set()).update(kind.follows)
     return {k: frozenset(v) for k, v in out.items()}
 
 
 #: event → the steps that, when recorded, must be dated on or before it
 MUST_PRECEDE: dict[str, frozenset[str]] = _precedes()
+#: event → the steps that, when recorded, must be dated on or after it
+MUST_FOLLOW: dict[str, frozenset[str]] = {
+    k: frozenset(e for e, before in MUST_PRECEDE.items() if k in before) for k in EVENT_BY_KEY}
 
 
 def stage_label(key: str, lang: str) -> str:
