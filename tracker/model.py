@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any
 
 from .stages import EVENT_BY_KEY, STAGE_BY_KEY, STAGE_ENTERED_BY
@@ -30,6 +32,8 @@ class Event:
     note: str | None = None
     override: str | None = None
     overridden: tuple[str, ...] = ()
+    #: options this version does not know, kept as they were (a newer program, a hand edit)
+    extra: Mapping[str, Any] = field(default_factory=lambda: _NO_EXTRA, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"event": self.event, "date": self.date.isoformat()}
@@ -41,6 +45,8 @@ class Event:
                 out[key] = value
         if self.overridden:
             out["overridden"] = list(self.overridden)
+        if self.extra:
+            out.update((k, v) for k, v in self.extra.items() if k not in out)
         return out
 
     @classmethod
@@ -48,7 +54,7 @@ class Event:
         """Build from the stored form. Loading 10k people builds ~150k events, so this skips
         the dataclass ``__init__`` (its frozen ``__setattr__`` calls) when the keys are ours."""
         values = {**_EVENT_DEFAULTS, **d}
-        if len(values) == len(_EVENT_DEFAULTS) + 2:
+        if len(values) == len(_EVENT_DEFAULTS) + 2 and "event" in d and "date" in d and "extra" not in d:
             values["date"] = date.fromisoformat(d["date"])
             if "names" in d:
                 values["names"] = tuple(d["names"])
@@ -73,6 +79,7 @@ class Event:
             note=d.get("note"),
             override=d.get("override"),
             overridden=tuple(d.get("overridden", ())),
+            extra=MappingProxyType({k: v for k, v in d.items() if k not in _EVENT_KEYS}) or _NO_EXTRA,
         )
 
 
@@ -90,6 +97,8 @@ class Person:
     note: str = ""
     expected_departure: date | None = None
     events: tuple[Event, ...] = field(default_factory=tuple)
+    #: details this version does not know, kept as they were (a newer program, a hand edit)
+    extra: Mapping[str, Any] = field(default_factory=lambda: _NO_EXTRA, compare=False, repr=False)
 
     # ---- derived, never stored ----
     @cached_property
@@ -150,6 +159,8 @@ class Person:
             if value:
                 doc[key] = value.isoformat() if isinstance(value, date) else value
         doc["events"] = [ev.to_dict() for ev in self.events]
+        if self.extra:
+            doc.update((k, v) for k, v in self.extra.items() if k not in doc)
         return doc
 
     @classmethod
@@ -159,6 +170,8 @@ class Person:
             value = doc.get(key)
             if value:
                 kwargs[key] = date.fromisoformat(value) if key in DATE_DETAILS else value
+        if not doc.keys() <= _PERSON_KEYS:
+            kwargs["extra"] = MappingProxyType({k: v for k, v in doc.items() if k not in _PERSON_KEYS})
         return cls(
             id=pid,
             name=doc["name"],
@@ -167,10 +180,14 @@ class Person:
         )
 
 
+_NO_EXTRA: Mapping[str, Any] = MappingProxyType({})
 _EVENT_DEFAULTS: dict[str, Any] = {
     "names": (), "result": None, "days": None, "hours": None, "months": None, "reason": None, "note": None,
-    "override": None, "overridden": (),
+    "override": None, "overridden": (), "extra": _NO_EXTRA,
 }
+#: the keys of a stored event and a stored person that this version understands
+_EVENT_KEYS = frozenset({"event", "date", *_EVENT_DEFAULTS}) - {"extra"}
+_PERSON_KEYS = frozenset({*DETAIL_FIELDS, "events"})
 
 
 def _event_sort_key(ev: Event) -> tuple[date, int]:
