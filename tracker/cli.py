@@ -33,7 +33,11 @@ from .stages import EVENT_KEYS, STAGE_KEYS, event_label, stage_label
 from .store import Store, StoreError
 
 EXIT_OK, EXIT_REFUSED, EXIT_INPUT, EXIT_STORE = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
 APP_NAME = "party-tracker"
+#: commands that only read (or change what must already be there): a missing file is a mistyped --db
+NEEDS_EXISTING_DB = frozenset({"list", "show", "status", "due", "eligible", "history", "export", "report",
+                               "edit", "undo"})
 
 
 def default_db_path() -> Path:
@@ -168,11 +172,17 @@ class Context:
         self.db_path = Path(db).expanduser() if db else default_db_path()
         self.book = load_rulebook(args.profile or env.get("TRACKER_PROFILE"))
         self._service: Service | None = None
+        self._must_exist = args.command in NEEDS_EXISTING_DB
+
+    @property
+    def saved(self) -> bool:
+        """Whether this command has written a change to the database."""
+        return self._service is not None and self._service.store.saves > 0
 
     @property
     def service(self) -> Service:
         if self._service is None:
-            store = Store(self.db_path)
+            store = Store(self.db_path, must_exist=self._must_exist)
             today = self.today
             self._service = Service(store, self.book, lambda: today)
         return self._service
@@ -549,6 +559,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     lang = args.lang or default_lang()
     as_json = bool(getattr(args, "json", False))
+    ctx: Context | None = None
     try:
         ctx = Context(args)
         if args.command is None:
@@ -571,6 +582,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         field = "date" if isinstance(exc, DateError) else None
         return _fail(lang, as_json, EXIT_INPUT, {"error": kind, "field": field, "message": exc.message(lang)},
                      exc.message(lang))
+    except KeyboardInterrupt:  # one line, never a traceback; the store is consistent at any point
+        saved = ctx is not None and ctx.saved
+        print(pick("已中断：更改已保存。" if saved else "已中断：未保存任何更改。",
+                   "Interrupted: the change was saved." if saved else "Interrupted: nothing was saved.", lang),
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
 
 
 def run_tui(ctx: Context) -> int:
