@@ -7,8 +7,10 @@ Exit codes: 0 done; 1 refused by a rule (nothing saved); 2 bad input or usage;
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -30,7 +32,7 @@ from .serialize import (
 )
 from .service import InputError, Refused, Service, build_event
 from .stages import EVENT_KEYS, STAGE_KEYS, event_label, stage_label
-from .store import Store, StoreError
+from .store import Store, StoreError, saves_in_this_process
 
 EXIT_OK, EXIT_REFUSED, EXIT_INPUT, EXIT_STORE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
@@ -173,11 +175,6 @@ class Context:
         self.book = load_rulebook(args.profile or env.get("TRACKER_PROFILE"))
         self._service: Service | None = None
         self._must_exist = args.command in NEEDS_EXISTING_DB
-
-    @property
-    def saved(self) -> bool:
-        """Whether this command has written a change to the database."""
-        return self._service is not None and self._service.store.saves > 0
 
     @property
     def service(self) -> Service:
@@ -555,11 +552,29 @@ def _fail(lang: str, as_json: bool, code: int, payload: dict[str, Any], text: st
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Ctrl-C at any point prints one line, saved or not, never a traceback."""
+    saves_before = saves_in_this_process()
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # the store is consistent at any point: only say which side of the save we are
+        words = sys.argv[1:] if argv is None else list(argv)
+        lang = words[words.index("--lang") + 1] if "--lang" in words[:-1] else default_lang()
+        saved = saves_in_this_process() > saves_before
+        print(pick("已中断：更改已保存。" if saved else "已中断：未保存任何更改。",
+                   "Interrupted: the change was saved." if saved else "Interrupted: nothing was saved.", lang),
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        if argv is None:  # the real command line, about to exit: a late Ctrl-C changes nothing any more
+            with contextlib.suppress(KeyboardInterrupt, ValueError, OSError):
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     lang = args.lang or default_lang()
     as_json = bool(getattr(args, "json", False))
-    ctx: Context | None = None
     try:
         ctx = Context(args)
         if args.command is None:
@@ -582,12 +597,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         field = "date" if isinstance(exc, DateError) else None
         return _fail(lang, as_json, EXIT_INPUT, {"error": kind, "field": field, "message": exc.message(lang)},
                      exc.message(lang))
-    except KeyboardInterrupt:  # one line, never a traceback; the store is consistent at any point
-        saved = ctx is not None and ctx.saved
-        print(pick("已中断：更改已保存。" if saved else "已中断：未保存任何更改。",
-                   "Interrupted: the change was saved." if saved else "Interrupted: nothing was saved.", lang),
-              file=sys.stderr)
-        return EXIT_INTERRUPTED
 
 
 def run_tui(ctx: Context) -> int:

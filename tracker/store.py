@@ -43,10 +43,12 @@ from .storefile import (
     read_regular_file,
     remove_stale_temp_files,
     replace_atomically,
+    saves_in_this_process,
 )
 from .storeshape import SCHEMA_VERSION, TABLES, ShapeError, check_shape
 
-__all__ = ["SCHEMA_VERSION", "TABLES", "UNDO_DEPTH", "LockedError", "Store", "StoreError", "Transaction"]
+__all__ = ["SCHEMA_VERSION", "TABLES", "UNDO_DEPTH", "LockedError", "Store", "StoreError", "Transaction",
+           "saves_in_this_process"]
 
 #: how many history entries keep the data needed to undo them (older ones keep only the summary)
 UNDO_DEPTH = 500
@@ -411,11 +413,6 @@ class Store:
         self._storage = AtomicJSONStorage(real, self.path)
         self._swept = False
         self._open(must_exist=must_exist)
-
-    @property
-    def saves(self) -> int:
-        """How many changes this instance has written to disk."""
-        return self._storage.saves
 
     def _open(self, *, must_exist: bool = False) -> None:
         self._storage.load(must_exist=must_exist)

@@ -26,6 +26,14 @@ _O_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # opening a FIFO must not wait for a
 _HARD_LINKS = hasattr(os, "link")
 
 
+_saves = 0  # completed replacements in this process (read by saves_in_this_process)
+
+
+def saves_in_this_process() -> int:
+    """How many database writes this process has completed (the CLI says "saved" after Ctrl-C by it)."""
+    return _saves
+
+
 class StoreError(BilingualError):
     """The database cannot be used right now (damaged, newer, locked)."""
 
@@ -116,14 +124,15 @@ def read_regular_file(path: Path, shown: Path) -> tuple[bytes, os.stat_result] |
             f"Cannot read the database file {shown}: {exc.strerror or exc}. Check the path (--db) and "
             "the file permissions.",
         ) from None
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        kind = ("文件夹", "a folder") if stat.S_ISDIR(st.st_mode) else ("特殊文件（管道或设备）", "a pipe or device")
+        raise StoreError(
+            f"{shown} 是{kind[0]}，不是数据库文件。请用 --db 指定一个普通文件。",
+            f"{shown} is {kind[1]}, not a database file. Give a regular file with --db.",
+        )
     with open(fd, "rb") as fh:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            kind = ("文件夹", "a folder") if stat.S_ISDIR(st.st_mode) else ("特殊文件（管道或设备）", "a pipe or device")
-            raise StoreError(
-                f"{shown} 是{kind[0]}，不是数据库文件。请用 --db 指定一个普通文件。",
-                f"{shown} is {kind[1]}, not a database file. Give a regular file with --db.",
-            )
         try:
             return fh.read(), st
         except OSError as exc:
@@ -206,6 +215,8 @@ def replace_atomically(path: Path, payload: bytes, *, keep_backup: bool,
                 _replace(staged, backup_path(path))
                 staged = None
             _replace(tmp, path)
+            global _saves
+            _saves += 1
             committed()
             with contextlib.suppress(OSError):
                 _fsync_directory(directory)
@@ -263,8 +274,9 @@ def hold_lock(lock_path: Path, timeout: float) -> Iterator[None]:
             time.sleep(0.05)
         try:
             try:
-                os.ftruncate(fd, 0)
-                _write_at(fd, _holder_line(), 1)
+                line = _holder_line()
+                _write_at(fd, line, 1)
+                os.ftruncate(fd, 1 + len(line))  # drop the tail of a longer line a killed holder left
             except OSError as exc:  # a full disk shows here first
                 raise StoreError(
                     f"无法写入锁文件 {lock_path}：{exc.strerror or exc}。数据未改动；请检查磁盘空间后重试。",
