@@ -70,11 +70,30 @@ def test_valid_json_in_another_layout_is_written_as_valid_json(run: Run, db: Pat
     assert run("list").code == 0
 
 
-def test_a_line_in_our_layout_with_a_trailing_space_is_rewritten_validly(run: Run, db: Path) -> None:
+OUR_LAYOUT_HAND_EDITED = {
+    "trailing-space-after-comma": lambda raw: raw.replace(b"]},\n", b"]}, \n", 1),
+    "last-line-joined-with-brace": lambda raw: raw.replace(b'\n},\n"people"', b'},\n"people"'),
+    "two-commas": lambda raw: raw.replace(b"]},\n", b"]},,\n", 1),
+}
+
+
+@pytest.mark.parametrize("edit", OUR_LAYOUT_HAND_EDITED.values(), ids=OUR_LAYOUT_HAND_EDITED.keys())
+def test_our_layout_edited_by_hand_is_rewritten_as_valid_json(run: Run, db: Path, edit: Any) -> None:
     raw = write_ours(db, our_file({"1": person("张三"), "2": person("赵六"), "3": person("钱七")}))
-    db.write_bytes(raw.replace(b"]},\n", b"]}, \n", 1))  # one stray space, as a hand edit leaves it
-    assert run("record", "钱七", "talked", "--on", "2024-01-20").code == 0
-    assert json.loads(db.read_bytes())["people"]["2"]["name"] == "赵六"
+    db.write_bytes(edit(raw))
+    try:
+        json.loads(db.read_bytes())
+    except ValueError:
+        res = run("record", "钱七", "talked", "--on", "2024-01-20")
+        assert res.code == 3 and "damaged" in res.err  # not JSON at all: refused, as before
+        return
+
+    res = run("record", "钱七", "talked", "--on", "2024-01-20")
+
+    assert res.code == 0, res.err
+    saved = json.loads(db.read_bytes())
+    assert [p["name"] for p in saved["people"].values()] == ["张三", "赵六", "钱七"]
+    assert len(saved["people"]["3"]["events"]) == 2
 
 
 def _spoil(data: dict[str, Any], how: str) -> Any:
