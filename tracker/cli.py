@@ -7,7 +7,6 @@ Exit codes: 0 done; 1 refused by a rule (nothing saved); 2 bad input or usage;
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import signal
@@ -565,9 +564,11 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return EXIT_INTERRUPTED
     finally:
-        if argv is None:  # the real command line, about to exit: a late Ctrl-C changes nothing any more
-            with contextlib.suppress(KeyboardInterrupt, ValueError, OSError):
+        try:  # the real command line, about to exit: a late Ctrl-C changes nothing any more
+            if argv is None:
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
+        except (KeyboardInterrupt, ValueError, OSError):
+            pass
 
 
 def _main(argv: Sequence[str] | None) -> int:

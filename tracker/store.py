@@ -23,9 +23,10 @@ import contextlib
 import gc
 import json
 import os
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
+from json.scanner import make_scanner
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,10 @@ def _dumps(doc: Any) -> bytes:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
 
 
+#: json's C scanner: (text, index) → (value, end); StopIteration when no value starts there
+_SCAN_ONCE: Callable[[str, int], tuple[Any, int]] = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+
+
 def _damaged(path: Path, zh: str, en: str) -> StoreError:
     bak = backup_path(path)
     return StoreError(
@@ -98,7 +103,7 @@ def _parse_own_layout(raw: bytes) -> tuple[dict[str, dict[str, Any]], dict[str, 
         return None
     data: dict[str, dict[str, Any]] = {}
     cache: dict[str, dict[str, bytes]] = {}
-    loads = json.loads
+    scan = _SCAN_ONCE
     i = 1
     try:
         for n, table in enumerate(TABLES):
@@ -121,14 +126,16 @@ def _parse_own_layout(raw: bytes) -> tuple[dict[str, dict[str, Any]], dict[str, 
                             return None
                         line = line[:-1]
                     skey = key.decode()
-                    if skey in docs:
+                    text = line.decode()
+                    doc, end = scan(text, 0)  # the C scanner, without json.loads' per-call overhead
+                    if end != len(text) or skey in docs:
                         return None
-                    docs[skey] = loads(line)
+                    docs[skey] = doc
                     lines[skey] = line
             data[table] = docs
             cache[table] = lines
             i = close + 1
-    except (ValueError, IndexError):  # JSONDecodeError, UnicodeDecodeError, a missing frame line
+    except (ValueError, IndexError, StopIteration):  # not JSON, not UTF-8, a missing frame line
         return None
     if i != len(rows) - 2:
         return None
