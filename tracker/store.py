@@ -114,24 +114,24 @@ def _parse_own_layout(raw: bytes) -> tuple[dict[str, dict[str, Any]], dict[str, 
             docs: dict[str, Any] = {}
             lines: dict[str, bytes] = {}
             if body != [b""]:
+                # the lines first, then the documents: kept apart in memory, the lines join faster on write
                 last = len(body) - 1
                 for j, row in enumerate(body):
                     head = row.find(b'":', 1)
                     key = row[1:head]
-                    if row[:1] != b'"' or head < 0 or not key.isdigit():
+                    if row[:1] != b'"' or head < 0 or not key.isdigit() or (j < last and not row.endswith(b",")):
                         return None
-                    line = row[head + 2:]
-                    if j < last:
-                        if not line.endswith(b","):
-                            return None
-                        line = line[:-1]
                     skey = key.decode()
-                    text = line.decode()
-                    doc, end = scan(text, 0)  # the C scanner, without json.loads' per-call overhead
-                    if end != len(text) or skey in docs:
+                    if skey in lines:
+                        return None
+                    lines[skey] = row[:-1] if j < last else row
+                for skey, entry in lines.items():
+                    text = entry.decode()
+                    start = len(skey) + 3  # after "id": (ASCII, so the same in bytes and in text)
+                    doc, end = scan(text, start)  # the C scanner, without json.loads' per-call overhead
+                    if end != len(text):
                         return None
                     docs[skey] = doc
-                    lines[skey] = line
             data[table] = docs
             cache[table] = lines
             i = close + 1
@@ -218,26 +218,25 @@ class AtomicJSONStorage(Storage):
 
         The layout, which ``_parse_own_layout`` reads back: ``{``; per table a line ``"name": {``,
         one ``"id":document`` a line separated by ``,`` (an empty line if none), ``},`` (``}`` for
-        the last table); ``}`` and a final newline.
+        the last table); ``}`` and a final newline. The cache holds each ``"id":document`` as written.
         """
         parts: list[bytes] = [b"{"]
         fresh_lines: list[bytes] | None = [] if any(self._lines.values()) else None
+        dirty = self._dirty
         for t_index, table in enumerate(TABLES):
             docs = self.data.get(table, {})
             cache = self._lines[table]
             fresh: dict[str, bytes] = {}
-            lines = []
             for key, doc in docs.items():
-                line = cache.get(key)
-                if line is None or (table, key) in self._dirty:
-                    line = _dumps(doc)
+                entry = cache.get(key)
+                if entry is None or (table, key) in dirty:
+                    entry = b'"' + key.encode() + b'":' + _dumps(doc)
                     if fresh_lines is not None:
-                        fresh_lines.append(line)
-                fresh[key] = line
-                lines.append(b'"' + key.encode() + b'":' + line)
+                        fresh_lines.append(entry)
+                fresh[key] = entry
             self._lines[table] = fresh
             parts.append(b'"' + table.encode() + b'": {')
-            parts.append(b",\n".join(lines))
+            parts.append(b",\n".join(fresh.values()))
             parts.append(b"}" + (b"," if t_index < len(TABLES) - 1 else b""))
         parts.append(b"}\n")
         self._dirty.clear()
@@ -250,8 +249,8 @@ class AtomicJSONStorage(Storage):
         if fresh_lines is None:
             json.loads(payload)
             return
-        for line in fresh_lines:
-            if not isinstance(json.loads(line), dict):
+        for entry in fresh_lines:
+            if not all(isinstance(doc, dict) for doc in json.loads(b"{" + entry + b"}").values()):
                 raise ValueError("a document is not an object")
         if not (payload.startswith(b'{\n"' + TABLES[0].encode() + b'": {\n') and payload.endswith(b"\n}\n}\n")):
             raise ValueError("the frame is not ours")
