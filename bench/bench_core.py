@@ -10,6 +10,7 @@ store (fresh-check + rules + atomic save), the same as a whole ``tracker record`
 
 from __future__ import annotations
 
+import argparse
 import os
 import statistics
 import subprocess
@@ -79,7 +80,9 @@ def bench(n: int) -> dict[str, float]:
 
 
 def main() -> None:
-    sizes = [int(a) for a in sys.argv[1:]] or [1_000, 10_000]
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_core", description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", type=int, nargs="*", default=[1_000, 10_000], help="people (default 1000 10000)")
+    sizes = parser.parse_args().sizes
     print(f"{'people':>8} {'file MB':>8} {'load':>9} {'record':>9} {'record (CLI)':>13} {'due':>9} {'status':>9}")
     for n in sizes:
         r = bench(n)

@@ -12,6 +12,7 @@ keystroke on People (the table redrawn), opening a person. Medians, milliseconds
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 import os
@@ -98,7 +99,9 @@ def main() -> None:
     if sys.argv[1:2] == ["--once"]:  # one measurement in a fresh process, as a user starts the app
         print(json.dumps(asyncio.run(one_run(int(sys.argv[2])))))
         return
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 10_000
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_tui", description=__doc__.splitlines()[0])
+    parser.add_argument("n", type=int, nargs="?", default=10_000, help="people (default 10000)")
+    n = parser.parse_args().n
     one_run_in_process(n)  # make the data first, outside the timings
     runs = [one_run_in_process(n) for _ in range(3)]
     med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}

@@ -5,7 +5,7 @@
 
 from __future__ import annotations
 
-import sys
+import argparse
 import time
 from datetime import date
 from pathlib import Path
@@ -29,9 +29,12 @@ def generate(n: int, path: Path, today: date = TODAY) -> float:
     return time.perf_counter() - start
 
 
-def main() -> None:
-    n = int(sys.argv[1])
-    path = Path(sys.argv[2])
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.generate", description=__doc__.splitlines()[0])
+    parser.add_argument("n", type=int, help="how many people")
+    parser.add_argument("path", type=Path, help="the database file to write (replaced if it exists)")
+    args = parser.parse_args(argv)
+    n, path = args.n, args.path
     path.parent.mkdir(parents=True, exist_ok=True)
     secs = generate(n, path)
     print(f"{n} people → {path} ({path.stat().st_size / 1e6:.1f} MB) in {secs:.1f} s")

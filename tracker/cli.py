@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -30,10 +31,14 @@ from .serialize import (
 )
 from .service import Conflict, InputError, Refused, Service, build_event
 from .stages import EVENT_KEYS, STAGE_KEYS, event_label, pending_label, stage_label
-from .store import Store, StoreError
+from .store import Store, StoreError, saves_in_this_process
 
 EXIT_OK, EXIT_REFUSED, EXIT_INPUT, EXIT_STORE = 0, 1, 2, 3
+EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
 APP_NAME = "party-tracker"
+#: commands that only read (or change what must already be there): a missing file is a mistyped --db
+NEEDS_EXISTING_DB = frozenset({"list", "show", "status", "due", "eligible", "history", "export", "report",
+                               "edit", "undo", "fix", "unrecord"})
 
 
 def default_db_path() -> Path:
@@ -181,11 +186,12 @@ class Context:
         self.db_path = Path(db).expanduser() if db else default_db_path()
         self.book = load_rulebook(args.profile or env.get("TRACKER_PROFILE"))
         self._service: Service | None = None
+        self._must_exist = args.command in NEEDS_EXISTING_DB
 
     @property
     def service(self) -> Service:
         if self._service is None:
-            store = Store(self.db_path)
+            store = Store(self.db_path, must_exist=self._must_exist)
             today = self.today
             self._service = Service(store, self.book, lambda: today)
         return self._service
@@ -599,6 +605,27 @@ def _fail(lang: str, as_json: bool, code: int, payload: dict[str, Any], text: st
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command. Ctrl-C at any point prints one line, saved or not, never a traceback."""
+    saves_before = saves_in_this_process()
+    try:
+        return _main(argv)
+    except KeyboardInterrupt:  # the store is consistent at any point: only say which side of the save we are
+        words = sys.argv[1:] if argv is None else list(argv)
+        lang = words[words.index("--lang") + 1] if "--lang" in words[:-1] else default_lang()
+        saved = saves_in_this_process() > saves_before
+        print(pick("已中断：更改已保存。" if saved else "已中断：未保存任何更改。",
+                   "Interrupted: the change was saved." if saved else "Interrupted: nothing was saved.", lang),
+              file=sys.stderr)
+        return EXIT_INTERRUPTED
+    finally:
+        try:  # the real command line, about to exit: a late Ctrl-C changes nothing any more
+            if argv is None:
+                signal.signal(signal.SIGINT, signal.SIG_IGN)
+        except (KeyboardInterrupt, ValueError, OSError):
+            pass
+
+
+def _main(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     lang = args.lang or default_lang()

@@ -436,7 +436,7 @@ def plan_backup(data: dict[str, Any], people: list[Person], book: RuleBook, toda
         result = RowResult(i, str(item.get("name", "")))
         plan.rows.append(result)
         try:
-            doc = {k: v for k, v in item.items() if k not in ("id", "stage", "active") and v is not None}
+            doc = {k: v for k, v in item.items() if k not in ("id", "stage", "pending", "active") and v is not None}
             if "*" in str(doc.get("id_number", "")):  # a copy exported with --mask-id
                 del doc["id_number"]
                 result.notes.append(("身份证号已隐去（含*），未导入该项", "the ID number is masked (has *); not imported"))

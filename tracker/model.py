@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import cached_property
+from types import MappingProxyType
 from typing import Any
 
 from .stages import EVENT_BY_KEY, PENDING, STAGE_BY_KEY, STAGE_ENTERED_BY
@@ -31,6 +33,8 @@ class Event:
     override: str | None = None
     overridden: tuple[str, ...] = ()
     collective: bool = False  # an oath at a collective ceremony (R12)
+    #: options this version does not know, kept as they were (a newer program, a hand edit)
+    extra: Mapping[str, Any] = field(default_factory=lambda: _NO_EXTRA, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"event": self.event, "date": self.date.isoformat()}
@@ -44,6 +48,8 @@ class Event:
             out["overridden"] = list(self.overridden)
         if self.collective:
             out["collective"] = True
+        if self.extra:
+            out.update((k, v) for k, v in self.extra.items() if k not in out)
         return out
 
     @classmethod
@@ -51,7 +57,7 @@ class Event:
         """Build from the stored form. Loading 10k people builds ~150k events, so this skips
         the dataclass ``__init__`` (its frozen ``__setattr__`` calls) when the keys are ours."""
         values = {**_EVENT_DEFAULTS, **d}
-        if len(values) == len(_EVENT_DEFAULTS) + 2:
+        if len(values) == len(_EVENT_DEFAULTS) + 2 and "event" in d and "date" in d and "extra" not in d:
             values["date"] = date.fromisoformat(d["date"])
             if "names" in d:
                 values["names"] = tuple(d["names"])
@@ -77,6 +83,7 @@ class Event:
             override=d.get("override"),
             overridden=tuple(d.get("overridden", ())),
             collective=bool(d.get("collective", False)),
+            extra=MappingProxyType({k: v for k, v in d.items() if k not in _EVENT_KEYS}) or _NO_EXTRA,
         )
 
 
@@ -96,6 +103,8 @@ class Person:
     native_place: str = ""  # 籍贯
     job: str = ""  # 工作单位及职务
     events: tuple[Event, ...] = field(default_factory=tuple)
+    #: details this version does not know, kept as they were (a newer program, a hand edit)
+    extra: Mapping[str, Any] = field(default_factory=lambda: _NO_EXTRA, compare=False, repr=False)
 
     # ---- derived, never stored ----
     @cached_property
@@ -166,6 +175,8 @@ class Person:
             if value:
                 doc[key] = value.isoformat() if isinstance(value, date) else value
         doc["events"] = [ev.to_dict() for ev in self.events]
+        if self.extra:
+            doc.update((k, v) for k, v in self.extra.items() if k not in doc)
         return doc
 
     @classmethod
@@ -175,6 +186,8 @@ class Person:
             value = doc.get(key)
             if value:
                 kwargs[key] = date.fromisoformat(value) if key in DATE_DETAILS else value
+        if not doc.keys() <= _PERSON_KEYS:
+            kwargs["extra"] = MappingProxyType({k: v for k, v in doc.items() if k not in _PERSON_KEYS})
         return cls(
             id=pid,
             name=doc["name"],
@@ -183,10 +196,14 @@ class Person:
         )
 
 
+_NO_EXTRA: Mapping[str, Any] = MappingProxyType({})
 _EVENT_DEFAULTS: dict[str, Any] = {
     "names": (), "result": None, "days": None, "hours": None, "months": None, "reason": None, "note": None,
-    "override": None, "overridden": (), "collective": False,
+    "override": None, "overridden": (), "collective": False, "extra": _NO_EXTRA,
 }
+#: the keys of a stored event and a stored person that this version understands
+_EVENT_KEYS = frozenset({"event", "date", *_EVENT_DEFAULTS}) - {"extra"}
+_PERSON_KEYS = frozenset({*DETAIL_FIELDS, "events"})
 
 
 def _event_sort_key(ev: Event) -> tuple[date, float]:

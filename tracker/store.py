@@ -3,29 +3,30 @@
 Our own storage class instead of TinyDB's JSONStorage (which rewrites the file in place):
 
 - the file is UTF-8 with real Chinese, one document per line (diff- and grep-friendly);
-- every change is written to a temporary file (mode 0600), fsynced and renamed over the
-  database, so a crash leaves the old or the new file, never half of one; the previous
-  version is kept beside it as ``<name>.bak``;
-- writers take an exclusive lock (``<name>.lock``) around the write only; under the lock
-  the file is re-read if another process changed it since we read it, the change is applied
-  to that fresh state and re-checked by the caller, then written; readers need no lock;
-- a schema version sits in the ``meta`` table;
-- only changed documents are re-serialized: every other line is reused byte for byte.
+- every change is written to a temporary file (mode 0600), checked, fsynced and renamed over
+  the database, so a crash leaves the old or the new file, never half of one; the previous
+  version is kept beside it as ``<name>.bak`` (swapped in by a rename: there is always one);
+- writers take an exclusive lock (``<name>.lock``, through ``filelock`` so that it works on
+  Windows too) around the write only; under the lock the file is re-read if another process
+  changed it since we read it, the change is applied to that fresh state and re-checked by the
+  caller, then written; readers need no lock;
+- a schema version sits in the ``meta`` table; the whole file's shape is checked when it is
+  read (``tracker.storeshape``), so nothing is written on top of a file that cannot be read;
+- only changed documents are re-serialized: every other line is reused byte for byte. A line
+  is reused only if it was read in our own layout (one document a line, each parsed on its
+  own); a file in any other layout is written whole the first time.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import gc
 import json
 import os
-import sys
-import time
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
+from json.scanner import make_scanner
 from pathlib import Path
 from typing import Any
 
@@ -33,21 +34,25 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Document
 
-from .i18n import BilingualError
 from .model import Person
+from .storefile import (
+    LockedError,
+    StoreError,
+    backup_path,
+    check_writable,
+    hold_lock,
+    read_regular_file,
+    remove_stale_temp_files,
+    replace_atomically,
+    saves_in_this_process,
+)
+from .storeshape import SCHEMA_VERSION, TABLES, ShapeError, check_shape
 
-SCHEMA_VERSION = 1
-TABLES = ("meta", "people", "history")
+__all__ = ["SCHEMA_VERSION", "TABLES", "UNDO_DEPTH", "LockedError", "Store", "StoreError", "Transaction",
+           "saves_in_this_process"]
+
 #: how many history entries keep the data needed to undo them (older ones keep only the summary)
 UNDO_DEPTH = 500
-
-
-class StoreError(BilingualError):
-    """The database cannot be used right now (damaged, newer, locked)."""
-
-
-class LockedError(StoreError):
-    pass
 
 
 @contextlib.contextmanager
@@ -70,19 +75,86 @@ def _bulk() -> Iterator[None]:
 
 
 def _dumps(doc: Any) -> bytes:
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+
+
+#: json's C scanner: (text, index) → (value, end); StopIteration when no value starts there
+_SCAN_ONCE: Callable[[str, int], tuple[Any, int]] = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+
+
+def _damaged(path: Path, zh: str, en: str) -> StoreError:
+    bak = backup_path(path)
+    return StoreError(
+        f"数据库文件 {path} 已损坏，无法使用（{zh}）。未作任何更改。上一版本保存在 {bak}，可将其复制回原文件名后重试。",
+        f"The database file {path} is damaged and cannot be used ({en}). Nothing was changed. The previous "
+        f"version is kept at {bak}: copy it back over the database to recover.",
+    )
+
+
+def _parse_own_layout(raw: bytes) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, bytes]]] | None:
+    """Read a file in our own layout (see ``render``), each document from its own line.
+
+    Returns the data and each document's line, or None when the file is laid out any other way
+    (then it is parsed whole and written whole the next time). Parsing line by line costs about
+    what one ``json.loads`` of the whole file does, and proves every line we may reuse is one value.
+    """
+    rows = raw.split(b"\n")
+    if len(rows) < 3 + 2 * len(TABLES) or rows[0] != b"{" or rows[-1] != b"" or rows[-2] != b"}":
+        return None
+    data: dict[str, dict[str, Any]] = {}
+    cache: dict[str, dict[str, bytes]] = {}
+    scan = _SCAN_ONCE
+    i = 1
+    try:
+        for n, table in enumerate(TABLES):
+            if rows[i] != b'"' + table.encode() + b'": {':
+                return None
+            close = rows.index(b"}," if n < len(TABLES) - 1 else b"}", i + 1)
+            body = rows[i + 1:close]
+            docs: dict[str, Any] = {}
+            lines: dict[str, bytes] = {}
+            if body != [b""]:
+                # the lines first, then the documents: kept apart in memory, the lines join faster on write
+                last = len(body) - 1
+                for j, row in enumerate(body):
+                    head = row.find(b'":', 1)
+                    key = row[1:head]
+                    if row[:1] != b'"' or head < 0 or not key.isdigit() or (j < last and not row.endswith(b",")):
+                        return None
+                    skey = key.decode()
+                    if skey in lines:
+                        return None
+                    lines[skey] = row[:-1] if j < last else row
+                for skey, entry in lines.items():
+                    text = entry.decode()
+                    start = len(skey) + 3  # after "id": (ASCII, so the same in bytes and in text)
+                    doc, end = scan(text, start)  # the C scanner, without json.loads' per-call overhead
+                    if end != len(text):
+                        return None
+                    docs[skey] = doc
+            data[table] = docs
+            cache[table] = lines
+            i = close + 1
+    except (ValueError, IndexError, StopIteration):  # not JSON, not UTF-8, a missing frame line
+        return None
+    if i != len(rows) - 2:
+        return None
+    return data, cache
 
 
 class AtomicJSONStorage(Storage):
     """TinyDB storage holding the data in memory and writing it atomically on ``flush``."""
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+    def __init__(self, path: Path, shown: Path | None = None) -> None:
+        self.path = path  # the real file (a symlink is followed: we write through it)
+        self.shown = shown or path  # the name the user gave, for messages
         self.data: dict[str, dict[str, Any]] = {t: {} for t in TABLES}
         self._lines: dict[str, dict[str, bytes]] = {t: {} for t in TABLES}
         self._dirty: set[tuple[str, str]] = set()
         self.signature: tuple[int, int, int] | None = None
         self.writable = False
+        #: completed writes (renames) by this instance; the CLI says "saved" after Ctrl-C by it
+        self.saves = 0
 
     # ---- TinyDB's interface
     def read(self) -> dict[str, dict[str, Any]]:
@@ -97,44 +169,37 @@ class AtomicJSONStorage(Storage):
     def touch(self, table: str, doc_id: int) -> None:
         self._dirty.add((table, str(doc_id)))
 
-    def load(self) -> None:
+    def load(self, *, must_exist: bool = False) -> None:
         """Read the file (if any) into memory, remembering each document's line."""
-        try:
-            with open(self.path, "rb") as fh:
-                st = os.fstat(fh.fileno())
-                raw = fh.read()
-        except FileNotFoundError:
+        got = read_regular_file(self.path, self.shown)
+        if got is None:
+            if must_exist:
+                raise StoreError(
+                    f"数据库文件 {self.shown} 不存在。请检查 --db 或 TRACKER_DB 给出的路径；"
+                    "新建数据库请用 tracker add 或 tracker demo。",
+                    f"The database file {self.shown} does not exist. Check the path given by --db or TRACKER_DB; "
+                    "to start a new database, use tracker add or tracker demo.",
+                )
             self.data = {t: {} for t in TABLES}
             self._lines = {t: {} for t in TABLES}
             self.signature = None
             return
-        except OSError as exc:
-            raise StoreError(
-                f"无法读取数据库文件 {self.path}：{exc.strerror or exc}。请检查路径（--db）和文件权限。",
-                f"Cannot read the database file {self.path}: {exc.strerror or exc}. Check the path (--db) and "
-                "the file permissions.",
-            ) from None
-        try:
-            with _bulk():
-                data = json.loads(raw) if raw.strip() else {}
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            bak = self.path.with_name(self.path.name + ".bak")
-            raise StoreError(
-                f"数据库文件 {self.path} 已损坏，无法读取（{exc}）。上一版本保存在 {bak}，可将其复制回原文件名后重试。",
-                f"The database file {self.path} is damaged and cannot be read ({exc}). The previous "
-                f"version is kept at {bak}: copy it back over the database to recover.",
-            ) from None
-        self.data = {t: dict(data.get(t, {})) for t in TABLES}
-        self._lines = {t: {} for t in TABLES}
-        # our own files hold one document a line: keep those bytes to write unchanged docs again
-        table = None
-        for line in raw.split(b"\n"):
-            if line.startswith(b'"') and line.endswith((b": {", b":{")):
-                table = line.split(b'"')[1].decode()
-                continue
-            if table in self._lines and line.startswith(b'"'):
-                key, _, rest = line.partition(b":")
-                self._lines[table][key.strip(b'"').decode()] = rest.rstrip(b",")
+        raw, st = got
+        if not raw.strip():
+            raise _damaged(self.shown, "文件为空", "the file is empty")
+        with _bulk():
+            own = _parse_own_layout(raw)
+            if own is None:
+                try:
+                    whole = json.loads(raw)
+                except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+                    raise _damaged(self.shown, str(exc), str(exc)) from None
+            try:
+                data = check_shape(own[0] if own is not None else whole)
+            except ShapeError as exc:
+                raise _damaged(self.shown, exc.zh, exc.en) from None
+        self.data = data
+        self._lines = own[1] if own is not None else {t: {} for t in TABLES}
         self._dirty.clear()
         self.signature = (st.st_mtime_ns, st.st_size, st.st_ino)
 
@@ -145,64 +210,79 @@ class AtomicJSONStorage(Storage):
             return None
         return (st.st_mtime_ns, st.st_size, st.st_ino)
 
-    def render(self) -> bytes:
+    def check_writable(self) -> None:
+        check_writable(self.path, self.shown)
+
+    def render(self) -> tuple[bytes, list[bytes] | None]:
+        """The file's bytes in our layout, and the lines written fresh (None: every line is fresh).
+
+        The layout, which ``_parse_own_layout`` reads back: ``{``; per table a line ``"name": {``,
+        one ``"id":document`` a line separated by ``,`` (an empty line if none), ``},`` (``}`` for
+        the last table); ``}`` and a final newline. The cache holds each ``"id":document`` as written.
+        """
         parts: list[bytes] = [b"{"]
+        fresh_lines: list[bytes] | None = [] if any(self._lines.values()) else None
+        dirty = self._dirty
         for t_index, table in enumerate(TABLES):
             docs = self.data.get(table, {})
             cache = self._lines[table]
             fresh: dict[str, bytes] = {}
-            lines = []
             for key, doc in docs.items():
-                line = cache.get(key)
-                if line is None or (table, key) in self._dirty:
-                    line = _dumps(doc)
-                fresh[key] = line
-                lines.append(b'"' + key.encode() + b'":' + line)
+                entry = cache.get(key)
+                if entry is None or (table, key) in dirty:
+                    entry = b'"' + key.encode() + b'":' + _dumps(doc)
+                    if fresh_lines is not None:
+                        fresh_lines.append(entry)
+                fresh[key] = entry
             self._lines[table] = fresh
             parts.append(b'"' + table.encode() + b'": {')
-            parts.append(b",\n".join(lines))
+            parts.append(b",\n".join(fresh.values()))
             parts.append(b"}" + (b"," if t_index < len(TABLES) - 1 else b""))
         parts.append(b"}\n")
         self._dirty.clear()
-        return b"\n".join(parts)
+        return b"\n".join(parts), fresh_lines
+
+    @staticmethod
+    def verify(payload: bytes, fresh_lines: list[bytes] | None) -> None:
+        """Check the bytes about to replace the database parse. Cheap in the usual case: only the
+        lines written fresh and the frame; everything when the file was read in another layout."""
+        if fresh_lines is None:
+            json.loads(payload)
+            return
+        for entry in fresh_lines:
+            if not all(isinstance(doc, dict) for doc in json.loads(b"{" + entry + b"}").values()):
+                raise ValueError("a document is not an object")
+        if not (payload.startswith(b'{\n"' + TABLES[0].encode() + b'": {\n') and payload.endswith(b"\n}\n}\n")):
+            raise ValueError("the frame is not ours")
 
     def flush(self) -> None:
         try:
-            self._write(self.render())
+            payload, fresh_lines = self.render()
+            self.verify(payload, fresh_lines)
+        except (TypeError, ValueError) as exc:  # cannot happen with documents built by the service
+            raise StoreError(
+                f"无法保存：数据无法写成有效的 JSON（{exc}）。数据未改动。",
+                f"Cannot save: the data does not make valid JSON ({exc}). Nothing was changed.",
+            ) from exc
+        # only the file we read and checked becomes the backup: one changed behind our back
+        # (without the lock) might not be a valid database
+        keep_backup = self.signature is not None and self.disk_signature() == self.signature
+
+        def committed() -> None:
+            self.saves += 1
+            self.signature = self.disk_signature()
+
+        try:
+            replace_atomically(self.path, payload, keep_backup=keep_backup, committed=committed)
         except OSError as exc:
             raise StoreError(
-                f"无法写入数据库文件 {self.path}：{exc.strerror or exc}。数据未改动；请检查磁盘空间和文件权限后重试。",
-                f"Cannot write the database file {self.path}: {exc.strerror or exc}. Nothing was changed; "
+                f"无法写入数据库文件 {self.shown}：{exc.strerror or exc}。数据未改动；请检查磁盘空间和文件权限后重试。",
+                f"Cannot write the database file {self.shown}: {exc.strerror or exc}. Nothing was changed; "
                 "check the disk space and file permissions, then try again.",
             ) from exc
 
-    def _write(self, payload: bytes) -> None:
-        directory = self.path.parent
-        directory.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        try:
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(payload)
-                fh.flush()
-                os.fsync(fh.fileno())
-            if self.path.exists():
-                bak = self.path.with_name(self.path.name + ".bak")
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(bak)
-                with contextlib.suppress(OSError):
-                    os.link(self.path, bak)
-            os.replace(tmp, self.path)
-        except BaseException:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(tmp)
-            raise
-        dfd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-        self.signature = self.disk_signature()
+    def remove_stale_temp_files(self) -> None:
+        remove_stale_temp_files(self.path)
 
 
 @dataclass
@@ -326,17 +406,24 @@ class Transaction:
 class Store:
     """People and the change history in one JSON file. One instance per process and file."""
 
-    def __init__(self, path: Path, *, lock_timeout: float = 3.0) -> None:
-        self.path = Path(path).expanduser()
-        self.lock_path = self.path.with_name(self.path.name + ".lock")
-        self.lock_timeout = lock_timeout
-        self._storage = AtomicJSONStorage(self.path)
-        self._open()
+    def __init__(self, path: Path, *, lock_timeout: float = 3.0, must_exist: bool = False) -> None:
+        """Open the database at ``path``; ``must_exist``: a missing file is an error, not an empty database.
 
-    def _open(self) -> None:
-        self._storage.load()
+        A symlink is followed: the file it points to is read and written (the link stays), and the
+        lock, temporary files and ``.bak`` sit beside that file.
+        """
+        self.path = Path(path).expanduser()
+        real = Path(os.path.realpath(self.path))
+        self.lock_path = real.with_name(real.name + ".lock")
+        self.lock_timeout = lock_timeout
+        self._storage = AtomicJSONStorage(real, self.path)
+        self._swept = False
+        self._open(must_exist=must_exist)
+
+    def _open(self, *, must_exist: bool = False) -> None:
+        self._storage.load(must_exist=must_exist)
         meta = self._storage.data.get("meta", {}).get("1")
-        if meta is not None and int(meta.get("schema", 0)) > SCHEMA_VERSION:
+        if meta is not None and meta.get("schema", 0) > SCHEMA_VERSION:
             raise StoreError(
                 f"数据库 {self.path} 由较新版本的程序写入（格式 {meta.get('schema')}），请升级本程序。",
                 f"The database {self.path} was written by a newer version (schema {meta.get('schema')}); "
@@ -406,42 +493,8 @@ class Store:
         return dict(doc.get("before", {}))
 
     # ---- writing
-    @contextlib.contextmanager
-    def _lock(self) -> Iterator[None]:
-        try:
-            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
-        except OSError as exc:
-            raise StoreError(
-                f"无法在 {self.lock_path.parent} 写入：{exc.strerror or exc}。请检查路径（--db）和文件夹权限。",
-                f"Cannot write in {self.lock_path.parent}: {exc.strerror or exc}. Check the path (--db) and the "
-                "folder's permissions.",
-            ) from None
-        try:
-            deadline = time.monotonic() + self.lock_timeout
-            while True:
-                try:
-                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except OSError as exc:
-                    if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                        raise
-                    if time.monotonic() >= deadline:
-                        holder = os.pread(fd, 200, 0).decode("utf-8", "replace").strip() or "?"
-                        raise LockedError(
-                            f"数据库正被另一个程序写入（{holder}），请稍后再试。",
-                            f"The database is being written by another process ({holder}); try again shortly.",
-                        ) from None
-                    time.sleep(0.05)
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"pid {os.getpid()}: {' '.join(os.path.basename(a) for a in sys.argv[:2])}".encode(), 0)
-            try:
-                yield
-            finally:
-                os.ftruncate(fd, 0)
-                fcntl.flock(fd, fcntl.LOCK_UN)
-        finally:
-            os.close(fd)
+    def _lock(self) -> contextlib.AbstractContextManager[None]:
+        return hold_lock(self.lock_path, self.lock_timeout)
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[Transaction]:
@@ -452,6 +505,10 @@ class Store:
         with self._lock():
             self.refresh()
             storage = self._storage
+            storage.check_writable()
+            if not self._swept:
+                storage.remove_stale_temp_files()
+                self._swept = True
             storage.writable = True
             tx = Transaction(self)
             try:

@@ -396,17 +396,22 @@ async def test_correct_the_step_under_the_cursor_with_a_reason(make_app: MakeApp
 
 async def test_a_correction_that_breaks_a_later_step_needs_an_override(make_app: MakeApp, service: Service) -> None:
     pid = _activist(service)
+    service.record(pid, Event("target", date(2026, 11, 20)))
     app = make_app(svc=service)
     async with app.run_test(size=SIZE) as pilot:
         await _on_row(app, pilot, pid, "publicity")
         await pilot.press("c")
         await pilot.pause()
         modal = app.screen
-        modal.query_one("#fix-date", Input).value = "2026-10-29"  # before the consent (R20)
+        modal.query_one("#fix-date", Input).value = "2026-11-18"  # the listing on 11-20 would break R6
         modal.query_one("#fix-reason", Input).value = "日期记错"
         await pilot.pause()
-        assert "✗" in str(modal.query_one("#fix-checks", Static).render())
+        checks = str(modal.query_one("#fix-checks", Static).render())
+        assert "✗" in checks and "确定为发展对象" in checks
         assert modal.query_one("#box-override").display and modal.query_one("#fix-save").disabled
+        modal.query_one("#fix-date", Input).value = "2026-10-29"  # before the consent: an order, no override
+        await pilot.pause()
+        assert not modal.query_one("#box-override").display and modal.query_one("#fix-save").disabled
         await pilot.press("escape")
         await pilot.pause()
         assert service.person(pid).date_of("publicity") == date(2026, 11, 2)

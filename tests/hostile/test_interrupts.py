@@ -1,0 +1,127 @@
+"""Ctrl-C at any point: one line saying whether the change was saved, never a traceback, a consistent file."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tracker import storefile
+from tracker.cli import main
+from tracker.store import Store
+
+from .conftest import ROOT, our_file, person, tracker_env, write_ours
+
+SAVED = "Interrupted: the change was saved."
+NOT_SAVED = "Interrupted: nothing was saved."
+posix_only = pytest.mark.skipif(os.name != "posix", reason="sends SIGINT to a child process")
+
+
+def test_ctrl_c_after_the_rename_says_saved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "t.json"
+    write_ours(db, our_file({"1": person("张三")}))
+    for key, value in tracker_env(db).items():
+        monkeypatch.setenv(key, value)
+
+    def interrupted(_directory: Path) -> None:  # Ctrl-C lands right after the new file is in place
+        os.kill(os.getpid(), signal.SIGINT)
+
+    monkeypatch.setattr(storefile, "_fsync_directory", interrupted)
+    code = main(["record", "张三", "talked", "--on", "2024-01-20"])
+
+    assert code == 130
+    assert capsys.readouterr().err.strip() == SAVED
+    assert [e["event"] for e in json.loads(db.read_bytes())["people"]["1"]["events"]] == ["applied", "talked"]
+
+
+def test_ctrl_c_before_the_rename_says_not_saved(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    db = tmp_path / "t.json"
+    before = write_ours(db, our_file({"1": person("张三")}))
+    for key, value in tracker_env(db).items():
+        monkeypatch.setenv(key, value)
+
+    def interrupted(*_a: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(storefile, "_write_new", interrupted)
+    code = main(["record", "张三", "talked", "--on", "2024-01-20"])
+
+    assert code == 130
+    assert capsys.readouterr().err.strip() == NOT_SAVED
+    assert db.read_bytes() == before
+    assert not list(tmp_path.glob(".*.tmp"))
+
+
+@posix_only
+def test_ctrl_c_while_waiting_for_the_lock_is_one_line(tmp_path: Path) -> None:
+    db = tmp_path / "t.json"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time; from pathlib import Path; from tracker.store import Store\n"
+         "with Store(Path(sys.argv[1]))._lock():\n print('locked', flush=True); time.sleep(10)\n", str(db)],
+        stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        waiter = subprocess.Popen([sys.executable, "-m", "tracker", "add", "张三", "--applied", "2024-01-01"],
+                                  stderr=subprocess.PIPE, text=True, cwd=ROOT, env=tracker_env(db))
+        time.sleep(1.5)  # started, now polling for the lock
+        waiter.send_signal(signal.SIGINT)
+        _, err = waiter.communicate(timeout=20)
+        assert waiter.returncode == 130
+        assert err.strip() == NOT_SAVED
+        assert not db.exists()
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@pytest.fixture(scope="module")
+def big_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("big") / "3k.json"
+    subprocess.run([sys.executable, "-m", "bench.generate", "3000", str(path)], check=True, cwd=ROOT,
+                   capture_output=True, timeout=300)
+    return path
+
+
+@posix_only
+def test_ctrl_c_at_any_moment_of_a_record_leaves_a_consistent_file(big_db: Path) -> None:
+    store = Store(big_db)
+    talkers = [p.id for p in store.people() if p.active and p.stage == "applicant" and p.last("talked") is None]
+    outcomes = set()
+    # from 0.2 s on: before that, Ctrl-C lands in the interpreter's own start-up (site, encodings)
+    for i, delay in enumerate([0.2 + 0.04 * k for k in range(20)]):
+        pid = talkers[i]
+        before = big_db.read_bytes()
+        proc = subprocess.Popen([sys.executable, "-m", "tracker", "record", str(pid), "talked", "--on", "2026-11-27"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                                env=tracker_env(big_db))
+        time.sleep(delay)
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+        assert "Traceback" not in err, err
+        now = Store(big_db).person(pid)  # the file opens: whole and in our shape
+        assert now is not None
+        if proc.returncode == -signal.SIGINT:  # so early that Python had not yet set its Ctrl-C handler
+            assert big_db.read_bytes() == before
+            outcomes.add("before Python")
+        elif proc.returncode == 0:
+            outcomes.add("done")
+            assert now.last("talked") is not None
+        else:
+            assert proc.returncode == 130, err
+            line = err.strip().split(" / ")[-1]  # Ctrl-C while Python starts: the line is in both languages
+            assert "\n" not in line and line in (SAVED, NOT_SAVED), err
+            outcomes.add(line)
+            if line == SAVED:
+                assert now.last("talked") is not None
+            else:
+                assert big_db.read_bytes() == before
+    assert NOT_SAVED in outcomes, "some interrupts landed before the save"
