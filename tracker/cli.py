@@ -292,7 +292,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
               (label("standing_from", lang), view.standing_from)]
     from rich.text import Text
 
-    con.print(Text("  ".join(f"{k}: {printable(str(v), keep_newlines=v is p.note)}" for k, v in facts if v)))
+    con.print(Text("  ".join(f"{k}: {printable(str(v), keep_newlines=k == label('note', lang))}" for k, v in facts if v)))
     t = _table(label("events", lang), ["#", label("step", lang), label("date", lang), ""])
     waiting = {d.event: d.waiting_text(lang) for d in view.deadlines if d.status == "waiting"}
     reminders = {d.event for d in view.deadlines if d.kind == "reminder"}  # "及时": no due date to show
