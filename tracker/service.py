@@ -148,12 +148,23 @@ def refuse_control_text(person: Person) -> None:
         refuse_event_text(ev)
 
 
-def refuse_event_text(ev: Event, override: str | None = None) -> None:
+def clean_text(text: str, field: str, *, multiline: bool = False) -> str:
+    """Input text made safe to store: line breaks written as CR LF or CR become LF in a note (which keeps
+    line breaks and tabs); in a one-line field, line breaks and tabs (a pasted spreadsheet cell) become a
+    space. Every other control character is refused (``refuse_control_chars``)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n") if multiline else _LINE_BREAKS.sub(" ", text)
+    refuse_control_chars(text, field, multiline=multiline)
+    return text
+
+
+_LINE_BREAKS = re.compile(r"[\r\n\t]+")
+
+
+def refuse_event_text(ev: Event) -> None:
     """A step's names, reason, note and override reason checked as on input."""
     for n in ev.names:
         refuse_control_chars(n, "names")
-    for field, value in (("reason", ev.reason), ("note", ev.note), ("override", ev.override),
-                         ("override", override)):
+    for field, value in (("reason", ev.reason), ("note", ev.note), ("override", ev.override)):
         if value:
             refuse_control_chars(value, field, multiline=field == "note")
 
@@ -169,10 +180,7 @@ def clean_details(raw: dict[str, Any], *, require_name: bool) -> dict[str, Any]:
         if isinstance(value, date):
             out[key] = value
             continue
-        text = str(value).strip()
-        if key == "note":
-            text = text.replace("\r\n", "\n")  # a line break written on Windows
-        refuse_control_chars(text, key, multiline=key == "note")
+        text = clean_text(str(value).strip(), key, multiline=key == "note")
         if key in DATE_DETAILS:
             out[key] = parse_input_date(text, key) if text else None
         elif key == "gender" and text:
@@ -244,9 +252,9 @@ def build_event(kind: str, on: date, *, names: str | Iterable[str] | None = None
     for n in name_tuple:
         refuse_control_chars(n, "names")
     if reason is not None:
-        refuse_control_chars(reason, "reason")
+        reason = clean_text(reason, "reason")
     if note is not None:
-        refuse_control_chars(note, "note", multiline=True)
+        note = clean_text(note, "note", multiline=True)
     if kind in ("sponsors", "mentors") and not name_tuple:
         raise InputError(f"“{zh}”须写明姓名：--names \"甲,乙\"", f"'{en}' needs the names: --names \"A,B\"", "names")
     if kind == "mentors" and len(name_tuple) > 2:
@@ -350,7 +358,7 @@ class Service:
     def add(self, details: dict[str, Any], applied: date, *, override: str | None = None) -> Recorded:
         clean = clean_details(details, require_name=True)
         if override:
-            refuse_control_chars(override, "override")
+            override = clean_text(override, "override")
         probe = Person(id=0, **clean)
         ev = Event("applied", applied)
         check = self.check(probe, ev)
@@ -364,7 +372,9 @@ class Service:
         return Recorded(saved, check, hid)
 
     def record(self, pid: int, event: Event, *, override: str | None = None) -> Recorded:
-        refuse_event_text(event, override)
+        if override:
+            override = clean_text(override, "override")
+        refuse_event_text(event)
         with self.store.transaction() as tx:
             person = self.person(pid)  # fresh: the transaction re-read the file if it changed
             check = self.check(person, event)
@@ -444,7 +454,7 @@ class Service:
         is checked again, and what the correction newly breaks is refused unless overridden."""
         why = _required_reason(reason)
         if override:
-            refuse_control_chars(override, "override")
+            override = clean_text(override, "override")
         with self.store.transaction() as tx:
             person = self.person(pid)
             plan = self._fix_plan(person, kind, old_date, new_date, fields)
@@ -609,8 +619,7 @@ class Service:
 
 
 def _required_reason(reason: str | None) -> str:
-    why = (reason or "").strip()
-    refuse_control_chars(why, "reason")
+    why = clean_text(reason or "", "reason").strip()
     if not why:
         raise InputError("更正或删除记录须写明理由：--reason \"…\"（记入更改记录）。",
                          "A correction or removal needs a reason: --reason \"…\" (kept in the history).", "reason")
