@@ -29,6 +29,7 @@ from .people import People
 from .person import PersonScreen
 from .planner import Planner
 from .text import procedure_text, t
+from .widgets import notify
 
 TABS = ("overview", "people", "deadlines", "planner")
 PANES: dict[str, type[Any]] = {"overview": Overview, "people": People, "deadlines": Deadlines, "planner": Planner}
@@ -202,7 +203,7 @@ class TrackerApp(App[None]):
             elif isinstance(screen, MainScreen):
                 screen.refresh_data()
         if message:
-            self.notify(message, timeout=3)
+            notify(self, message, timeout=3)
 
     def open_person(self, pid: int) -> None:
         """One person screen is built once and re-targeted: building a screen (and its footer)
@@ -262,7 +263,7 @@ class TrackerApp(App[None]):
         try:
             entry = self.service.undo()
         except BilingualError as exc:  # locked by another writer
-            self.notify(exc.message(self.lang), severity="error", timeout=6)
+            notify(self, exc.message(self.lang), severity="error", timeout=6)
             return
         if entry is None:
             self.notify(t("nothing_to_undo", self.lang))
@@ -273,7 +274,7 @@ class TrackerApp(App[None]):
         try:
             people = self.service.load_demo()
         except BilingualError as exc:
-            self.notify(exc.message(self.lang), severity="warning")
+            notify(self, exc.message(self.lang), severity="warning")
             return
         self.data_changed(t("demo_loaded", self.lang, n=len(people)))
 

@@ -23,7 +23,7 @@ from tracker.stages import event_label
 from .keys import bind
 from .record import render_check
 from .text import t
-from .widgets import make_input, tracker_app
+from .widgets import make_input, plain, tracker_app
 
 
 class CorrectModal(ModalScreen[bool]):
@@ -45,7 +45,7 @@ class CorrectModal(ModalScreen[bool]):
         person = app.service.person(self.person_id)
         title = "remove_title" if self.removing else "correct_title"
         with VerticalScroll(id="dialog"):
-            yield Label(t(title, lang, name=person.name, step=event_label(self.event, lang)), classes="title")
+            yield Label(plain(t(title, lang, name=person.name, step=event_label(self.event, lang))), classes="title")
             if len(self.dates) > 1:
                 yield Label(t("which_one", lang), classes="field-label")
                 yield Select([(d.isoformat(), d.isoformat()) for d in self.dates], value=self.dates[-1].isoformat(),
@@ -100,10 +100,10 @@ class CorrectModal(ModalScreen[bool]):
                 self.check = svc.preview_fix(self.person_id, self.event, self._old(), self._new())
         except InputError as exc:
             self.query_one("#err-date" if exc.field == "date" and not self.removing else "#err-field", Label).update(
-                exc.message(lang))
+                plain(exc.message(lang), keep_newlines=True))
             panel.update("")
         except BilingualError as exc:  # nothing to correct, a date in the future
-            self.query_one("#err-field", Label).update(exc.message(lang))
+            self.query_one("#err-field", Label).update(plain(exc.message(lang), keep_newlines=True))
             panel.update("")
         else:
             panel.update(render_check(self.check, lang))
@@ -158,10 +158,10 @@ class CorrectModal(ModalScreen[bool]):
                 svc.fix(self.person_id, self.event, self._old(), self._new(), reason=self._value("#fix-reason"),
                         override=self._value("#fix-override") or None)
         except Refused as exc:
-            err.update(t("refused", lang) + exc.message(lang))
+            err.update(plain(t("refused", lang) + exc.message(lang), keep_newlines=True))
             return
         except BilingualError as exc:  # bad input, a locked or damaged database
-            err.update(t("refused", lang) + exc.message(lang))
+            err.update(plain(t("refused", lang) + exc.message(lang), keep_newlines=True))
             return
         app.data_changed(t("saved", lang))
         self.dismiss(True)

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Select
 from tracker.reports import Deadline, due_list
 
 from .text import t
-from .widgets import PersonRows, deadline_days_text, new_table, tracker_app
+from .widgets import PersonRows, deadline_days_text, new_table, plain, tracker_app
 
 GROUP_LIMIT = 200  # rows per group; narrow by branch or rule to see the rest
 GROUPS = (("overdue", -10**6, -1), ("waiting", -10**6, 0), ("week", 0, 7), ("month", 8, 30), ("later", 31, 10**6))
@@ -71,7 +71,7 @@ class Deadlines(PersonRows, Vertical):
         people = {p.id: p for p in app.service.people()}
         branches = sorted({people[d.person].branch for d in items if people[d.person].branch})
         rules = sorted({(d.code, d.rule) for d in items}, key=lambda r: (len(r[0]), r[0]))
-        self._set_options("#deadline-branch", [(b, b) for b in branches], self.branch)
+        self._set_options("#deadline-branch", [(plain(b), b) for b in branches], self.branch)
         self._set_options("#deadline-rule", [(f"{code} {rid}", rid) for code, rid in rules], self.rule)
         shown = [d for d in items if (self.branch is None or people[d.person].branch == self.branch)
                  and (self.rule is None or d.rule == self.rule)]
@@ -89,9 +89,9 @@ class Deadlines(PersonRows, Vertical):
                           key=f"group-{group}")
             for d in rows[:GROUP_LIMIT]:
                 cite = d.citation_zh if lang == "zh" else d.citation_en
-                cells: list[object] = [d.name]
+                cells: list[object] = [plain(d.name)]
                 if self.wide:
-                    cells.append(people[d.person].branch)
+                    cells.append(plain(people[d.person].branch))
                 cells += [d.what(lang), d.due.isoformat(), deadline_days_text(d, lang)]
                 cells += [f"{d.code} {cite}"] if self.wide else []
                 table.add_row(*cells, key=f"{d.person}:{d.rule}")
@@ -101,7 +101,7 @@ class Deadlines(PersonRows, Vertical):
         if not table.row_count:
             table.add_row(Text(t("nothing_due", lang), style="dim"), *[""] * (width - 1), key="none")
 
-    def _set_options(self, selector: str, options: list[tuple[str, str]], current: str | None) -> None:
+    def _set_options(self, selector: str, options: list[tuple[Text | str, str]], current: str | None) -> None:
         sel: Select[str] = self.query_one(selector, Select)
         with sel.prevent(Select.Changed):
             sel.set_options(options)

@@ -15,7 +15,7 @@ from tracker.stages import STAGE_KEYS, stage_label
 
 from .keys import bind
 from .text import t
-from .widgets import make_input, tracker_app
+from .widgets import make_input, notify, plain, tracker_app
 
 FORMATS = (("Excel (.xlsx)", "xlsx"), ("CSV (.csv)", "csv"), ("Markdown (.md)", "md"), ("JSON 备份 / backup", "json"))
 
@@ -37,7 +37,7 @@ class ExportModal(ModalScreen[Path | None]):
             yield Select([(t("all_stages", lang), "all"), *((stage_label(k, lang), k) for k in STAGE_KEYS)],
                          value="all", allow_blank=False, id="x-stage")
             yield Label(t("branch", lang), classes="field-label")
-            yield Select([(b, b) for b in branches], prompt=t("all_branches", lang), id="x-branch")
+            yield Select([(plain(b), b) for b in branches], prompt=t("all_branches", lang), id="x-branch")
             yield Label(t("format", lang), classes="field-label")
             yield Select(list(FORMATS), value="xlsx", allow_blank=False, id="x-format")
             yield Label(t("folder", lang), classes="field-label")
@@ -81,10 +81,10 @@ class ExportModal(ModalScreen[Path | None]):
                 directory=None if as_file else place,
             )
         except BilingualError as exc:
-            self.query_one("#x-error", Label).update(exc.message(lang))
+            self.query_one("#x-error", Label).update(plain(exc.message(lang), keep_newlines=True))
             return
         except OSError as exc:
-            self.query_one("#x-error", Label).update(f"{t('export_failed', lang)}{exc}")
+            self.query_one("#x-error", Label).update(plain(f"{t('export_failed', lang)}{exc}"))
             return
-        app.notify(t("exported", lang, rows=done.rows, path=str(done.path)), timeout=6)
+        notify(app, t("exported", lang, rows=done.rows, path=str(done.path)), timeout=6)
         self.dismiss(done.path)

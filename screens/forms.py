@@ -15,10 +15,11 @@ from tracker.dates import DateError, parse_date
 from tracker.i18n import BilingualError
 from tracker.model import Person
 from tracker.service import InputError, Refused
+from tracker.textsafe import printable
 
 from .keys import bind
 from .text import t
-from .widgets import make_input, tracker_app
+from .widgets import make_input, plain, tracker_app
 
 TEXT_FIELDS = ("name", "birth", "ethnicity", "native_place", "education", "job", "branch", "phone", "id_number",
                "expected_departure", "note")
@@ -42,7 +43,7 @@ class PersonForm(ModalScreen[int | None]):
         person = self._person()
         title = t("new_person", lang) if person is None else t("edit_person", lang, name=person.name)
         with VerticalScroll(id="dialog"):
-            yield Label(title, classes="title")
+            yield Label(plain(title), classes="title")
             with Grid(id="form-grid"):
                 yield from self._field("name", person)
                 if person is None:
@@ -68,7 +69,7 @@ class PersonForm(ModalScreen[int | None]):
     def _field(self, field: str, person: Person | None) -> ComposeResult:
         app = tracker_app(self)
         value: Any = getattr(person, field) if person is not None else ""
-        text = value.isoformat() if isinstance(value, date) else (value or "")
+        text = _shown(value, field)
         with Vertical(classes="field"):
             yield Label(t(field, app.lang), classes="field-label")
             yield make_input(app, value=text, id=f"f-{field}")
@@ -85,7 +86,7 @@ class PersonForm(ModalScreen[int | None]):
 
     def _show_error(self, field: str | None, message: str) -> None:
         target = f"#err-{field}" if field and self.query(f"#err-{field}") else "#err-form"
-        self.query_one(target, Label).update(message)
+        self.query_one(target, Label).update(plain(message, keep_newlines=True))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -122,8 +123,7 @@ class PersonForm(ModalScreen[int | None]):
                 pid = app.service.add(details, applied, override=override).person.id
             else:
                 current = {f: getattr(person, f) for f in values}
-                changes = {k: v for k, v in values.items()
-                           if (current[k].isoformat() if isinstance(current[k], date) else (current[k] or "")) != v}
+                changes = {k: v for k, v in values.items() if _shown(current[k], k) != v}
                 if changes:
                     app.service.edit(person.id, changes)
                 pid = person.id
@@ -140,3 +140,11 @@ class PersonForm(ModalScreen[int | None]):
             return
         app.data_changed(t("saved", lang))
         self.dismiss(pid)
+
+
+def _shown(value: Any, field: str) -> str:
+    """A stored value as its input shows it: control characters as visible escapes (an input would send them
+    to the terminal); a field left as shown is not a change."""
+    if isinstance(value, date):
+        return value.isoformat()
+    return printable(value or "", keep_newlines=field == "note")

@@ -11,7 +11,7 @@ from tracker.reports import due_list, stage_counts, upcoming
 from tracker.stages import STAGE_KEYS, STAGES, event_label
 
 from .text import t
-from .widgets import PersonRows, deadline_days_text, new_table, tracker_app
+from .widgets import PersonRows, deadline_days_text, new_table, plain, tracker_app
 
 LIST_LIMIT = 100  # rows per list on the overview; the Deadlines tab and the planner have the rest
 SHORT_EN = {"applicant": "Applicant", "activist": "Activist", "target": "Target", "probationary": "Probationer",
@@ -67,7 +67,7 @@ class Overview(PersonRows, Vertical):
         due.clear()
         items = due_list(people, svc.book, svc.today)
         for d in items[:LIST_LIMIT]:
-            due.add_row(d.name, d.what(lang), d.due.isoformat(), deadline_days_text(d, lang),
+            due.add_row(plain(d.name), d.what(lang), d.due.isoformat(), deadline_days_text(d, lang),
                         key=f"{d.person}:{d.rule}")
         if len(items) > LIST_LIMIT:
             due.add_row(Text(t("more_in_tab", lang, n=len(items) - LIST_LIMIT), style="dim"), "", "", "", key="more")
@@ -77,7 +77,7 @@ class Overview(PersonRows, Vertical):
         soon.clear()
         soon_items = upcoming(people, svc.book, svc.today)
         for u in soon_items[:LIST_LIMIT]:
-            soon.add_row(u.person.name, event_label(u.event, lang), u.earliest.isoformat(), key=f"{u.person.id}:soon")
+            soon.add_row(plain(u.person.name), event_label(u.event, lang), u.earliest.isoformat(), key=f"{u.person.id}:soon")
         if len(soon_items) > LIST_LIMIT:
             soon.add_row(Text(t("more_in_planner", lang, n=len(soon_items) - LIST_LIMIT), style="dim"), "", "",
                          key="more")

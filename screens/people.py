@@ -19,7 +19,7 @@ from tracker.stages import STAGE_KEYS, event_label, stage_label
 from .keys import bind
 from .search import SearchIndex
 from .text import t
-from .widgets import iso, make_input, tracker_app
+from .widgets import iso, make_input, plain, tracker_app
 
 PAGE = 100
 WIDE = 110  # terminal columns from which the table shows every column
@@ -110,7 +110,7 @@ class People(Vertical):
         branches = sorted({p.branch for p in svc.people() if p.branch})
         sel: Select[str] = self.query_one("#people-branch", Select)
         current = sel.value
-        sel.set_options([(b, b) for b in branches])
+        sel.set_options([(plain(b), b) for b in branches])
         if current in branches:
             sel.value = current
         self.apply_filter()
@@ -167,9 +167,9 @@ class People(Vertical):
             when = Text(iso(s.next_date), style="red" if s.next_is_due and s.next_date and
                         s.next_date < tracker_app(self).service.today else ("yellow" if s.next_is_due else ""))
             # narrow: the stage by its Chinese name alone (the term every label carries)
-            cells: list[object] = [str(p.id), p.name, stage_label(p.stage, lang if self.wide else "zh")]
+            cells: list[object] = [str(p.id), plain(p.name), stage_label(p.stage, lang if self.wide else "zh")]
             if self.wide:
-                cells += [p.branch, iso(s.stage_date)]
+                cells += [plain(p.branch), iso(s.stage_date)]
             cells += [event_label(s.next_event, lang) if s.next_event else "", when, flags]
             table.add_row(*cells, key=str(p.id))
         self.shown += len(page)

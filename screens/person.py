@@ -12,10 +12,11 @@ from textual.widgets import DataTable, Footer, Label, Static
 
 from tracker.reports import person_view
 from tracker.stages import EVENT_BY_KEY, SECTIONS, event_label, pending_label, stage_label
+from tracker.textsafe import printable
 
 from .keys import bind, relabel
 from .text import t
-from .widgets import iso, new_table, tracker_app
+from .widgets import iso, new_table, notify, plain, tracker_app
 
 STATUS_STYLE = {"done": ("✓", "green"), "next": ("→", "bold cyan"), "needed": ("!", "bold yellow"),
                "open": ("!", "yellow"), "todo": ("·", "dim")}
@@ -67,21 +68,22 @@ class PersonScreen(Screen[None]):
         person = svc.person(self.person_id)
         view = person_view(person, svc.book, svc.today)
         state = stage_label(person.stage, lang)
-        head = Text.assemble((person.name, "bold"), f"  #{person.id}  ", (state, "bold cyan"))
+        head = Text.assemble(plain(person.name, "bold"), f"  #{person.id}  ", (state, "bold cyan"))
         if person.pending:
             head.append(f"  {pending_label(person.pending, lang)}", style="yellow")
         if not person.active:
             left = person.last("left")
-            head.append(f"  {t('left', lang)} {iso(left.date) if left else ''} {left.reason if left else ''}",
-                        style="red")
+            head.append_text(plain(f"  {t('left', lang)} {iso(left.date) if left else ''} {left.reason if left else ''}",
+                                   "red"))
         self.query_one("#person-head", Static).update(head)
         facts = [(t(k, lang), getattr(person, k)) for k in
                  ("gender", "ethnicity", "birth", "native_place", "education", "job", "branch", "phone", "id_number",
                   "expected_departure")]
         facts += [(t("stage_date", lang), view.stage_date), (t("probation_end", lang), view.probation_end),
                   (t("standing_from", lang), view.standing_from), (t("note", lang), person.note)]
-        self.query_one("#person-details", Static).update(
-            "  ".join(f"{k}: {v.isoformat() if hasattr(v, 'isoformat') else v}" for k, v in facts if v))
+        self.query_one("#person-details", Static).update(Text("  ".join(
+            f"{k}: {v.isoformat() if hasattr(v, 'isoformat') else printable(str(v), keep_newlines=k == t('note', lang))}"
+            for k, v in facts if v)))
         table: DataTable[object] = self.query_one("#timeline", DataTable)
         row = table.cursor_row
         table.clear()
@@ -101,7 +103,7 @@ class PersonScreen(Screen[None]):
             for late in r.late:
                 info.append(t("late_by", lang, days=late.days) + " ", style="red")
             for o in r.overrides:
-                info.append(f"✎ {o} ", style="magenta")
+                info.append(f"✎ {printable(o)} ", style="magenta")
             if r.status == "needed":
                 info.append(t("needed_first", lang) + " ", style="bold yellow")
             if r.status == "next" and r.earliest:
@@ -134,7 +136,7 @@ class PersonScreen(Screen[None]):
                 nxt.append("  " + t("needed_step", lang, step=event_label(view.next.prerequisite, lang)),
                            style="bold yellow")
             for b in view.next.blockers:
-                nxt.append("\n✗" + b.message(lang), style="red")  # no space: Rich would break the line there
+                nxt.append("\n✗" + printable(b.message(lang)), style="red")  # no space: Rich would break the line there
         self.query_one("#person-next", Static).update(nxt)
 
     # ---- actions
@@ -186,7 +188,7 @@ class PersonScreen(Screen[None]):
             return None
         dates = tuple(ev.date for ev in app.service.person(self.person_id).all_of(key))
         if not dates:
-            app.notify(t("not_recorded", app.lang, step=event_label(key, app.lang)), severity="warning")
+            notify(app, t("not_recorded", app.lang, step=event_label(key, app.lang)), severity="warning")
             return None
         return key, dates
 

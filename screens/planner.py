@@ -15,7 +15,7 @@ from tracker.reports import Verdict, eligibility
 from tracker.stages import event_label
 
 from .text import t
-from .widgets import PersonRows, iso, make_input, new_table, tracker_app
+from .widgets import PersonRows, iso, make_input, new_table, plain, tracker_app
 
 STEP_LIMIT = 200  # rows per step (eligible first)
 STEPS = ("activist", "target", "admitted", "approved", "converted", "conversion-approved")
@@ -83,8 +83,8 @@ class Planner(PersonRows, Vertical):
                     detail = Text("")
                 else:
                     status = Text("✗ " + t("blocked", lang), style="red")
-                    detail = Text(short_reason(e.check.refusals[0], lang), style="dim")
-                table.add_row("", e.person.name, status, detail, key=f"{e.person.id}:{step}")
+                    detail = plain(short_reason(e.check.refusals[0], lang), "dim")
+                table.add_row("", plain(e.person.name), status, detail, key=f"{e.person.id}:{step}")
             if rest:
                 table.add_row("", Text(t("more_rows", lang, n=rest), style="dim"), "", "", key=f"more-{step}")
 

@@ -15,10 +15,11 @@ from tracker.model import Event
 from tracker.reports import Check
 from tracker.service import InputError, Refused, build_event
 from tracker.stages import EVENT_BY_KEY, EVENT_KEYS, event_label
+from tracker.textsafe import printable
 
 from .keys import bind
 from .text import t
-from .widgets import make_input, tracker_app
+from .widgets import make_input, plain, tracker_app
 
 FIELD_INPUTS = ("names", "days", "hours", "months", "reason")
 
@@ -50,7 +51,7 @@ class RecordModal(ModalScreen[bool]):
         options = [(f"✓ {event_label(k, lang)}", k) for k in valid] + [(f"  {event_label(k, lang)}", k) for k in other]
         first = self.preselect if self.preselect in EVENT_KEYS else (valid[0] if valid else other[0])
         with VerticalScroll(id="dialog"):
-            yield Label(t("record_title", lang, name=person.name), classes="title")
+            yield Label(plain(t("record_title", lang, name=person.name)), classes="title")
             yield Label(t("step", lang), classes="field-label")
             yield Select(options, value=first, allow_blank=False, id="rec-step")
             yield Label(t("date", lang), classes="field-label")
@@ -152,7 +153,7 @@ class RecordModal(ModalScreen[bool]):
         try:
             ev = self.build()
         except InputError as exc:
-            self._error_label(exc.field).update(exc.message(lang))
+            self._error_label(exc.field).update(plain(exc.message(lang), keep_newlines=True))
             panel.update("")
             self.input_ok = False
             self._update_save()
@@ -212,13 +213,13 @@ class RecordModal(ModalScreen[bool]):
             ev = self.build()
             app.service.record(self.person_id, ev, override=self._value("#rec-override") or None)
         except InputError as exc:
-            self._error_label(exc.field).update(exc.message(lang))
+            self._error_label(exc.field).update(plain(exc.message(lang), keep_newlines=True))
             return
         except Refused as exc:
-            self.query_one("#err-field", Label).update(t("refused", lang) + exc.message(lang))
+            self.query_one("#err-field", Label).update(plain(t("refused", lang) + exc.message(lang), keep_newlines=True))
             return
         except BilingualError as exc:  # the database is locked by another writer, or damaged
-            self.query_one("#err-field", Label).update(t("refused", lang) + exc.message(lang))
+            self.query_one("#err-field", Label).update(plain(t("refused", lang) + exc.message(lang), keep_newlines=True))
             return
         app.data_changed(t("saved", lang))
         self.dismiss(True)
@@ -230,12 +231,12 @@ def render_check(check: Check, lang: str) -> Text:
         out.append(t("all_ok", lang) + "\n", style="green")
     for v in check.verdicts:
         if v.ok:
-            out.append(f"✓{v.message(lang).lstrip('✓ ')}", style="green")
+            out.append(f"✓{printable(v.message(lang)).lstrip('✓ ')}", style="green")
             out.append(f"  ({v.citation_zh if lang == 'zh' else v.citation_en})\n", style="dim")
         else:
-            out.append(f"✗{v.message(lang)}\n", style="bold red")
+            out.append(f"✗{printable(v.message(lang))}\n", style="bold red")
     for n in check.notes:
-        out.append(f"!{n.message(lang)}\n", style="yellow")
+        out.append(f"!{printable(n.message(lang))}\n", style="yellow")
     if check.earliest is not None:
         out.append(t("earliest_on", lang, date=check.earliest.isoformat()) + "\n", style="bold cyan")
     return out

@@ -8,11 +8,23 @@ from rich.text import Text
 from textual.widgets import DataTable, Input
 
 from tracker.dates import iso
+from tracker.textsafe import printable
 
 __all__ = ["iso"]  # screens take date text from the core, like every other format rule
 
 if TYPE_CHECKING:
     from .app import TrackerApp
+
+
+def plain(text: object, style: str = "", *, keep_newlines: bool = False) -> Text:
+    """Stored text (or a message quoting it) for a widget: shown literally, never read as markup, with
+    control characters as visible escapes. Textual reads a ``str`` in a cell, Label, Static or toast as markup."""
+    return Text(printable(str(text), keep_newlines=keep_newlines), style=style)
+
+
+def notify(app: Any, message: str, **kwargs: Any) -> None:
+    """``app.notify`` for a message that may quote stored text: no markup, no control characters."""
+    app.notify(printable(message, keep_newlines=True), markup=False, **kwargs)
 
 
 def tracker_app(node: Any) -> TrackerApp:

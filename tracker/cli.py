@@ -32,6 +32,7 @@ from .serialize import (
 from .service import Conflict, InputError, Refused, Service, build_event
 from .stages import EVENT_KEYS, STAGE_KEYS, event_label, pending_label, stage_label
 from .store import Store, StoreError, saves_in_this_process
+from .textsafe import printable
 
 EXIT_OK, EXIT_REFUSED, EXIT_INPUT, EXIT_STORE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
@@ -208,6 +209,22 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+def _say(text: str, *, file: Any = None) -> None:
+    """A line with stored text in it: control characters shown as escapes (never sent to the terminal)."""
+    print(printable(text), file=file)
+
+
+def _text(value: Any, style: str = "") -> Any:
+    """Stored text as a Rich ``Text``: shown literally, never read as markup (``[/]`` is a name, not a tag)."""
+    from rich.text import Text
+
+    return value if isinstance(value, Text) else Text(printable(str(value)), style=style)
+
+
+def _add_row(table: Any, *cells: Any) -> None:
+    table.add_row(*(_text(c) for c in cells))
+
+
 def _table(title: str, columns: Sequence[str]) -> Any:
     from rich.cells import cell_len
     from rich.table import Table
@@ -258,13 +275,13 @@ def cmd_record(ctx: Context, args: argparse.Namespace) -> int:
         out["overridden"] = [verdict_json(v, lang) for v in done.check.refusals]
         _print_json(out)
         return EXIT_OK
-    print(pick(f"已记录：{done.person.name} {event_label(ev.event, 'zh')} {ev.date}（现为{stage_label(done.person.stage, 'zh')}）",
-               f"Recorded: {done.person.name} — {event_label(ev.event, 'en')} on {ev.date} "
-               f"(now {stage_label(done.person.stage, 'en')})", lang))
+    _say(pick(f"已记录：{done.person.name} {event_label(ev.event, 'zh')} {ev.date}（现为{stage_label(done.person.stage, 'zh')}）",
+              f"Recorded: {done.person.name} — {event_label(ev.event, 'en')} on {ev.date} "
+              f"(now {stage_label(done.person.stage, 'en')})", lang))
     for v in done.check.refusals:
-        print(pick("  已超越规则：", "  Overridden: ", lang) + v.message(lang))
+        _say(pick("  已超越规则：", "  Overridden: ", lang) + v.message(lang))
     for v in done.check.notes:
-        print(pick("  注意：", "  Note: ", lang) + v.message(lang))
+        _say(pick("  注意：", "  Note: ", lang) + v.message(lang))
     return EXIT_OK
 
 
@@ -281,13 +298,15 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     state = stage_label(p.stage, lang) + ("" if p.active else f" ({label('left', lang)})")
     if p.pending:
         state += f"（{pending_label(p.pending, lang)}）" if lang == "zh" else f" ({pending_label(p.pending, lang)})"
-    con.print(f"[bold]{p.name}[/]  #{p.id}  {state}")
+    con.print(_text(p.name, "bold").append(f"  #{p.id}  {state}"))
     facts = [(label(k, lang), getattr(p, k)) for k in ("gender", "ethnicity", "birth", "native_place", "education",
                                                        "job", "branch", "phone", "id_number", "expected_departure",
                                                        "note")]
     facts += [(label("stage_date", lang), view.stage_date), (label("probation_end", lang), view.probation_end),
               (label("standing_from", lang), view.standing_from)]
-    con.print("  ".join(f"{k}: {v}" for k, v in facts if v))
+    from rich.text import Text
+
+    con.print(Text("  ".join(f"{k}: {printable(str(v), keep_newlines=k == label('note', lang))}" for k, v in facts if v)))
     t = _table(label("events", lang), ["#", label("step", lang), label("date", lang), ""])
     waiting = {d.event: d.waiting_text(lang) for d in view.deadlines if d.status == "waiting"}
     reminders = {d.event for d in view.deadlines if d.kind == "reminder"}  # "及时": no due date to show
@@ -296,26 +315,26 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
             continue
         extra = []
         for late in row.late:
-            extra.append(f"[red]{late.message(lang)}[/]")
+            extra.append(_text(late.message(lang), "red"))
         for o in row.overrides:
-            extra.append(f"[magenta]{label('override', lang)}: {o}[/]")
+            extra.append(_text(f"{label('override', lang)}: {o}", "magenta"))
         if row.status == "next":
             tentative = label("provisional", lang) if view.next is not None and view.next.provisional else ""
-            extra.append(f"[cyan]{label('next', lang)} · {label('earliest', lang)} {row.earliest}{tentative}[/]")
+            extra.append(_text(f"{label('next', lang)} · {label('earliest', lang)} {row.earliest}{tentative}", "cyan"))
         if row.status == "needed":
-            extra.append(f"[bold yellow]{pick('须先办理', 'to do first', lang)}[/]")
+            extra.append(_text(pick("须先办理", "to do first", lang), "bold yellow"))
         if row.event in waiting:
-            extra.append(f"[cyan]{waiting[row.event]}[/]")
+            extra.append(_text(waiting[row.event], "cyan"))
         elif row.due and row.event not in reminders:
             past = (svc.today - row.due).days
-            extra.append(f"[red]{label('due', lang)} {row.due} · {pick(f'逾期{past}天', f'{past} days overdue', lang)}[/]"
-                         if past > 0 else f"[yellow]{label('due', lang)} {row.due}[/]")
-        t.add_row(str(row.step or ""), event_label(row.event, lang), ", ".join(d.isoformat() for d in row.dates),
-                  "; ".join(extra))
+            extra.append(_text(f"{label('due', lang)} {row.due} · {pick(f'逾期{past}天', f'{past} days overdue', lang)}",
+                               "red") if past > 0 else _text(f"{label('due', lang)} {row.due}", "yellow"))
+        _add_row(t, str(row.step or ""), event_label(row.event, lang), ", ".join(d.isoformat() for d in row.dates),
+                 _text("; ").join(extra))
     con.print(t)
     if view.next is not None:
         for v in view.next.blockers:
-            con.print(f"[red]✗[/] {v.message(lang)}")
+            con.print(_text("✗", "red").append(" " + printable(v.message(lang), keep_newlines=True)))
     return EXIT_OK
 
 
@@ -337,8 +356,8 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
                 label("branch", lang)])
     for p in people:
         stage = stage_label(p.stage, lang) + (f"（{pending_label(p.pending, lang)}）" if p.pending else "")
-        t.add_row(str(p.id), p.name + ("" if p.active else f" ({label('left', lang)})"), stage,
-                  str(stage_date(p) or ""), p.branch)
+        _add_row(t, str(p.id), p.name + ("" if p.active else f" ({label('left', lang)})"), stage,
+                 str(stage_date(p) or ""), p.branch)
     _console().print(t)
     return EXIT_OK
 
@@ -387,8 +406,8 @@ def cmd_due(ctx: Context, args: argparse.Namespace) -> int:
     for d in items:
         colour = "cyan" if d.status == "waiting" else "red" if d.overdue else "yellow"
         left = (d.waiting_text(lang) or str(d.days_left)) + (label("provisional", lang) if d.provisional else "")
-        t.add_row(str(d.person), d.name, d.what(lang), d.due.isoformat(), f"[{colour}]{left}[/]",
-                  f"{d.code} {d.citation_zh if lang == 'zh' else d.citation_en}")
+        _add_row(t, str(d.person), d.name, d.what(lang), d.due.isoformat(), _text(left, colour),
+                 f"{d.code} {d.citation_zh if lang == 'zh' else d.citation_en}")
     _console().print(t)
     return EXIT_OK
 
@@ -408,8 +427,8 @@ def cmd_eligible(ctx: Context, args: argparse.Namespace) -> int:
                [label("id", lang), label("name", lang), label("stage", lang), label("next", lang),
                 label("earliest", lang)])
     for e in items:
-        t.add_row(str(e.person.id), e.person.name, stage_label(e.person.stage, lang), event_label(e.event, lang),
-                  str(e.earliest or ""))
+        _add_row(t, str(e.person.id), e.person.name, stage_label(e.person.stage, lang), event_label(e.event, lang),
+                 str(e.earliest or ""))
     _console().print(t)
     return EXIT_OK
 
@@ -426,7 +445,7 @@ def cmd_edit(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         _print_json(person_json(updated))
     else:
-        print(pick(f"已更正：{updated.name}", f"Updated: {updated.name}", ctx.lang))
+        _say(pick(f"已更正：{updated.name}", f"Updated: {updated.name}", ctx.lang))
     return EXIT_OK
 
 
@@ -439,7 +458,7 @@ def cmd_undo(ctx: Context, args: argparse.Namespace) -> int:
     elif entry is None:
         print(pick("没有可撤销的更改。", "Nothing to undo.", ctx.lang))
     else:
-        print(pick(f"已撤销：{entry.zh}", f"Undone: {entry.en}", ctx.lang))
+        _say(pick(f"已撤销：{entry.zh}", f"Undone: {entry.en}", ctx.lang))
     return EXIT_OK
 
 
@@ -454,8 +473,10 @@ def cmd_history(ctx: Context, args: argparse.Namespace) -> int:
         return EXIT_OK
     t = _table(pick("更改记录", "Change history", lang), ["#", label("history_at", lang), label("history_what", lang)])
     for h in entries:
-        mark = f" [dim]({label('undone', lang)})[/]" if h.undone else ""
-        t.add_row(str(h.id), h.at.replace("T", " ")[:19], h.summary(lang) + mark)
+        what = _text(h.summary(lang))
+        if h.undone:
+            what.append(f" ({label('undone', lang)})", style="dim")
+        _add_row(t, str(h.id), h.at.replace("T", " ")[:19], what)
     _console().print(t)
     return EXIT_OK
 
@@ -465,8 +486,8 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"loaded": len(people)})
     else:
-        print(pick(f"已载入示例数据 {len(people)} 人（{ctx.db_path}）。", f"Loaded {len(people)} demo people into {ctx.db_path}.",
-                   ctx.lang))
+        _say(pick(f"已载入示例数据 {len(people)} 人（{ctx.db_path}）。", f"Loaded {len(people)} demo people into {ctx.db_path}.",
+                  ctx.lang))
     return EXIT_OK
 
 
@@ -479,7 +500,7 @@ def cmd_rules(ctx: Context, args: argparse.Namespace) -> int:
             _print_json({"on": on.isoformat(), "edition": rs.edition.name, "modelled": False,
                          "note": rs.edition.title(lang), "rules": []})
         else:
-            print(pick(f"{on} 适用：{rs.edition.title('zh')}。", f"On {on}: {rs.edition.title('en')}.", lang))
+            _say(pick(f"{on} 适用：{rs.edition.title('zh')}。", f"On {on}: {rs.edition.title('en')}.", lang))
         return EXIT_OK
     if args.json:
         _print_json({"on": on.isoformat(), "edition": rs.edition.name, "modelled": True, "rules": [
@@ -490,7 +511,7 @@ def cmd_rules(ctx: Context, args: argparse.Namespace) -> int:
     t = _table(pick(f"{on} 适用：{rs.edition.title('zh')}", f"In force on {on}: {rs.edition.title('en')}", lang),
                ["", "id", label("rule", lang), ""])
     for r in sorted(rs.rules, key=lambda r: (len(r.code), r.code)):
-        t.add_row(r.code, r.id, r.text(lang), r.citation(lang))
+        _add_row(t, r.code, r.id, r.text(lang), r.citation(lang))
     _console().print(t)
     return EXIT_OK
 
@@ -505,14 +526,14 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
                       lang=lang, mask_ids=args.mask_id, full_contact=args.full_contact, date_style=args.date_style,
                       unit=args.unit)
     if done.fmt == "json" and not args.mask_id:
-        print(pick(f"注意：{done.path} 含完整身份证号（备份须能完整恢复），仅本人可读（0600），请妥善保管；"
-                   "需要分享时用 --mask-id 导出隐去身份证号的副本。",
-                   f"Note: {done.path} holds full ID numbers (a backup restores exactly) and only you can read it "
-                   "(0600); keep it safe. To share a copy without them, export with --mask-id.", lang), file=sys.stderr)
+        _say(pick(f"注意：{done.path} 含完整身份证号（备份须能完整恢复），仅本人可读（0600），请妥善保管；"
+                  "需要分享时用 --mask-id 导出隐去身份证号的副本。",
+                  f"Note: {done.path} holds full ID numbers (a backup restores exactly) and only you can read it "
+                  "(0600); keep it safe. To share a copy without them, export with --mask-id.", lang), file=sys.stderr)
     if args.json:
         _print_json({"written": str(done.path), "format": done.fmt, "rows": done.rows})
     else:
-        print(pick(f"已导出 {done.rows} 条：{done.path}", f"Exported {done.rows} rows: {done.path}", lang))
+        _say(pick(f"已导出 {done.rows} 条：{done.path}", f"Exported {done.rows} rows: {done.path}", lang))
     return EXIT_OK
 
 
@@ -536,16 +557,16 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     status_words = {"new": ("新增", "new"), "merged": ("合并", "merged"), "unchanged": ("无变化", "unchanged"),
                     "error": ("错误", "error")}
     if plan.header_row:
-        print(pick(f"表头在第 {plan.header_row} 行；识别的列：{'、'.join(plan.columns)}",
-                   f"Header on row {plan.header_row}; columns recognised: {', '.join(plan.columns)}", lang))
+        _say(pick(f"表头在第 {plan.header_row} 行；识别的列：{'、'.join(plan.columns)}",
+                  f"Header on row {plan.header_row}; columns recognised: {', '.join(plan.columns)}", lang))
     for r in plan.rows:
         head = pick(f"第{r.row}行", f"Row {r.row}", lang)
-        print(f"{head} {r.name}：{status_words[r.status][i]}" + (
+        _say(f"{head} {r.name}：{status_words[r.status][i]}" + (
             f"（{'，'.join(e[i] for e in r.events)}）" if r.events and r.status != "error" else ""))
         for m in r.problems:
-            print(pick("  ✗ 问题：", "  ✗ problem: ", lang) + m[i])
+            _say(pick("  ✗ 问题：", "  ✗ problem: ", lang) + m[i])
         for m in r.notes:
-            print(pick("  ! 注意：", "  ! note: ", lang) + m[i])
+            _say(pick("  ! 注意：", "  ! note: ", lang) + m[i])
     summary = pick(f"共 {len(plan.rows)} 行：新增 {counts['new']}，合并 {counts['merged']}，无变化 {counts['unchanged']}，"
                    f"错误 {counts['error']}。",
                    f"{len(plan.rows)} rows: {counts['new']} new, {counts['merged']} merged, {counts['unchanged']} "
@@ -579,13 +600,15 @@ def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
                  f"Member development in {figs.year}" + ("" if figs.complete else f" (to {figs.as_of})"), lang)
     t = _table(title, [label("branch", lang), *(pick(*heads[k], lang) for k in FLOW_KEYS),
                        *(end + stage_label(k, lang) for k in STOCK_KEYS)])
+    t.columns[0].no_wrap = True  # a branch's name is read whole; the figures' headers wrap instead
     for branch, row in figs.by_branch.items():
-        t.add_row(branch, *(str(row["flows"][k]) for k in FLOW_KEYS), *(str(row["at_end"][k]) for k in STOCK_KEYS))
-    t.add_row(label("total", lang), *(str(figs.flows[k]) for k in FLOW_KEYS), *(str(figs.at_end[k]) for k in STOCK_KEYS))
+        _add_row(t, branch, *(str(row["flows"][k]) for k in FLOW_KEYS), *(str(row["at_end"][k]) for k in STOCK_KEYS))
+    _add_row(t, label("total", lang), *(str(figs.flows[k]) for k in FLOW_KEYS),
+             *(str(figs.at_end[k]) for k in STOCK_KEYS))
     con = _console()
     con.print(t)
-    con.print(figs.sentence(lang))
-    con.print(figs.seed_sentence(lang))
+    con.print(_text(figs.sentence(lang)))
+    con.print(_text(figs.seed_sentence(lang)))
     return EXIT_OK
 
 
@@ -600,7 +623,7 @@ COMMANDS = {
 def _fail(lang: str, as_json: bool, code: int, payload: dict[str, Any], text: str) -> int:
     if as_json:
         _print_json(payload)
-    print(text, file=sys.stderr)
+    print(printable(text, keep_newlines=True), file=sys.stderr)  # a refusal may quote stored text
     return code
 
 

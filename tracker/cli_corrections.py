@@ -41,7 +41,7 @@ def add_parsers(sub: Any) -> None:
 
 
 def cmd_fix(ctx: Context, args: argparse.Namespace) -> int:
-    from .cli import EXIT_OK, _date_arg, _print_json
+    from .cli import EXIT_OK, _date_arg, _print_json, _say
     from .i18n import pick
     from .serialize import person_json, verdict_json
     from .service import InputError
@@ -66,17 +66,17 @@ def cmd_fix(ctx: Context, args: argparse.Namespace) -> int:
         _print_json(out)
         return EXIT_OK
     zh, en = event_label(args.event, "zh"), event_label(args.event, "en")
-    print(pick(f"已更正：{done.person.name} {zh}（现为{_state(done.person, 'zh')}）",
-               f"Corrected: {done.person.name} — {en} (now {_state(done.person, 'en')})", lang))
+    _say(pick(f"已更正：{done.person.name} {zh}（现为{_state(done.person, 'zh')}）",
+              f"Corrected: {done.person.name} — {en} (now {_state(done.person, 'en')})", lang))
     for v in done.check.refusals:
-        print(pick("  已超越规则：", "  Overridden: ", lang) + v.message(lang))
+        _say(pick("  已超越规则：", "  Overridden: ", lang) + v.message(lang))
     for v in done.check.notes:
-        print(pick("  注意：", "  Note: ", lang) + v.message(lang))
+        _say(pick("  注意：", "  Note: ", lang) + v.message(lang))
     return EXIT_OK
 
 
 def cmd_unrecord(ctx: Context, args: argparse.Namespace) -> int:
-    from .cli import EXIT_OK, _date_arg, _print_json
+    from .cli import EXIT_OK, _date_arg, _print_json, _say
     from .i18n import pick
     from .serialize import person_json
 
@@ -87,9 +87,9 @@ def cmd_unrecord(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         _print_json(person_json(done.person))
         return EXIT_OK
-    print(pick(f"已删除：{done.person.name} {event_label(args.event, 'zh')}（现为{_state(done.person, 'zh')}）",
-               f"Removed: {done.person.name} — {event_label(args.event, 'en')} (now {_state(done.person, 'en')})",
-               lang))
+    _say(pick(f"已删除：{done.person.name} {event_label(args.event, 'zh')}（现为{_state(done.person, 'zh')}）",
+              f"Removed: {done.person.name} — {event_label(args.event, 'en')} (now {_state(done.person, 'en')})",
+              lang))
     return EXIT_OK
 
 

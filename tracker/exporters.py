@@ -316,7 +316,9 @@ def _record_rows(view: PersonView, lang: str) -> list[tuple[str, str, str, str, 
             notes.append(("应于 " if lang == "zh" else "due ") + r.due.isoformat())
         if r.projected:
             notes.append(("预计最早 " if lang == "zh" else "at the earliest ") + r.projected.isoformat())
-        state = {"done": "✓", "next": "→", "open": "!", "todo": ""}[r.status]
+        if r.status == "needed":
+            notes.append("须先办理" if lang == "zh" else "to do first")
+        state = {"done": "✓", "next": "→", "needed": "!", "open": "!", "todo": ""}[r.status]
         rows.append((section, str(r.step or ""), f"{state} {event_label(r.event, lang)}".strip(),
                      "、".join(d.isoformat() for d in r.dates), "；".join(notes)))
     return rows

@@ -26,7 +26,7 @@ from .model import Event, Person
 from .profiles import RuleBook
 from .registers import mask_id, own_note
 from .rules import check_event
-from .service import InputError, check_amounts, clean_details, split_names
+from .service import InputError, check_amounts, clean_details, refuse_control_chars, refuse_control_text, split_names
 from .stages import EVENT_KEYS, PENDING_BY_KEY, event_label, pending_label
 
 #: header text (normalised: no spaces, lower case) → field. Chinese first; our English export too.
@@ -357,6 +357,9 @@ def plan_table(rows: list[list[Any]], people: list[Person], book: RuleBook, toda
             details = clean_details({k: (str(v).strip() if isinstance(v, str | int | float) and k != "birth" else v)
                                      for k, v in raw.items()}, require_name=True)
             dates = {k: _cell_date(values.get(k), k, result.notes) for k in STAGE_EVENTS if k in mapping.values()}
+            for col in ("mentors", "sponsors"):
+                for n in split_names(str(values.get(col) or "")):
+                    refuse_control_chars(n, "names")
         except InputError as exc:
             result.status = "error"
             result.problems.append((exc.zh, exc.en))
@@ -441,6 +444,7 @@ def plan_backup(data: dict[str, Any], people: list[Person], book: RuleBook, toda
                 del doc["id_number"]
                 result.notes.append(("身份证号已隐去（含*），未导入该项", "the ID number is masked (has *); not imported"))
             full = Person.from_doc(0, doc)
+            refuse_control_text(full)  # a backup carries every text of a record: checked as on input
             for ev in full.events:
                 check_amounts(ev.days, ev.hours, ev.months)
         except InputError as exc:

@@ -22,6 +22,7 @@ from .registers import mask_id
 from .rules import Check, Verdict, check_event
 from .stages import EVENT_BY_KEY, event_label, stage_label
 from .store import HistoryEntry, Store
+from .textsafe import codepoint, control_char
 
 
 class InputError(BilingualError):
@@ -112,6 +113,62 @@ def parse_input_date(text: str, field: str) -> date:
         raise InputError(exc.zh, exc.en, field) from None
 
 
+#: (zh, en) names of the text fields that are not person details (those are named by tracker.i18n)
+_TEXT_FIELDS = {"names": ("姓名", "Names"), "reason": ("原因或理由", "Reason"), "note": ("备注", "Note"),
+                "override": ("超越规则理由", "Override reason")}
+
+
+def refuse_control_chars(text: str, field: str, *, multiline: bool = False) -> None:
+    """Refuse a control character (ESC, BEL, NUL …), a bidirectional override or a line separator in
+    stored text: it would steer the terminal or reorder what others read. A note (``multiline``) may keep
+    newlines and tabs."""
+    found = control_char(text, multiline=multiline)
+    if found is None:
+        return
+    pos, ch = found
+    from .i18n import LABELS
+
+    zh, en = _TEXT_FIELDS.get(field) or LABELS.get(field) or (field, field)
+    zh_rule = "备注可以换行和使用制表符，但不能含其他控制字符" if multiline else "此项须为一行普通文字"
+    en_rule = ("a note may keep line breaks and tabs, but no other control characters" if multiline
+               else "this field must be one line of plain text")
+    raise InputError(
+        f"{zh}：第{pos}个字符是不可见的控制字符（{codepoint(ch)}），可能来自复制粘贴；{zh_rule}。请删除它后重新输入。",
+        f"{en}: character {pos} is an invisible control character ({codepoint(ch)}), perhaps from copy and "
+        f"paste; {en_rule}. Remove it and enter the text again.", field)
+
+
+def refuse_control_text(person: Person) -> None:
+    """Every stored text of a person (details and steps) checked as on input: for imports of whole records."""
+    for key in DETAIL_FIELDS:
+        value = getattr(person, key)
+        if isinstance(value, str):
+            refuse_control_chars(value, key, multiline=key == "note")
+    for ev in person.events:
+        refuse_event_text(ev)
+
+
+def clean_text(text: str, field: str, *, multiline: bool = False) -> str:
+    """Input text made safe to store: line breaks written as CR LF or CR become LF in a note (which keeps
+    line breaks and tabs); in a one-line field, line breaks and tabs (a pasted spreadsheet cell) become a
+    space. Every other control character is refused (``refuse_control_chars``)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n") if multiline else _LINE_BREAKS.sub(" ", text)
+    refuse_control_chars(text, field, multiline=multiline)
+    return text
+
+
+_LINE_BREAKS = re.compile(r"[\r\n\t]+")
+
+
+def refuse_event_text(ev: Event) -> None:
+    """A step's names, reason, note and override reason checked as on input."""
+    for n in ev.names:
+        refuse_control_chars(n, "names")
+    for field, value in (("reason", ev.reason), ("note", ev.note), ("override", ev.override)):
+        if value:
+            refuse_control_chars(value, field, multiline=field == "note")
+
+
 def clean_details(raw: dict[str, Any], *, require_name: bool) -> dict[str, Any]:
     """Validate and normalise person details given as text (CLI, TUI form, import row)."""
     out: dict[str, Any] = {}
@@ -123,7 +180,7 @@ def clean_details(raw: dict[str, Any], *, require_name: bool) -> dict[str, Any]:
         if isinstance(value, date):
             out[key] = value
             continue
-        text = str(value).strip()
+        text = clean_text(str(value).strip(), key, multiline=key == "note")
         if key in DATE_DETAILS:
             out[key] = parse_input_date(text, key) if text else None
         elif key == "gender" and text:
@@ -192,6 +249,12 @@ def build_event(kind: str, on: date, *, names: str | Iterable[str] | None = None
     name_tuple: tuple[str, ...] = ()
     if names is not None:
         name_tuple = split_names(names) if isinstance(names, str) else tuple(n for n in names if n)
+    for n in name_tuple:
+        refuse_control_chars(n, "names")
+    if reason is not None:
+        reason = clean_text(reason, "reason")
+    if note is not None:
+        note = clean_text(note, "note", multiline=True)
     if kind in ("sponsors", "mentors") and not name_tuple:
         raise InputError(f"“{zh}”须写明姓名：--names \"甲,乙\"", f"'{en}' needs the names: --names \"A,B\"", "names")
     if kind == "mentors" and len(name_tuple) > 2:
@@ -294,6 +357,8 @@ class Service:
     # ---- changing
     def add(self, details: dict[str, Any], applied: date, *, override: str | None = None) -> Recorded:
         clean = clean_details(details, require_name=True)
+        if override:
+            override = clean_text(override, "override")
         probe = Person(id=0, **clean)
         ev = Event("applied", applied)
         check = self.check(probe, ev)
@@ -307,6 +372,9 @@ class Service:
         return Recorded(saved, check, hid)
 
     def record(self, pid: int, event: Event, *, override: str | None = None) -> Recorded:
+        if override:
+            override = clean_text(override, "override")
+        refuse_event_text(event)
         with self.store.transaction() as tx:
             person = self.person(pid)  # fresh: the transaction re-read the file if it changed
             check = self.check(person, event)
@@ -385,6 +453,8 @@ class Service:
         """Correct one recorded step (its date, or what was recorded with it); the person's whole path
         is checked again, and what the correction newly breaks is refused unless overridden."""
         why = _required_reason(reason)
+        if override:
+            override = clean_text(override, "override")
         with self.store.transaction() as tx:
             person = self.person(pid)
             plan = self._fix_plan(person, kind, old_date, new_date, fields)
@@ -552,7 +622,7 @@ class Service:
 
 
 def _required_reason(reason: str | None) -> str:
-    why = (reason or "").strip()
+    why = clean_text(reason or "", "reason").strip()
     if not why:
         raise InputError("更正或删除记录须写明理由：--reason \"…\"（记入更改记录）。",
                          "A correction or removal needs a reason: --reason \"…\" (kept in the history).", "reason")
