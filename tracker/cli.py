@@ -10,6 +10,7 @@ import argparse
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -501,10 +502,11 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
 
     svc, lang = ctx.service, ctx.lang
     plan = plan_import(Path(args.file), svc.people(), svc.book, svc.today, args.sheet)
+    write = not args.dry_run and (plan.errors == 0 or args.skip_invalid) and bool(plan.new or plan.updated)
+    if write:  # only this takes the lock; the plan is checked again against the database as it is then
+        _test_import_delay()
+        write = svc.apply_import(plan, skip_invalid=args.skip_invalid) is not None
     errors = plan.errors
-    write = not args.dry_run and (errors == 0 or args.skip_invalid) and (plan.new or plan.updated)
-    if write:
-        svc.apply_import(plan.new, plan.updated, plan.source)
     counts = {s: sum(1 for r in plan.rows if r.status == s) for s in ("new", "merged", "unchanged", "error")}
     code = EXIT_REFUSED if errors and not args.skip_invalid else EXIT_OK
     if args.json:
@@ -541,6 +543,15 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
         print(pick("已写入数据库；tracker undo 可整体撤销这次导入。",
                    "Written to the database; 'tracker undo' reverts the whole import.", lang))
     return code
+
+
+def _test_import_delay() -> None:
+    """For the race tests only: TRACKER_TEST_IMPORT_DELAY=seconds holds an import between reading the sheet
+    (no lock) and writing it, so other writers can work meanwhile, as during a long import of a big sheet."""
+    delay = os.environ.get("TRACKER_TEST_IMPORT_DELAY")
+    if delay:
+        print("test: import planned, waiting", file=sys.stderr, flush=True)
+        time.sleep(float(delay))
 
 
 def cmd_report(ctx: Context, args: argparse.Namespace) -> int:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .corrections import Correction, find_event, plan_fix, plan_unrecord, with_override
 from .dates import DateError, parse_date
@@ -22,6 +22,9 @@ from .registers import mask_id
 from .rules import Check, Verdict, check_event
 from .stages import EVENT_BY_KEY, event_label, stage_label
 from .store import HistoryEntry, Store
+
+if TYPE_CHECKING:
+    from .importers import ImportPlan
 
 
 class InputError(BilingualError):
@@ -458,15 +461,25 @@ class Service:
             tx.log(action, zh, en)
         return saved
 
-    def apply_import(self, new: list[Person], updated: list[Person], source: str) -> int:
-        """Save an import plan's people in one change (one undo reverts it); returns the history id."""
-        name = source.rsplit("/", 1)[-1]
+    def apply_import(self, plan: ImportPlan, *, skip_invalid: bool = False) -> int | None:
+        """Save an import plan in one change (one undo reverts it); returns the history id, or None when
+        nothing was written.
+
+        The plan was made without the lock, from the people as they were then; under the lock it is checked
+        again against the people as they are now (``ImportPlan.rebase``), so what others changed meanwhile
+        stays. A row that no longer fits becomes an error in the plan's report: without ``skip_invalid``
+        nothing is written then (all or nothing), with it the other rows are.
+        """
+        name = plan.source.rsplit("/", 1)[-1]
         with self.store.transaction() as tx:
-            tx.add_all(new)
-            for person in updated:
+            plan.rebase(self.store.people(), self.book, self.today)
+            if (plan.errors and not skip_invalid) or not (plan.new or plan.updated):
+                return None
+            tx.add_all(plan.new)
+            for person in plan.updated:
                 tx.put(person)
-            return tx.log("import", f"导入 {name}：新增 {len(new)} 人，更新 {len(updated)} 人",
-                          f"Imported {name}: {len(new)} added, {len(updated)} updated")
+            return tx.log("import", f"导入 {name}：新增 {len(plan.new)} 人，更新 {len(plan.updated)} 人",
+                          f"Imported {name}: {len(plan.new)} added, {len(plan.updated)} updated")
 
     def export(self, *, stage: str = "all", branch: str | None = None, fmt: str | None = None,
                person: int | None = None, path: Path | None = None, force: bool = False, full_id: bool = False,
