@@ -75,6 +75,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--applied", required=True, help="递交入党申请书时间 date the application was received")
     detail_options(a)
     a.add_argument("--override", help="written reason to proceed despite a rule")
+    a.add_argument("--if-absent", dest="if_absent", action="store_true",
+                   help="若已有此人（身份证号相同，或姓名与出生日期相同）则不新增，输出其编号 / if the person is already "
+                   "there (same ID number, or same name and birth date), print their id instead of adding (exit 0)")
     a.add_argument("--json", action="store_true")
 
     r = sub.add_parser("record", help="记录一个步骤 record a step")
@@ -214,9 +217,16 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
                if getattr(args, k) is not None}
     details["name"] = args.name
     applied = _date_arg(args.applied, "applied")
-    done = ctx.service.add(details, applied, override=args.override)
+    done = ctx.service.add(details, applied, override=args.override, if_absent=args.if_absent)
+    if done.existed is not None:
+        p = done.person
+        why_zh, why_en = ("身份证号相同", "same ID number") if done.existed == "id_number" else \
+            ("姓名与出生日期相同", "same name and birth date")
+        print(pick(f"已有此人：{p.name}（编号 {p.id}，{why_zh}），未重复新增。",
+                   f"Already there: {p.name} (id {p.id}, {why_en}); not added again.", ctx.lang), file=sys.stderr)
     if args.json:
-        _print_json(person_json(done.person))
+        _print_json({**person_json(done.person), "existed": done.existed is not None} if args.if_absent
+                    else person_json(done.person))
     else:
         print(done.person.id)
     return EXIT_OK

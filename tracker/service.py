@@ -67,6 +67,8 @@ class Recorded:
     person: Person
     check: Check
     history_id: int
+    #: ``add(if_absent=True)`` found the person already there: how ("id_number" or "name_birth"); nothing saved
+    existed: str | None = None
 
 
 # ------------------------------------------------------------------ input normalisation
@@ -295,14 +297,25 @@ class Service:
         return entries
 
     # ---- changing
-    def add(self, details: dict[str, Any], applied: date, *, override: str | None = None) -> Recorded:
+    def add(self, details: dict[str, Any], applied: date, *, override: str | None = None,
+            if_absent: bool = False) -> Recorded:
+        """Add an applicant. With ``if_absent`` (a script retrying an add), a person with the same ID number, or
+        the same name and birth date, is returned instead (``existed`` says how) and nothing is saved."""
         clean = clean_details(details, require_name=True)
+        if if_absent and not clean.get("birth"):
+            raise InputError("--if-absent 须同时给出出生日期（--birth）或身份证号（--id-number），才能认出是否已有此人。",
+                             "--if-absent needs the birth date (--birth) or the ID number (--id-number) to recognise "
+                             "the person.", "birth")
         probe = Person(id=0, **clean)
         ev = Event("applied", applied)
         check = self.check(probe, ev)
         ev = self._apply_override(check, ev, override)
         person = probe.with_events((ev,))
         with self.store.transaction() as tx:
+            if if_absent:  # under the lock: two retries at once still add one person
+                same = self._same_person(clean)
+                if same is not None:
+                    return Recorded(same[0], check, 0, existed=same[1])
             self._refuse_duplicate_id(clean.get("id_number"), None)
             saved = tx.add(person)
             hid = tx.log("add", f"新增 {saved.name}（递交入党申请书 {applied}）",
@@ -546,6 +559,17 @@ class Service:
                 f"The ID number {shown} already belongs to {other.name} (id {other.id}); one ID number cannot be "
                 f"registered for two people. Check the number; if it is the same person, see tracker show {other.id}.",
                 "id_number")
+
+    def _same_person(self, clean: dict[str, Any]) -> tuple[Person, str] | None:
+        """Who these details name, as an import matches a row: the same ID number, else name and birth date."""
+        people = self.store.people()
+        idn = clean.get("id_number")
+        if idn:
+            by_id = next((p for p in people if p.id_number == idn), None)
+            if by_id is not None:
+                return by_id, "id_number"
+        same = next((p for p in people if p.name == clean["name"] and p.birth == clean.get("birth")), None)
+        return None if same is None else (same, "name_birth")
 
     def _apply_override(self, check: Check, ev: Event, override: str | None) -> Event:
         bad_input = [v for v in check.refusals if v.kind == "input"]

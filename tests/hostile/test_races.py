@@ -237,7 +237,7 @@ def test_add_if_absent_returns_the_person_with_the_same_name_and_birth(run: Run)
     assert run("add", "张三", "--applied", "2024-01-10", "--birth", "1995-03-07").out.strip() == "1"
     again = run("add", "张三", "--applied", "2024-01-10", "--birth", "1995-03-07", "--if-absent")
     assert again.code == 0 and again.out.strip() == "1"
-    assert "already" in again.err and "not added" in again.err
+    assert "Already there" in again.err and "not added again" in again.err
     assert len(run("list", "--json").json()) == 1
 
 
@@ -264,3 +264,14 @@ def test_add_if_absent_needs_a_birth_date_or_id_number(run: Run) -> None:
 def test_add_without_if_absent_still_adds_a_namesake(run: Run) -> None:
     run("add", "张三", "--applied", "2024-01-10", "--birth", "1995-03-07")
     assert run("add", "张三", "--applied", "2024-01-10", "--birth", "1995-03-07").out.strip() == "2"
+
+
+def test_add_if_absent_run_twice_at_once_adds_one_person(tmp_path: Path) -> None:
+    db = tmp_path / "tracker.json"
+    procs = [subprocess.Popen([sys.executable, "-m", "tracker", "add", "张三", "--applied", "2024-01-10", "--birth",
+                               "1995-03-07", "--if-absent"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, cwd=ROOT, env=_env(db)) for _ in range(4)]
+    outs = [p.communicate(timeout=60) for p in procs]
+    assert [p.returncode for p in procs] == [0] * 4, outs
+    assert {out.strip() for out, _ in outs} == {"1"}
+    assert len(_people(db)) == 1
