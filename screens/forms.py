@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Label, Select
 from tracker.dates import DateError, parse_date
 from tracker.i18n import BilingualError
 from tracker.model import Person
-from tracker.service import InputError, Refused
+from tracker.service import EditConflict, InputError, Refused
 
 from .keys import bind
 from .text import t
@@ -31,6 +31,8 @@ class PersonForm(ModalScreen[int | None]):
     def __init__(self, person_id: int | None = None) -> None:
         super().__init__()
         self.person_id = person_id
+        #: each field's text as the form loaded it: only fields the user changed are saved, checked against it
+        self.loaded: dict[str, str] = {}
 
     def _person(self) -> Person | None:
         return tracker_app(self).service.person(self.person_id) if self.person_id is not None else None
@@ -39,6 +41,8 @@ class PersonForm(ModalScreen[int | None]):
         app = tracker_app(self)
         lang = app.lang
         person = self._person()
+        if person is not None:
+            self.loaded = {f: _text(getattr(person, f)) for f in (*TEXT_FIELDS, "gender")}
         title = t("new_person", lang) if person is None else t("edit_person", lang, name=person.name)
         with VerticalScroll(id="dialog"):
             yield Label(title, classes="title")
@@ -66,8 +70,7 @@ class PersonForm(ModalScreen[int | None]):
 
     def _field(self, field: str, person: Person | None) -> ComposeResult:
         app = tracker_app(self)
-        value: Any = getattr(person, field) if person is not None else ""
-        text = value.isoformat() if isinstance(value, date) else (value or "")
+        text = _text(getattr(person, field)) if person is not None else ""
         with Vertical(classes="field"):
             yield Label(t(field, app.lang), classes="field-label")
             yield make_input(app, value=text, id=f"f-{field}")
@@ -120,12 +123,18 @@ class PersonForm(ModalScreen[int | None]):
                 override = self.query_one("#f-override", Input).value.strip() or None
                 pid = app.service.add(details, applied, override=override).person.id
             else:
-                current = {f: getattr(person, f) for f in values}
-                changes = {k: v for k, v in values.items()
-                           if (current[k].isoformat() if isinstance(current[k], date) else (current[k] or "")) != v}
+                # only what the user changed: a field another program changed meanwhile is not written back
+                changes = {k: v for k, v in values.items() if v != self.loaded[k]}
                 if changes:
-                    app.service.edit(person.id, changes)
+                    app.service.edit(person.id, changes, expect={k: self.loaded[k] for k in changes})
                 pid = person.id
+        except EditConflict as exc:
+            fresh = app.service.person(person.id) if person is not None else None
+            for field, (zh, en) in exc.fields.items():  # both values stay visible: theirs here, yours in the field
+                self._show_error(field, zh if lang == "zh" else en)
+                self.loaded[field] = _text(getattr(fresh, field))  # saving again is a choice made knowingly
+            app.data_changed()
+            return
         except InputError as exc:
             self._show_error(exc.field, exc.message(lang))
             return
@@ -139,3 +148,8 @@ class PersonForm(ModalScreen[int | None]):
             return
         app.data_changed(t("saved", lang))
         self.dismiss(pid)
+
+
+def _text(value: Any) -> str:
+    """A detail as the form shows it."""
+    return value.isoformat() if isinstance(value, date) else (value or "")

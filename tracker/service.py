@@ -39,6 +39,14 @@ class Conflict(BilingualError):
     """The change cannot be made as asked (e.g. undo for a person a newer change also touched); exit 1."""
 
 
+class EditConflict(Conflict):
+    """Details changed by another program since the form showed them; ``fields``: field → (zh, en) saying so."""
+
+    def __init__(self, fields: dict[str, tuple[str, str]]) -> None:
+        super().__init__("；".join(zh for zh, _ in fields.values()), "; ".join(en for _, en in fields.values()))
+        self.fields = fields
+
+
 class Refused(Exception):
     """A rule refused the step; nothing was saved (exit code 1)."""
 
@@ -338,10 +346,14 @@ class Service:
             hid = tx.log("record", zh, en)
         return Recorded(updated, check, hid)
 
-    def edit(self, pid: int, changes: dict[str, Any]) -> Person:
+    def edit(self, pid: int, changes: dict[str, Any], *, expect: dict[str, str] | None = None) -> Person:
+        """Correct details. ``expect`` (a form) gives each changed field's text as the form showed it: a field
+        another program changed since to something else is refused with EditConflict, never overwritten."""
         clean = clean_details(changes, require_name=False)
         with self.store.transaction() as tx:
             person = self.person(pid)
+            if expect is not None:
+                self._refuse_changed_meanwhile(person, clean, expect)
             if "id_number" in clean and "birth" not in changes and person.birth and clean.get("birth") \
                     and clean["birth"] != person.birth:
                 raise InputError(
@@ -349,6 +361,8 @@ class Service:
                     f"The ID number's birth date {clean['birth']} differs from the recorded {person.birth}; "
                     "correct --birth as well.", "id_number")
             diffs = [(k, getattr(person, k), v) for k, v in clean.items() if getattr(person, k) != v]
+            if not diffs and expect is not None:
+                return person  # another program made the very same change
             if not diffs:
                 raise InputError("没有需要更改的内容。", "Nothing to change.")
             self._refuse_duplicate_id(clean.get("id_number"), pid)
@@ -560,6 +574,20 @@ class Service:
                 f"registered for two people. Check the number; if it is the same person, see tracker show {other.id}.",
                 "id_number")
 
+    @staticmethod
+    def _refuse_changed_meanwhile(person: Person, clean: dict[str, Any], expect: dict[str, str]) -> None:
+        clashes: dict[str, tuple[str, str]] = {}
+        for key, value in clean.items():
+            now = getattr(person, key)
+            if key in expect and _text(now) != expect[key] and _text(now) != _text(value):
+                theirs, yours = _show(now, key), _show(value, key)
+                clashes[key] = (
+                    f"{_label(key, 'zh')}已被另一程序改为“{theirs}”（您填写的是“{yours}”）。再次保存以您填写的为准。",
+                    f"Another program changed {_label(key, 'en')} to '{theirs}' meanwhile (yours: '{yours}'). "
+                    "Save again to keep yours.")
+        if clashes:
+            raise EditConflict(clashes)
+
     def _same_person(self, clean: dict[str, Any]) -> tuple[Person, str] | None:
         """Who these details name, as an import matches a row: the same ID number, else name and birth date."""
         people = self.store.people()
@@ -597,6 +625,11 @@ def _label(key: str, lang: str) -> str:
     from .i18n import label
 
     return label(key, lang)
+
+
+def _text(value: Any) -> str:
+    """A detail as a form shows it."""
+    return value.isoformat() if isinstance(value, date) else ("" if value is None else str(value))
 
 
 def _show(value: Any, key: str = "") -> str:
