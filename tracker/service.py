@@ -503,8 +503,7 @@ class Service:
             if (plan.errors and not skip_invalid) or not (plan.new or plan.updated):
                 return None
             tx.add_all(plan.new)
-            for person in plan.updated:
-                tx.put(person)
+            tx.put_all(plan.updated)
             return tx.log("import", f"导入 {name}：新增 {len(plan.new)} 人，更新 {len(plan.updated)} 人",
                           f"Imported {name}: {len(plan.new)} added, {len(plan.updated)} updated")
 
