@@ -25,8 +25,8 @@ from tracker.store import Store
 
 from .run_cli import ID_A, ID_B, Run, runner
 
-#: how long the import waits between planning and writing (long enough for three CLI commands)
-HOLD = "2.5"
+#: how long the import waits between planning and writing (long enough for the other commands)
+HOLD = "3"
 HEAD = "姓名,出生日期,学历,递交入党申请书时间,确定为入党积极分子时间\n"
 
 
@@ -78,20 +78,21 @@ class Held:
         return self.proc.returncode, out, err
 
 
-def _concurrently(run: Run, *commands: tuple[str, ...]) -> None:
-    """Run the commands one after the other while the import waits; each must be acknowledged (exit 0)."""
-    for cmd in commands:
-        res = run(*cmd)
-        assert res.code == 0, (cmd, res.out, res.err)
+def _concurrently(db: Path, *commands: tuple[str, ...]) -> None:
+    """Run the commands all at once while the import waits; each must be acknowledged (exit 0)."""
+    procs = [subprocess.Popen([sys.executable, "-m", "tracker", *cmd], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, cwd=ROOT, env=_env(db)) for cmd in commands]
+    for cmd, proc in zip(commands, procs, strict=True):
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, (cmd, out, err)
 
 
 @pytest.mark.parametrize("attempt", range(3))
 def test_changes_acknowledged_during_an_import_survive_it(tmp_path: Path, attempt: int) -> None:
     db = tmp_path / "tracker.json"
     _seed(db)
-    run = runner(db)
     held = Held(db, _sheet(tmp_path, filler=attempt * 50))
-    _concurrently(run,
+    _concurrently(db,
                   ("edit", "张甲", "--phone", "13900000001"),        # a person the import also changes
                   ("record", "张甲", "talked", "--on", "2024-02-01"),
                   ("edit", "李乙", "--phone", "13900000002"),        # one it does not touch
@@ -110,9 +111,8 @@ def test_changes_acknowledged_during_an_import_survive_it(tmp_path: Path, attemp
 def test_a_person_added_during_an_import_is_not_duplicated(tmp_path: Path) -> None:
     db = tmp_path / "tracker.json"
     _seed(db)
-    run = runner(db)
     held = Held(db, _sheet(tmp_path))
-    _concurrently(run, ("add", "王新", "--applied", "2024-03-05", "--birth", "1998-07-08", "--phone", "13700000000"))
+    _concurrently(db, ("add", "王新", "--applied", "2024-03-05", "--birth", "1998-07-08", "--phone", "13700000000"))
     code, out, err = held.finish()
     assert code == 0, out + err
     svc = Service(Store(db), BOOK, lambda: TODAY)
@@ -125,9 +125,8 @@ def test_a_person_added_during_an_import_is_not_duplicated(tmp_path: Path) -> No
 def test_a_step_recorded_during_an_import_wins_and_the_import_reports_the_conflict(tmp_path: Path) -> None:
     db = tmp_path / "tracker.json"
     _seed(db)
-    run = runner(db)
     held = Held(db, _sheet(tmp_path), "--skip-invalid", "--json")
-    _concurrently(run, ("record", "张甲", "activist", "--on", "2025-04-01"))
+    _concurrently(db, ("record", "张甲", "activist", "--on", "2025-04-01"))
     code, out, err = held.finish()
     assert code == 0, out + err
     report = json.loads(out)
@@ -143,9 +142,8 @@ def test_a_step_recorded_during_an_import_wins_and_the_import_reports_the_confli
 def test_without_skip_invalid_a_conflict_found_at_the_end_writes_nothing(tmp_path: Path) -> None:
     db = tmp_path / "tracker.json"
     _seed(db)
-    run = runner(db)
     held = Held(db, _sheet(tmp_path))
-    _concurrently(run, ("record", "张甲", "activist", "--on", "2025-04-01"))
+    _concurrently(db, ("record", "张甲", "activist", "--on", "2025-04-01"))
     code, out, err = held.finish()
     assert code == 1, out + err
     assert "nothing was written" in err
@@ -159,7 +157,7 @@ def test_one_undo_reverts_the_import_and_keeps_what_others_did_meanwhile(tmp_pat
     _seed(db)
     run = runner(db)
     held = Held(db, _sheet(tmp_path))
-    _concurrently(run, ("edit", "张甲", "--phone", "13900000001"))
+    _concurrently(db, ("edit", "张甲", "--phone", "13900000001"))
     assert held.finish()[0] == 0
     assert run("undo").code == 0
     people = _people(db)
