@@ -53,7 +53,7 @@ def bench(n: int) -> tuple[float, float]:
         plan = plan_import(sheet, svc.people(), book, TODAY)
         planned = time.perf_counter() - start
         assert plan.errors == 0, [r.problems for r in plan.rows if r.problems][:3]
-        svc.apply_import(plan.new, plan.updated, plan.source)
+        svc.apply_import(plan)
         return planned, time.perf_counter() - start
 
 

@@ -14,7 +14,7 @@ from textual.widgets import Button, Input, Label, Select
 from tracker.dates import DateError, parse_date
 from tracker.i18n import BilingualError
 from tracker.model import Person
-from tracker.service import InputError, Refused
+from tracker.service import EditConflict, InputError, Refused
 from tracker.textsafe import printable
 
 from .keys import bind
@@ -33,6 +33,8 @@ class PersonForm(ModalScreen[int | None]):
     def __init__(self, person_id: int | None = None) -> None:
         super().__init__()
         self.person_id = person_id
+        #: each field's text as the form loaded it: only fields the user changed are saved, checked against it
+        self.loaded: dict[str, str] = {}
 
     def _person(self) -> Person | None:
         return tracker_app(self).service.person(self.person_id) if self.person_id is not None else None
@@ -41,6 +43,8 @@ class PersonForm(ModalScreen[int | None]):
         app = tracker_app(self)
         lang = app.lang
         person = self._person()
+        if person is not None:
+            self.loaded = {f: _text(getattr(person, f), f) for f in (*TEXT_FIELDS, "gender")}
         title = t("new_person", lang) if person is None else t("edit_person", lang, name=person.name)
         with VerticalScroll(id="dialog"):
             yield Label(plain(title), classes="title")
@@ -68,8 +72,7 @@ class PersonForm(ModalScreen[int | None]):
 
     def _field(self, field: str, person: Person | None) -> ComposeResult:
         app = tracker_app(self)
-        value: Any = getattr(person, field) if person is not None else ""
-        text = _shown(value, field)
+        text = _text(getattr(person, field), field) if person is not None else ""
         with Vertical(classes="field"):
             yield Label(t(field, app.lang), classes="field-label")
             yield make_input(app, value=text, id=f"f-{field}")
@@ -122,11 +125,18 @@ class PersonForm(ModalScreen[int | None]):
                 override = self.query_one("#f-override", Input).value.strip() or None
                 pid = app.service.add(details, applied, override=override).person.id
             else:
-                current = {f: getattr(person, f) for f in values}
-                changes = {k: v for k, v in values.items() if _shown(current[k], k) != v}
+                # only what the user changed: a field another program changed meanwhile is not written back
+                changes = {k: v for k, v in values.items() if v != self.loaded[k]}
                 if changes:
-                    app.service.edit(person.id, changes)
+                    app.service.edit(person.id, changes, expect={k: self.loaded[k] for k in changes})
                 pid = person.id
+        except EditConflict as exc:
+            fresh = app.service.person(person.id) if person is not None else None
+            for field, (zh, en) in exc.fields.items():  # both values stay visible: theirs here, yours in the field
+                self._show_error(field, zh if lang == "zh" else en)
+                self.loaded[field] = _text(getattr(fresh, field), field)  # saving again is a choice made knowingly
+            app.data_changed()
+            return
         except InputError as exc:
             self._show_error(exc.field, exc.message(lang))
             return
@@ -142,7 +152,7 @@ class PersonForm(ModalScreen[int | None]):
         self.dismiss(pid)
 
 
-def _shown(value: Any, field: str) -> str:
+def _text(value: Any, field: str = "") -> str:
     """A stored value as its input shows it: control characters as visible escapes (an input would send them
     to the terminal); a field left as shown is not a change."""
     if isinstance(value, date):

@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import sys
+import time
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -82,6 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--applied", required=True, help="递交入党申请书时间 date the application was received")
     detail_options(a)
     a.add_argument("--override", help="written reason to proceed despite a rule")
+    a.add_argument("--if-absent", dest="if_absent", action="store_true",
+                   help="若已有此人（身份证号相同，或姓名与出生日期相同）则不新增，输出其编号 / if the person is already "
+                   "there (same ID number, or same name and birth date), print their id instead of adding (exit 0)")
     a.add_argument("--json", action="store_true")
 
     r = sub.add_parser("record", help="记录一个步骤 record a step")
@@ -243,9 +247,16 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
                if getattr(args, k) is not None}
     details["name"] = args.name
     applied = _date_arg(args.applied, "applied")
-    done = ctx.service.add(details, applied, override=args.override)
+    done = ctx.service.add(details, applied, override=args.override, if_absent=args.if_absent)
+    if done.existed is not None:
+        p = done.person
+        why_zh, why_en = ("身份证号相同", "same ID number") if done.existed == "id_number" else \
+            ("姓名与出生日期相同", "same name and birth date")
+        print(pick(f"已有此人：{p.name}（编号 {p.id}，{why_zh}），未重复新增。",
+                   f"Already there: {p.name} (id {p.id}, {why_en}); not added again.", ctx.lang), file=sys.stderr)
     if args.json:
-        _print_json(person_json(done.person))
+        _print_json({**person_json(done.person), "existed": done.existed is not None} if args.if_absent
+                    else person_json(done.person))
     else:
         print(done.person.id)
     return EXIT_OK
@@ -542,10 +553,11 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
 
     svc, lang = ctx.service, ctx.lang
     plan = plan_import(Path(args.file), svc.people(), svc.book, svc.today, args.sheet)
+    write = not args.dry_run and (plan.errors == 0 or args.skip_invalid) and bool(plan.new or plan.updated)
+    if write:  # only this takes the lock; the plan is checked again against the database as it is then
+        _test_import_delay()
+        write = svc.apply_import(plan, skip_invalid=args.skip_invalid) is not None
     errors = plan.errors
-    write = not args.dry_run and (errors == 0 or args.skip_invalid) and (plan.new or plan.updated)
-    if write:
-        svc.apply_import(plan.new, plan.updated, plan.source)
     counts = {s: sum(1 for r in plan.rows if r.status == s) for s in ("new", "merged", "unchanged", "error")}
     code = EXIT_REFUSED if errors and not args.skip_invalid else EXIT_OK
     if args.json:
@@ -582,6 +594,15 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
         print(pick("已写入数据库；tracker undo 可整体撤销这次导入。",
                    "Written to the database; 'tracker undo' reverts the whole import.", lang))
     return code
+
+
+def _test_import_delay() -> None:
+    """For the race tests only: TRACKER_TEST_IMPORT_DELAY=seconds holds an import between reading the sheet
+    (no lock) and writing it, so other writers can work meanwhile, as during a long import of a big sheet."""
+    delay = os.environ.get("TRACKER_TEST_IMPORT_DELAY")
+    if delay:
+        print("test: import planned, waiting", file=sys.stderr, flush=True)
+        time.sleep(float(delay))
 
 
 def cmd_report(ctx: Context, args: argparse.Namespace) -> int:

@@ -98,10 +98,67 @@ class ImportPlan:
     updated: list[Person]
     header_row: int | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    #: what the plan was made from, to check it again when it is written (``rebase``)
+    base: list[Person] = field(default_factory=list, repr=False)
+    parsed: list[_Row] = field(default_factory=list, repr=False)
+    merger: _Merger | None = field(default=None, repr=False)
+    backup: list[tuple[RowResult, Person]] = field(default_factory=list, repr=False)
 
     @property
     def errors(self) -> int:
         return sum(1 for r in self.rows if r.status == "error")
+
+    def rebase(self, people: list[Person], book: RuleBook, today: date) -> None:
+        """Check the plan again against ``people`` as they are now: the writer calls this under the lock.
+
+        The sheet was read and checked without the lock, so others may have changed the database since.
+        The rows of the people changed (or added, or removed) meanwhile are matched and checked again with
+        the rules against the current records: the import adds its own steps and fills in empty details
+        on top of what others did, never writing back a record read before. A row that no longer fits
+        becomes an error the report shows (a conflict), and a person added meanwhile is merged, not
+        duplicated. Rows of people no one touched keep their plan.
+        """
+        before = {p.id: p for p in self.base}
+        moved = [p for p in people if before.get(p.id) != p]  # changed or added meanwhile
+        gone = before.keys() - {p.id for p in people}
+        if not moved and not gone:
+            return
+        touched = {p.id for p in moved} | gone
+        index = _Known(moved)
+        if self.merger is None:
+            self._rebase_backup(index)
+            return
+        merger = self.merger
+        affected = {r.slot for r in self.parsed if r.slot is not None and r.slot < merger.n_base
+                    and self.base[r.slot].id in touched}
+        affected |= {r.slot for r in self.parsed if r.slot is not None and r.slot >= merger.n_base
+                     and index.match(r.details) is not None}
+        affected |= {s for s in merger.fresh if index.match(merger.known.slots[s].details()) is not None}
+        redo = [r for r in self.parsed if r.slot in affected
+                or (r.slot is None and r.result.status == "error" and index.match(r.details) is not None)]
+        if not redo:
+            return
+        keep_new = [merger.known.slots[s] for s in merger.fresh if s not in affected]
+        keep_updated = [merger.known.slots[s] for s in sorted(merger.changed) if s not in affected]
+        noted = {id(r) for r in redo}
+        again = _redo(redo, people, book, today, noted)
+        if _clash(again, keep_new, keep_updated):  # a changed record now matches another row's person
+            keep_new, keep_updated = [], []
+            again = _redo(self.parsed, people, book, today, noted)
+        self.new = keep_new + again.new()
+        self.updated = keep_updated + again.updated()
+
+    def _rebase_backup(self, index: _Known) -> None:
+        """A backup adds people only: one added meanwhile (same ID number, or name and birth date) is not
+        added again."""
+        kept = []
+        for result, person in self.backup:
+            if result.status == "new" and index.match(person.details()) is not None:
+                result.status = "unchanged"
+                result.notes.append(_MEANWHILE_ADDED)
+            elif result.status == "new":
+                kept.append(person)
+        self.new = kept
 
 
 class ImportError_(BilingualError):
@@ -318,14 +375,131 @@ def _shown(key: str, value: Any) -> Any:
     return mask_id(str(value)) if key == "id_number" else value
 
 
+@dataclass
+class _Row:
+    """A sheet row as read and cleaned, before it is matched: kept to check it again when writing."""
+
+    result: RowResult
+    details: dict[str, Any]
+    events: list[Event]
+    notes: list[tuple[str, str]]  # the notes from reading it (a month-only date, a masked ID number)
+    slot: int | None = None  # whom it matched or added in the merge (None: not merged)
+
+    def reset(self) -> None:
+        self.result.status = "new"
+        self.result.events, self.result.problems, self.result.notes = [], [], list(self.notes)
+        self.slot = None
+
+
+class _Merger:
+    """Matches rows with the people (by ID number, else name and birth date) and merges them in, checking
+    every step with the rules. ``slot`` numbers below ``n_base`` are the people given; above, the new ones."""
+
+    def __init__(self, people: list[Person], book: RuleBook, today: date) -> None:
+        self.known = _Known(people)
+        self.n_base = len(people)
+        self.book, self.today = book, today
+        self.changed: set[int] = set()  # slots of existing people changed by earlier rows
+        self.fresh: list[int] = []  # slots of the people the sheet adds
+
+    def new(self) -> list[Person]:
+        return [self.known.slots[i] for i in self.fresh]
+
+    def updated(self) -> list[Person]:
+        return [self.known.slots[i] for i in sorted(self.changed)]
+
+    def row(self, row: _Row) -> None:
+        result, details, events = row.result, row.details, row.events
+        slot = self.known.match(details)
+        row.slot = slot
+        match = None if slot is None else self.known.slots[slot]
+        if match is None:
+            person: Person | None = Person(id=0, **details)
+            base_kinds: dict[str, date] = {}
+        else:
+            person = match
+            base_kinds = {ev.event: ev.date for ev in match.events}
+            result.status = "merged"
+            for k, v in details.items():
+                old = getattr(match, k)
+                if old and v and old != v:
+                    old, v = _shown(k, old), _shown(k, v)
+                    result.notes.append((f"{_HEAD_ZH.get(k, k)}与已有记录不同（已有 {old}，表中 {v}），保留已有",
+                                         f"{k} differs from the database ({old} there, {v} here); kept {old}"))
+            fill = {k: v for k, v in details.items() if v and not getattr(match, k)}
+            person = replace(match, **fill)
+        for ev in sorted(events, key=lambda e: EVENT_KEYS.index(e.event)):  # the steps' order: dates are checked
+            if person is None:
+                break
+            if ev.event in base_kinds:
+                if base_kinds[ev.event] != ev.date:
+                    result.problems.append((
+                        f"{event_label(ev.event, 'zh')}与已有记录冲突（已有 {base_kinds[ev.event]}，表中 {ev.date}）",
+                        f"{event_label(ev.event, 'en')} conflicts with the database ({base_kinds[ev.event]} there, "
+                        f"{ev.date} here)"))
+                    person = None
+                continue
+            person = _check_in(person, ev, self.book, self.today, result)
+        if person is None or result.problems:
+            result.status = "error"
+            return
+        if person.pending is not None:
+            awaited = PENDING_BY_KEY[person.pending].approval
+            result.notes.append((
+                f"表中没有“{event_label(awaited, 'zh')}”的日期：导入后为{pending_label(person.pending, 'zh')}；"
+                f"批准后请记录（tracker record … {awaited}）",
+                f"the sheet has no date for '{event_label(awaited, 'en')}': imported as {pending_label(person.pending, 'en')}; "
+                f"record it when approved (tracker record … {awaited})"))
+        if slot is None:
+            slot = self.known.add(person)
+            self.fresh.append(slot)
+        elif person != match:
+            self.known.put(slot, person)
+            if slot < self.n_base:
+                self.changed.add(slot)
+        else:
+            result.status = "unchanged"
+        row.slot = slot
+
+
+_MEANWHILE = ("导入期间另一程序更改了此人的记录，已按数据库中的最新记录重新核对",
+              "another program changed this person during the import; checked again against the record as it is now")
+_MEANWHILE_MERGED = ("导入期间另一程序已新增此人（身份证号或姓名与出生日期相同），已合并到该记录",
+                     "another program added this person during the import (same ID number, or name and birth date); "
+                     "merged with that record")
+_MEANWHILE_ADDED = ("导入期间另一程序已新增此人（身份证号或姓名与出生日期相同），未重复导入",
+                    "another program added this person during the import (same ID number, or name and birth date); "
+                    "not added again")
+
+
+def _redo(rows: list[_Row], people: list[Person], book: RuleBook, today: date, noted: set[int]) -> _Merger:
+    """Match and check ``rows`` again against ``people``; the rows in ``noted`` (by ``id``) say why."""
+    again = _Merger(people, book, today)
+    for row in rows:
+        was_new = row.result.status == "new"
+        row.reset()
+        again.row(row)
+        if id(row) in noted:
+            merged = was_new and row.result.status == "merged"
+            row.result.notes.insert(len(row.notes), _MEANWHILE_MERGED if merged else _MEANWHILE)
+    return again
+
+
+def _clash(again: _Merger, keep_new: list[Person], keep_updated: list[Person]) -> bool:
+    """Whether the rows checked again now reach a person the other rows change or add."""
+    ids = {p.id for p in keep_updated}
+    if any(again.known.slots[s].id in ids for s in again.changed):
+        return True
+    kept = _Known(keep_new)
+    return any(kept.match(p.details()) is not None for p in again.new())
+
+
 def plan_table(rows: list[list[Any]], people: list[Person], book: RuleBook, today: date,
                source: str) -> ImportPlan:
     header_index, mapping = find_header(rows)
     plan = ImportPlan(source, [], [], [], header_row=header_index + 1,
                       columns={str(rows[header_index][j]).strip(): key for j, key in mapping.items()})
-    known = _Known(people)
-    changed: set[int] = set()  # slots of existing people changed by earlier rows
-    fresh: list[int] = []  # slots of the people the sheet adds
+    merger = _Merger(people, book, today)
     for offset, row in enumerate(rows[header_index + 1:], start=header_index + 2):
         values = {key: row[j] if j < len(row) else None for j, key in mapping.items()}
         if all(v is None or str(v).strip() == "" for v in values.values()):
@@ -378,62 +552,18 @@ def plan_table(rows: list[list[Any]], people: list[Person], book: RuleBook, toda
                 events.append(Event("mentors", when, names=split_names(str(values["mentors"]))[:2]))
             if kind == "target" and values.get("sponsors"):
                 events.append(Event("sponsors", when, names=split_names(str(values["sponsors"]))))
-        slot = known.match(details)
-        match = None if slot is None else known.slots[slot]
-        if match is None:
-            person: Person | None = Person(id=0, **details)
-            base_kinds: dict[str, date] = {}
-        else:
-            person = match
-            base_kinds = {ev.event: ev.date for ev in match.events}
-            result.status = "merged"
-            for k, v in details.items():
-                old = getattr(match, k)
-                if old and v and old != v:
-                    old, v = _shown(k, old), _shown(k, v)
-                    result.notes.append((f"{_HEAD_ZH.get(k, k)}与已有记录不同（已有 {old}，表中 {v}），保留已有",
-                                         f"{k} differs from the database ({old} there, {v} here); kept {old}"))
-            fill = {k: v for k, v in details.items() if v and not getattr(match, k)}
-            person = replace(match, **fill)
-        for ev in sorted(events, key=lambda e: EVENT_KEYS.index(e.event)):  # the steps' order: dates are checked
-            if person is None:
-                break
-            if ev.event in base_kinds:
-                if base_kinds[ev.event] != ev.date:
-                    result.problems.append((
-                        f"{event_label(ev.event, 'zh')}与已有记录冲突（已有 {base_kinds[ev.event]}，表中 {ev.date}）",
-                        f"{event_label(ev.event, 'en')} conflicts with the database ({base_kinds[ev.event]} there, "
-                        f"{ev.date} here)"))
-                    person = None
-                continue
-            person = _check_in(person, ev, book, today, result)
-        if person is None or result.problems:
-            result.status = "error"
-            continue
-        if person.pending is not None:
-            awaited = PENDING_BY_KEY[person.pending].approval
-            result.notes.append((
-                f"表中没有“{event_label(awaited, 'zh')}”的日期：导入后为{pending_label(person.pending, 'zh')}；"
-                f"批准后请记录（tracker record … {awaited}）",
-                f"the sheet has no date for '{event_label(awaited, 'en')}': imported as {pending_label(person.pending, 'en')}; "
-                f"record it when approved (tracker record … {awaited})"))
-        if slot is None:
-            fresh.append(known.add(person))
-        elif person != match:
-            known.put(slot, person)
-            if slot < len(people):
-                changed.add(slot)
-        else:
-            result.status = "unchanged"
-    plan.new = [known.slots[i] for i in fresh]
-    plan.updated = [known.slots[i] for i in sorted(changed)]
+        parsed = _Row(result, details, events, list(result.notes))
+        plan.parsed.append(parsed)
+        merger.row(parsed)
+    plan.base, plan.merger = people, merger
+    plan.new, plan.updated = merger.new(), merger.updated()
     return plan
 
 
 def plan_backup(data: dict[str, Any], people: list[Person], book: RuleBook, today: date, source: str) -> ImportPlan:
     if data.get("format") != BACKUP_FORMAT:
         raise ImportError_("这不是本程序导出的 JSON 备份。", "This JSON file is not a backup written by this program.")
-    plan = ImportPlan(source, [], [], [])
+    plan = ImportPlan(source, [], [], [], base=people)
     known = _Known(people)
     for i, item in enumerate(data.get("people", []), start=1):
         result = RowResult(i, str(item.get("name", "")))
@@ -469,6 +599,7 @@ def plan_backup(data: dict[str, Any], people: list[Person], book: RuleBook, toda
             result.status = "error"
             continue
         plan.new.append(person)
+        plan.backup.append((result, person))
         known.add(person)
     return plan
 

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .corrections import Correction, find_event, plan_fix, plan_unrecord, with_override
 from .dates import DateError, parse_date
@@ -24,6 +24,9 @@ from .stages import EVENT_BY_KEY, event_label, stage_label
 from .store import HistoryEntry, Store
 from .textsafe import codepoint, control_char
 
+if TYPE_CHECKING:
+    from .importers import ImportPlan
+
 
 class InputError(BilingualError):
     """Bad input: says what is wrong and how to fix it (exit code 2); ``field`` names where."""
@@ -35,6 +38,14 @@ class InputError(BilingualError):
 
 class Conflict(BilingualError):
     """The change cannot be made as asked (e.g. undo for a person a newer change also touched); exit 1."""
+
+
+class EditConflict(Conflict):
+    """Details changed by another program since the form showed them; ``fields``: field → (zh, en) saying so."""
+
+    def __init__(self, fields: dict[str, tuple[str, str]]) -> None:
+        super().__init__("；".join(zh for zh, _ in fields.values()), "; ".join(en for _, en in fields.values()))
+        self.fields = fields
 
 
 class Refused(Exception):
@@ -65,6 +76,8 @@ class Recorded:
     person: Person
     check: Check
     history_id: int
+    #: ``add(if_absent=True)`` found the person already there: how ("id_number" or "name_birth"); nothing saved
+    existed: str | None = None
 
 
 # ------------------------------------------------------------------ input normalisation
@@ -355,16 +368,27 @@ class Service:
         return entries
 
     # ---- changing
-    def add(self, details: dict[str, Any], applied: date, *, override: str | None = None) -> Recorded:
+    def add(self, details: dict[str, Any], applied: date, *, override: str | None = None,
+            if_absent: bool = False) -> Recorded:
+        """Add an applicant. With ``if_absent`` (a script retrying an add), a person with the same ID number, or
+        the same name and birth date, is returned instead (``existed`` says how) and nothing is saved."""
         clean = clean_details(details, require_name=True)
         if override:
             override = clean_text(override, "override")
+        if if_absent and not clean.get("birth"):
+            raise InputError("--if-absent 须同时给出出生日期（--birth）或身份证号（--id-number），才能认出是否已有此人。",
+                             "--if-absent needs the birth date (--birth) or the ID number (--id-number) to recognise "
+                             "the person.", "birth")
         probe = Person(id=0, **clean)
         ev = Event("applied", applied)
         check = self.check(probe, ev)
         ev = self._apply_override(check, ev, override)
         person = probe.with_events((ev,))
         with self.store.transaction() as tx:
+            if if_absent:  # under the lock: two retries at once still add one person
+                same = self._same_person(clean)
+                if same is not None:
+                    return Recorded(same[0], check, 0, existed=same[1])
             self._refuse_duplicate_id(clean.get("id_number"), None)
             saved = tx.add(person)
             hid = tx.log("add", f"新增 {saved.name}（递交入党申请书 {applied}）",
@@ -390,10 +414,14 @@ class Service:
             hid = tx.log("record", zh, en)
         return Recorded(updated, check, hid)
 
-    def edit(self, pid: int, changes: dict[str, Any]) -> Person:
+    def edit(self, pid: int, changes: dict[str, Any], *, expect: dict[str, str] | None = None) -> Person:
+        """Correct details. ``expect`` (a form) gives each changed field's text as the form showed it: a field
+        another program changed since to something else is refused with EditConflict, never overwritten."""
         clean = clean_details(changes, require_name=False)
         with self.store.transaction() as tx:
             person = self.person(pid)
+            if expect is not None:
+                self._refuse_changed_meanwhile(person, clean, expect)
             if "id_number" in clean and "birth" not in changes and person.birth and clean.get("birth") \
                     and clean["birth"] != person.birth:
                 raise InputError(
@@ -401,6 +429,8 @@ class Service:
                     f"The ID number's birth date {clean['birth']} differs from the recorded {person.birth}; "
                     "correct --birth as well.", "id_number")
             diffs = [(k, getattr(person, k), v) for k, v in clean.items() if getattr(person, k) != v]
+            if not diffs and expect is not None:
+                return person  # another program made the very same change
             if not diffs:
                 raise InputError("没有需要更改的内容。", "Nothing to change.")
             self._refuse_duplicate_id(clean.get("id_number"), pid)
@@ -528,15 +558,24 @@ class Service:
             tx.log(action, zh, en)
         return saved
 
-    def apply_import(self, new: list[Person], updated: list[Person], source: str) -> int:
-        """Save an import plan's people in one change (one undo reverts it); returns the history id."""
-        name = source.rsplit("/", 1)[-1]
+    def apply_import(self, plan: ImportPlan, *, skip_invalid: bool = False) -> int | None:
+        """Save an import plan in one change (one undo reverts it); returns the history id, or None when
+        nothing was written.
+
+        The plan was made without the lock, from the people as they were then; under the lock it is checked
+        again against the people as they are now (``ImportPlan.rebase``), so what others changed meanwhile
+        stays. A row that no longer fits becomes an error in the plan's report: without ``skip_invalid``
+        nothing is written then (all or nothing), with it the other rows are.
+        """
+        name = plan.source.rsplit("/", 1)[-1]
         with self.store.transaction() as tx:
-            tx.add_all(new)
-            for person in updated:
-                tx.put(person)
-            return tx.log("import", f"导入 {name}：新增 {len(new)} 人，更新 {len(updated)} 人",
-                          f"Imported {name}: {len(new)} added, {len(updated)} updated")
+            plan.rebase(self.store.people(), self.book, self.today)
+            if (plan.errors and not skip_invalid) or not (plan.new or plan.updated):
+                return None
+            tx.add_all(plan.new)
+            tx.put_all(plan.updated)
+            return tx.log("import", f"导入 {name}：新增 {len(plan.new)} 人，更新 {len(plan.updated)} 人",
+                          f"Imported {name}: {len(plan.new)} added, {len(plan.updated)} updated")
 
     def export(self, *, stage: str = "all", branch: str | None = None, fmt: str | None = None,
                person: int | None = None, path: Path | None = None, force: bool = False, full_id: bool = False,
@@ -607,6 +646,31 @@ class Service:
                 f"registered for two people. Check the number; if it is the same person, see tracker show {other.id}.",
                 "id_number")
 
+    @staticmethod
+    def _refuse_changed_meanwhile(person: Person, clean: dict[str, Any], expect: dict[str, str]) -> None:
+        clashes: dict[str, tuple[str, str]] = {}
+        for key, value in clean.items():
+            now = getattr(person, key)
+            if key in expect and _text(now) != expect[key] and _text(now) != _text(value):
+                theirs, yours = _show(now, key), _show(value, key)
+                clashes[key] = (
+                    f"{_label(key, 'zh')}已被另一程序改为“{theirs}”（您填写的是“{yours}”）。再次保存以您填写的为准。",
+                    f"Another program changed {_label(key, 'en')} to '{theirs}' meanwhile (yours: '{yours}'). "
+                    "Save again to keep yours.")
+        if clashes:
+            raise EditConflict(clashes)
+
+    def _same_person(self, clean: dict[str, Any]) -> tuple[Person, str] | None:
+        """Who these details name, as an import matches a row: the same ID number, else name and birth date."""
+        people = self.store.people()
+        idn = clean.get("id_number")
+        if idn:
+            by_id = next((p for p in people if p.id_number == idn), None)
+            if by_id is not None:
+                return by_id, "id_number"
+        same = next((p for p in people if p.name == clean["name"] and p.birth == clean.get("birth")), None)
+        return None if same is None else (same, "name_birth")
+
     def _apply_override(self, check: Check, ev: Event, override: str | None) -> Event:
         bad_input = [v for v in check.refusals if v.kind == "input"]
         if bad_input:
@@ -633,6 +697,11 @@ def _label(key: str, lang: str) -> str:
     from .i18n import label
 
     return label(key, lang)
+
+
+def _text(value: Any) -> str:
+    """A detail as a form shows it."""
+    return value.isoformat() if isinstance(value, date) else ("" if value is None else str(value))
 
 
 def _show(value: Any, key: str = "") -> str:

@@ -94,7 +94,7 @@ def test_all_or_nothing_and_skip_invalid_through_the_service(tmp_path: Path) -> 
     bad = next(r for r in plan.rows if r.name == "坏日期")
     assert bad.row == 7 and "不存在" in bad.problems[0][0]
     assert svc.people() == []  # planning writes nothing
-    svc.apply_import(plan.new, plan.updated, plan.source)  # what --skip-invalid does
+    svc.apply_import(plan, skip_invalid=True)  # what --skip-invalid does
     assert sorted(p.name for p in svc.people()) == ["张三", "李梅", "王强"]
 
 
@@ -105,7 +105,7 @@ def test_existing_person_is_merged_not_duplicated(tmp_path: Path) -> None:
     plan = _import(svc, _xlsx(tmp_path / "d.xlsx", rows))
     (row,) = plan.rows
     assert row.status == "merged" and plan.new == [] and len(plan.updated) == 1
-    svc.apply_import(plan.new, plan.updated, plan.source)
+    svc.apply_import(plan)
     (p,) = svc.people()
     assert p.stage == "activist" and p.branch == "二支部"
 
@@ -150,7 +150,7 @@ def test_json_backup_round_trips_exactly(tmp_path: Path) -> None:
     dst = Service(Store(tmp_path / "other.json"), BOOK, lambda: TODAY)
     plan = plan_import(dump, dst.people(), BOOK, TODAY)
     assert plan.errors == 0
-    dst.apply_import(plan.new, plan.updated, plan.source)
+    dst.apply_import(plan)
     strip = [(q.to_doc()) for q in src.people()]
     assert [q.to_doc() for q in dst.people()] == strip
     again = plan_import(dump, dst.people(), BOOK, TODAY)
@@ -167,7 +167,7 @@ def test_xlsx_roster_round_trips_what_it_holds(tmp_path: Path) -> None:
     dst = Service(Store(tmp_path / "other.json"), BOOK, lambda: TODAY)
     plan = plan_import(path, dst.people(), BOOK, TODAY)
     assert plan.errors == 0, [r.problems for r in plan.rows]
-    dst.apply_import(plan.new, plan.updated, plan.source)
+    dst.apply_import(plan)
     again = load_workbook(io.BytesIO(render_rosters([roster(dst.people(), "probationary", today=TODAY, full_id=True,
                                                             full_contact=True, book=BOOK)], "xlsx", "zh")))
     before = load_workbook(io.BytesIO(data))
