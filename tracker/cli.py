@@ -125,12 +125,14 @@ def build_parser() -> argparse.ArgumentParser:
     el = sub.add_parser("eligible", help="会议前：谁可办理下一步 who may take their next step on a date")
     el.add_argument("--on", required=True)
     el.add_argument("--to", choices=STAGE_KEYS[1:], help="only the step into this stage")
+    el.add_argument("--all", action="store_true", help="also who is not yet eligible, and why")
     el.add_argument("--json", action="store_true")
 
     ed = sub.add_parser("edit", help="更正人员信息 correct a person's details")
     ed.add_argument("person")
     ed.add_argument("--name")
     detail_options(ed)
+    ed.add_argument("--override", help="written reason to keep a birth date or departure that breaks a recorded step")
     ed.add_argument("--json", action="store_true")
 
     u = sub.add_parser("undo", help="撤销上一次更改 undo the last change")
@@ -426,7 +428,7 @@ def cmd_due(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_eligible(ctx: Context, args: argparse.Namespace) -> int:
     svc = ctx.service
     on = _date_arg(args.on, "on")
-    items = [e for e in eligibility(svc.people(), svc.book, on, args.to) if e.eligible]
+    items = [e for e in eligibility(svc.people(), svc.book, on, args.to) if e.eligible or args.all]
     lang = ctx.lang
     if args.json:
         _print_json([eligibility_json(e, lang) for e in items])
@@ -436,10 +438,11 @@ def cmd_eligible(ctx: Context, args: argparse.Namespace) -> int:
         return EXIT_OK
     t = _table(pick(f"{on} 可办理下一步的人员", f"Eligible for their next step on {on}", lang),
                [label("id", lang), label("name", lang), label("stage", lang), label("next", lang),
-                label("earliest", lang)])
+                label("earliest", lang), *([label("blockers", lang)] if args.all else [])])
     for e in items:
+        why = "" if e.eligible else "；".join(v.message(lang) for v in e.check.refusals)
         _add_row(t, str(e.person.id), e.person.name, stage_label(e.person.stage, lang), event_label(e.event, lang),
-                 str(e.earliest or ""))
+                 str(e.earliest or ""), *([("✓ " if e.eligible else "✗ ") + why] if args.all else []))
     _console().print(t)
     return EXIT_OK
 
@@ -452,7 +455,7 @@ def cmd_edit(ctx: Context, args: argparse.Namespace) -> int:
                if getattr(args, k) is not None}
     if not changes:
         raise InputError("请给出要更正的内容，例如 --phone 13800000000。", "Give what to change, e.g. --phone 13800000000.")
-    updated = svc.edit(person.id, changes)
+    updated = svc.edit(person.id, changes, override=args.override)
     if args.json:
         _print_json(person_json(updated))
     else:

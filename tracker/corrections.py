@@ -16,7 +16,7 @@ from .i18n import BilingualError
 from .model import Event, Person
 from .profiles import RuleBook
 from .rules import Check, Verdict, lateness, replay
-from .stages import event_label
+from .stages import EVENT_BY_KEY, STAGE_BY_KEY, event_label
 
 
 class CorrectionInputError(BilingualError):
@@ -34,8 +34,8 @@ class Correction:
     later: dict[int, tuple[str, ...]]  # index into after.events → rule ids newly broken there
 
 
-def find_event(person: Person, kind: str, on: date | None) -> Event:
-    """The recorded step to correct: ``on`` picks one of a repeated step."""
+def find_event(person: Person, kind: str, on: date | None, *, removing: bool = False) -> Event:
+    """The recorded step to correct (or remove): ``on`` picks one of a repeated step."""
     zh, en = event_label(kind, "zh"), event_label(kind, "en")
     found = [e for e in person.all_of(kind) if on is None or e.date == on]
     if not found:
@@ -47,7 +47,8 @@ def find_event(person: Person, kind: str, on: date | None) -> Event:
                                    f"{person.name} has no '{en}'{when_en}. {hint_en}")
     if len(found) > 1:
         dates = ", ".join(e.date.isoformat() for e in found)
-        raise CorrectionInputError(f"“{zh}”记录了 {len(found)} 次（{dates}），请用 --date 指明更正哪一次。",
+        verb = "删除" if removing else "更正"
+        raise CorrectionInputError(f"“{zh}”记录了 {len(found)} 次（{dates}），请用 --date 指明{verb}哪一次。",
                                    f"'{en}' is recorded {len(found)} times ({dates}); say which with --date.")
     return found[0]
 
@@ -57,10 +58,12 @@ def _refusal_rules(person: Person, book: RuleBook) -> dict[int, set[str]]:
     return {id(r.event): {v.rule for v in r.refusals} for r in replay(person, book)}
 
 
-def _about(ev: Event, v: Verdict, removing: bool) -> Verdict:
+def _about(ev: Event, v: Verdict, removing: bool, recorded: bool = False) -> Verdict:
     label_zh, label_en = event_label(ev.event, "zh"), event_label(ev.event, "en")
-    zh = f"其后的“{label_zh}”（{ev.date}）{'依赖这一步' if removing else '将不再符合规则'}：{v.zh}"
-    en = f"the later step '{label_en}' ({ev.date}) {'depends on it' if removing else 'would break a rule'}: {v.en}"
+    which_zh, which_en = ("已记录的", "the recorded step") if recorded else ("其后的", "the later step")
+    inner = v.zh.replace("目前是", "届时是")  # the state the correction would leave, not today's
+    zh = f"{which_zh}“{label_zh}”（{ev.date}）{'依赖这一步' if removing else '将不再符合规则'}：{inner}"
+    en = f"{which_en} '{label_en}' ({ev.date}) {'depends on it' if removing else 'would break a rule'}: {v.en}"
     return replace(v, zh=zh, en=en, earliest=None, kind="order" if removing else v.kind)
 
 
@@ -94,9 +97,44 @@ def plan_fix(person: Person, old: Event, new: Event, book: RuleBook, today: date
     before = _refusal_rules(person, book)
     after = person.with_events((*(e for e in person.events if e is not old), new))
     later, where, own = _fresh(before, after, book, new, removing=False)
+    own = tuple(_plain_order(v, new, after) for v in own)
     notes = tuple(Verdict(x.rule, "deadline", True, x.zh, x.en, code=x.code) for x in lateness(after, new, book))
     return Correction(person, after, old, new, Check(new.event, new.date, (*own, *later), notes),
                       tuple(v.rule for v in own), where)
+
+
+def _plain_order(v: Verdict, new: Event, after: Person) -> Verdict:
+    """A step moved before the step it needs: say that, not "not recorded yet" (it is, only later)."""
+    kind = EVENT_BY_KEY[new.event]
+    if v.rule not in ("needs-step", "stage-order", "no-application"):
+        return v
+    needed = kind.after if v.rule == "needs-step" else (
+        "applied" if v.rule == "no-application" else STAGE_BY_KEY[kind.phase].entered_by)
+    when = after.date_of(needed) if needed else None
+    if needed is None or when is None or when <= new.date:
+        return v
+    zh_label, en_label = event_label(needed, "zh"), event_label(needed, "en")
+    return replace(v, rule="before-prerequisite",
+                   zh=f"不能记录“{event_label(new.event, 'zh')}”：日期 {new.date} 早于已记录的“{zh_label}”（{when}），"
+                      "这一步应在其后。",
+                   en=f"Cannot record '{event_label(new.event, 'en')}': the date {new.date} is before the recorded "
+                      f"'{en_label}' ({when}); this step comes after it.")
+
+
+def plan_details(before: Person, after: Person, book: RuleBook) -> Correction:
+    """New details (a birth date, an expected departure) with every recorded step checked again."""
+    rules = _refusal_rules(before, book)
+    by_position = {i: id(e) for i, e in enumerate(before.events)}
+    known = {i: rules.get(by_position[i], set()) for i in by_position}
+    later: list[Verdict] = []
+    where: dict[int, tuple[str, ...]] = {}
+    for i, r in enumerate(replay(after, book)):
+        new = [v for v in r.refusals if v.rule not in known.get(i, set()) | set(r.event.overridden)]
+        if new:
+            later.extend(_about(r.event, v, False, recorded=True) for v in new)
+            where[i] = tuple(v.rule for v in new)
+    first = before.events[0] if before.events else Event("applied", date.min)
+    return Correction(before, after, first, None, Check(first.event, first.date, tuple(later)), (), where)
 
 
 def plan_unrecord(person: Person, old: Event, book: RuleBook) -> Correction:
@@ -113,9 +151,9 @@ def plan_unrecord(person: Person, old: Event, book: RuleBook) -> Correction:
     return Correction(person, after, old, None, Check(old.event, old.date, tuple(later)), (), where)
 
 
-def with_override(c: Correction, reason: str) -> Person:
+def with_override(c: Correction, reason: str, context: str | None = None) -> Person:
     """The corrected person with the written reason on the corrected step and on every later step
-    whose rules it overrides."""
+    whose rules it overrides (``context`` says what was corrected)."""
     label = event_label(c.old.event, "zh")
     events = list(c.after.events)
     for i, e in enumerate(events):
@@ -123,7 +161,7 @@ def with_override(c: Correction, reason: str) -> Person:
             if c.own:
                 events[i] = replace(e, override=reason, overridden=tuple(dict.fromkeys((*e.overridden, *c.own))))
         elif i in c.later:
-            text = f"更正“{label}”时：{reason}"
+            text = f"{context or f'更正“{label}”时'}：{reason}"
             events[i] = replace(e, override=f"{e.override}；{text}" if e.override else text,
                                 overridden=tuple(dict.fromkeys((*e.overridden, *c.later[i]))))
     return c.after.with_events(tuple(events))

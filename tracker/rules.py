@@ -550,22 +550,24 @@ def deadlines(person: Person, book: RuleBook, today: date) -> list[Deadline]:
     return out
 
 
-def _collective_on_time(ev: Event, due: date, book: RuleBook) -> bool:
-    """A collective oath on a listed date (七一, 国庆, a unit's own) no later than the first such date
-    after the normal deadline: the ceremony it waited for (R12, Art. 29)."""
-    listed = book.collective_oath_dates(ev.date)
-
-    def is_listed(d: date) -> bool:
-        return d.isoformat()[5:] in listed or d.isoformat() in listed
-
-    if not ev.collective or not is_listed(ev.date):
-        return False
+def _first_collective_date(due: date, book: RuleBook) -> date | None:
+    """The first listed collective-oath date (七一, 国庆, a unit's own) on or after ``due``."""
+    listed = book.collective_oath_dates(due)
     d = due
-    for _ in range(800):  # the first listed date on or after the deadline (listed dates recur yearly)
-        if is_listed(d):
-            return ev.date <= d
+    for _ in range(800):  # listed dates recur yearly
+        if d.isoformat()[5:] in listed or d.isoformat() in listed:
+            return d
         d += timedelta(days=1)
-    return False
+    return None
+
+
+def _collective_on_time(ev: Event, due: date, book: RuleBook) -> bool:
+    """A collective oath on a listed date no later than the first such date after the normal deadline:
+    the ceremony it waited for (R12, Art. 29)."""
+    first = _first_collective_date(due, book)
+    listed = book.collective_oath_dates(ev.date)
+    on_listed = ev.date.isoformat()[5:] in listed or ev.date.isoformat() in listed
+    return ev.collective and on_listed and first is not None and ev.date <= first
 
 
 def lateness(person: Person, ev: Event, book: RuleBook) -> list[Late]:
@@ -588,7 +590,11 @@ def lateness(person: Person, ev: Event, book: RuleBook) -> list[Late]:
             days = (ev.date - due).days
             beyond = limit is not None and ev.date > limit
             zh = f"逾期 {days} 天（应于 {due} 前完成：{rule.zh}，{rule.citation('zh')}）"
-            en = f"{days} days late (due {due}: {rule.en}; {rule.citation('en')})"
+            en = f"{days} day{'' if days == 1 else 's'} late (due {due}: {rule.en}; {rule.citation('en')})"
+            first = _first_collective_date(due, book) if rule.collective and ev.collective else None
+            if first is not None:
+                zh += f"；集体宣誓最迟应在期满后的第一个集中宣誓日 {first} 举行"
+                en += f"; a collective oath should be held on the first listed date after the deadline, {first}"
             if beyond:
                 zh += f"，已超过最长期限 {limit}"
                 en += f"; beyond the maximum {limit}"

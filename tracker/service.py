@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .corrections import Correction, find_event, plan_fix, plan_unrecord, with_override
+from .corrections import Correction, find_event, plan_details, plan_fix, plan_unrecord, with_override
 from .dates import DateError, parse_date
 from .i18n import BilingualError
 from .model import DATE_DETAILS, DETAIL_FIELDS, Event, Person
@@ -414,9 +414,12 @@ class Service:
             hid = tx.log("record", zh, en)
         return Recorded(updated, check, hid)
 
-    def edit(self, pid: int, changes: dict[str, Any], *, expect: dict[str, str] | None = None) -> Person:
+    def edit(self, pid: int, changes: dict[str, Any], *, expect: dict[str, str] | None = None,
+             override: str | None = None) -> Person:
         """Correct details. ``expect`` (a form) gives each changed field's text as the form showed it: a field
-        another program changed since to something else is refused with EditConflict, never overwritten."""
+        another program changed since to something else is refused with EditConflict, never overwritten.
+        A new birth date or expected departure is checked against every recorded step (R1, R18, R19): what
+        it newly breaks is refused unless ``override`` gives a written reason."""
         clean = clean_details(changes, require_name=False)
         with self.store.transaction() as tx:
             person = self.person(pid)
@@ -437,6 +440,8 @@ class Service:
             new_values: dict[str, Any] = {k: (v if v is not None else ("" if k not in DATE_DETAILS else None))
                                           for k, _, v in diffs}
             updated = replace(person, **new_values)
+            if {"birth", "expected_departure"} & set(new_values):
+                updated = self._rechecked_details(person, updated, override)
             tx.put(updated)
             zh = "；".join(f"{_label(k, 'zh')}：{_show(a, k)} → {_show(b, k)}" for k, a, b in diffs)
             en = "; ".join(f"{_label(k, 'en')}: {_show(a, k)} → {_show(b, k)}" for k, a, b in diffs)
@@ -525,14 +530,14 @@ class Service:
     def preview_unrecord(self, pid: int, kind: str, old_date: date | None) -> Check:
         """What ``unrecord`` would meet, without saving: refusals name the later steps that depend on it."""
         person = self.person(pid)
-        return plan_unrecord(person, find_event(person, kind, old_date), self.book).check
+        return plan_unrecord(person, find_event(person, kind, old_date, removing=True), self.book).check
 
     def unrecord(self, pid: int, kind: str, old_date: date | None, *, reason: str) -> Recorded:
         """Remove one recorded step; refused while a later recorded step depends on it."""
         why = _required_reason(reason)
         with self.store.transaction() as tx:
             person = self.person(pid)
-            old = find_event(person, kind, old_date)
+            old = find_event(person, kind, old_date, removing=True)
             plan = plan_unrecord(person, old, self.book)
             if plan.check.refusals:
                 raise Refused(plan.check)
@@ -541,6 +546,15 @@ class Service:
             hid = tx.log("unrecord", f"{person.name}：删除“{label_zh}”（{old.date}），理由：{why}",
                          f"{person.name}: removed '{label_en}' ({old.date}); reason: {why}")
         return Recorded(plan.after, plan.check, hid)
+
+    def _rechecked_details(self, before: Person, after: Person, override: str | None) -> Person:
+        """The recorded steps checked again with the new details (age, expected departure)."""
+        plan = plan_details(before, after, self.book)
+        if not plan.check.refusals:
+            return after
+        if plan.check.hard_refusals or not (override or "").strip():
+            raise Refused(plan.check)
+        return with_override(plan, clean_text(override or "", "override"), "更正个人信息时")
 
     def _corrected(self, plan: Correction, override: str | None) -> Person:
         check = plan.check

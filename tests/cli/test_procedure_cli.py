@@ -215,3 +215,75 @@ def test_undo_person_refused_when_the_last_change_touched_others(run: Run, tmp_p
     assert run("import", str(sheet)).code == 0
     res = run("undo", "--person", "张三", "--json")
     assert res.code == 1 and res.json()["error"] == "conflict" and "2 people" in res.json()["message"]
+
+
+# ---------------------------------------------------------------- after a first trial by a secretary
+
+def test_consent_after_a_recorded_publicity_or_before_a_recorded_proposal_is_refused(run: Run) -> None:
+    pid = _add(run, applied="2023-01-10")
+    _steps(run, pid, [("activist", "2024-06-01"), ("target-proposed", "2026-05-04"),
+                      ("publicity", "2026-05-06", "--override", "旧流程")])
+    late = run("record", str(pid), "target-filed", "--on", "2026-05-08", "--json")
+    assert late.code == 1 and late.json()["overridable"] is False
+    assert "Target publicity started" in late.json()["message"]
+    early = run("record", str(pid), "target-filed", "--on", "2026-05-03", "--json")  # before the proposal
+    assert early.code == 1 and early.json()["refusals"][0]["rule"] == "before-earlier-step"
+
+
+def test_next_step_names_the_missing_prerequisite(run: Run) -> None:
+    pid = _add(run, applied="2023-01-10")
+    _steps(run, pid, [("activist", "2023-03-01"), ("target-filed", "2024-03-01"), ("target", "2024-03-05"),
+                      ("sponsors", "2024-03-06", "--names", "李四,王五"),
+                      ("political-review", "2024-03-07", "--result", "pass"), ("training", "2024-03-08", "--days", "3"),
+                      ("pre-review", "2024-03-09", "--result", "pass"), ("admitted", "2024-04-01")])
+    shown = run("show", str(pid), "--json").json()
+    assert shown["next"]["event"] == "approved" and shown["next"]["prerequisite"] == "committee-talk"
+    text = run("show", str(pid), lang="zh").out
+    assert "须先办理" in text and "逾期" in text  # the approval is overdue (R11) and says so
+
+
+def test_edit_birth_that_breaks_a_recorded_step_needs_an_override(run: Run) -> None:
+    pid = _add(run, applied="2025-01-10")
+    res = run("edit", str(pid), "--birth", "2008-09-01", "--json")
+    assert res.code == 1 and res.json()["rule"] == "age-18-apply" and "已记录" not in res.json()["message"]
+    assert run("show", str(pid), "--json").json()["birth"] == "1995-05-05"
+    ok = run("edit", str(pid), "--birth", "2008-09-01", "--override", "出生日期以户籍为准", "--json")
+    assert ok.code == 0 and "出生日期以户籍为准" in ok.json()["events"][0]["override"]
+
+
+def test_a_correction_before_the_step_it_needs_says_so(run: Run) -> None:
+    pid = _add(run, applied="2023-01-10")
+    _steps(run, pid, [("activist", "2023-03-01"), ("target-filed", "2024-03-01"), ("target", "2024-03-05"),
+                      ("sponsors", "2024-03-06", "--names", "李四,王五"),
+                      ("political-review", "2024-03-07", "--result", "pass"), ("training", "2024-03-08", "--days", "3"),
+                      ("pre-review", "2024-03-09", "--result", "pass"), ("admitted", "2024-04-01"),
+                      ("committee-talk", "2024-04-10")])
+    res = run("fix", str(pid), "committee-talk", "--on", "2024-03-20", "--reason", "x", "--json", lang="zh")
+    assert res.code == 1 and "早于已记录的“支部大会讨论接收为预备党员”（2024-04-01）" in res.json()["message"]
+
+
+def test_a_late_collective_oath_names_the_ceremony_it_should_have_been(run: Run) -> None:
+    pid = _add(run)
+    upto = [s[0] for s in PATH_2026].index("oath")
+    _steps(run, pid, PATH_2026[:upto])  # approved 2026-08-10: due 09-10; 国庆 is the ceremony to wait for
+    res = run("record", str(pid), "oath", "--on", "2027-07-01", "--collective", "--json", lang="zh", today="2027-08-01")
+    assert res.code == 0
+    (note,) = res.json()["notes"]
+    assert "第一个集中宣誓日 2026-10-01" in note["message"]
+
+
+def test_eligible_all_lists_who_is_blocked_and_why(run: Run) -> None:
+    a = _add(run, "张三", "2023-01-10")
+    _steps(run, a, [("activist", "2024-06-01")])
+    assert run("eligible", "--on", "2026-11-27", "--json").json() == []
+    (item,) = run("eligible", "--on", "2026-11-27", "--all", "--json").json()
+    assert item["eligible"] is False and {b["rule"] for b in item["blockers"]} >= {"consent-first"}
+    assert "✗" in run("eligible", "--on", "2026-11-27", "--all").out
+
+
+def test_unrecord_of_a_repeated_step_asks_which_one_to_remove(run: Run) -> None:
+    pid = _add(run, applied="2023-01-10")
+    _steps(run, pid, [("activist", "2023-03-01"), ("activist-review", "2023-09-01", "--result", "pass"),
+                      ("activist-review", "2024-03-01", "--result", "pass")])
+    res = run("unrecord", str(pid), "activist-review", "--reason", "x", lang="zh")
+    assert res.code == 2 and "指明删除哪一次" in res.err
