@@ -312,6 +312,7 @@ class TrackerApp(App[None]):
             for bid, callback in (("record_next", screen.action_record_next), ("record_any", screen.action_record_any),
                                   ("edit", screen.action_edit), ("leave", screen.action_leave),
                                   ("correct", screen.action_correct), ("remove", screen.action_remove),
+                                  ("reveal_id", screen.action_reveal_id),
                                   ("back", screen.action_back)):
                 yield SystemCommand(f"{key_text(bid, lang)} ({KEYS[bid][0]})",
                                     key_text(bid, "en" if lang == "zh" else "zh"), callback)

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
+from tracker.registers import mask_id
 from tracker.reports import person_view
 from tracker.stages import EVENT_BY_KEY, SECTIONS, event_label, pending_label, stage_label
 from tracker.textsafe import printable
@@ -31,6 +32,7 @@ class PersonScreen(Screen[None]):
         bind("x", "leave", "leave"),
         bind("u", "undo", "undo"),
         bind("c", "correct", "correct"),
+        bind("i", "reveal_id", "reveal_id"),
         bind("delete", "remove", "remove"),
     ]
 
@@ -38,6 +40,7 @@ class PersonScreen(Screen[None]):
         super().__init__()
         self.person_id = person_id
         self._first_paint = True
+        self.reveal_id = False  # the ID number is sensitive (PIPL): masked until asked
 
     def compose(self) -> ComposeResult:
         lang = tracker_app(self).lang
@@ -58,6 +61,7 @@ class PersonScreen(Screen[None]):
     def show_person(self, person_id: int) -> None:
         """Re-target this screen at another person (the app keeps one person screen)."""
         self.person_id = person_id
+        self.reveal_id = False
         self._first_paint = True
         self.refresh_data()
         self.query_one("#timeline").focus()
@@ -76,9 +80,9 @@ class PersonScreen(Screen[None]):
             head.append_text(plain(f"  {t('left', lang)} {iso(left.date) if left else ''} {left.reason if left else ''}",
                                    "red"))
         self.query_one("#person-head", Static).update(head)
-        facts = [(t(k, lang), getattr(person, k)) for k in
-                 ("gender", "ethnicity", "birth", "native_place", "education", "job", "branch", "phone", "id_number",
-                  "expected_departure")]
+        facts = [(t(k, lang), getattr(person, k) if k != "id_number" or self.reveal_id else mask_id(person.id_number))
+                 for k in ("gender", "ethnicity", "birth", "native_place", "education", "job", "branch", "phone",
+                           "id_number", "expected_departure")]
         facts += [(t("stage_date", lang), view.stage_date), (t("probation_end", lang), view.probation_end),
                   (t("standing_from", lang), view.standing_from), (t("note", lang), person.note)]
         self.query_one("#person-details", Static).update(Text("  ".join(
@@ -176,6 +180,10 @@ class PersonScreen(Screen[None]):
 
     def action_undo(self) -> None:
         tracker_app(self).action_undo()
+
+    def action_reveal_id(self) -> None:
+        self.reveal_id = not self.reveal_id
+        self.refresh_data()
 
     def _cursor_step(self) -> tuple[str, tuple[date, ...]] | None:
         """The recorded step under the cursor and its dates; None (with a notice) when it has none."""

@@ -393,7 +393,16 @@ def person_record(view: PersonView, fmt: str, lang: str, today: date, full_id: b
     return buf.getvalue()
 
 
+def safe_filename_part(text: str) -> str:
+    """A name or branch as part of one file name: no folder separators, no ``..``, no control or reserved
+    characters (Windows too), never empty."""
+    cleaned = "".join("_" if c in '/\\:*?"<>|' or ord(c) < 32 or ord(c) == 127 else c for c in text)
+    cleaned = cleaned.replace("..", "_").strip(" .")
+    return cleaned or "_"
+
+
 def default_name(kind: str, today: date, ext: str, branch: str | None = None) -> str:
-    """A sensible file name (Chinese, as the registers are called), e.g. 入党积极分子名册-2026-11-27.xlsx."""
-    prefix = f"{branch}-" if branch else ""
-    return f"{prefix}{kind}-{today.isoformat()}.{ext}"
+    """A sensible file name (Chinese, as the registers are called), e.g. 入党积极分子名册-2026-11-27.xlsx;
+    a person's or branch's name cannot point the file into another folder."""
+    prefix = f"{safe_filename_part(branch)}-" if branch else ""
+    return f"{prefix}{safe_filename_part(kind)}-{today.isoformat()}.{ext}"

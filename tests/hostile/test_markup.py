@@ -369,3 +369,11 @@ async def test_app_shows_hostile_text_literally_on_every_tab_and_the_person(tmp_
         shot = app.export_screenshot()
         assert "pwned" in shot and "\x1b" not in shot and "\x07" not in shot  # the toast, escaped
     assert app.return_code in (None, 0)
+
+
+def test_a_persons_name_cannot_point_the_default_file_name_elsewhere() -> None:
+    from tracker.exporters import default_name
+
+    name = default_name("../../etc/x-全程纪实", date(2026, 11, 27), "md", branch="a/b")
+    assert "/" not in name and ".." not in name and name.endswith("-2026-11-27.md")
+    assert default_name("[/]-全程纪实", date(2026, 11, 27), "md") == "[_]-全程纪实-2026-11-27.md"

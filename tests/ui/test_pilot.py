@@ -463,3 +463,19 @@ async def test_correcting_a_repeated_step_asks_which_one(make_app: MakeApp, serv
         await pilot.pause()
         assert [e.date for e in service.person(pid).all_of("activist-review")] == [date(2026, 5, 21),
                                                                                   date(2026, 10, 20)]
+
+
+async def test_the_id_number_is_masked_until_asked(make_app: MakeApp, service: Service) -> None:
+    p = service.add({"name": "身份甲", "id_number": "11010519491231002X"}, date(2025, 6, 1)).person
+    app = make_app(svc=service)
+    async with app.run_test(size=SIZE) as pilot:
+        app.open_person(p.id)
+        await pilot.pause()
+        details = str(app.screen.query_one("#person-details", Static).render())
+        assert "110105********002X" in details and "11010519491231002X" not in details
+        await pilot.press("i")
+        await pilot.pause()
+        assert "11010519491231002X" in str(app.screen.query_one("#person-details", Static).render())
+        await pilot.press("i")
+        await pilot.pause()
+        assert "11010519491231002X" not in str(app.screen.query_one("#person-details", Static).render())
