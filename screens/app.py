@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, Ta
 
 from tracker.i18n import BilingualError
 from tracker.service import InputError, Service
+from tracker.textsafe import printable
 
 from .deadlines import Deadlines
 from .keys import KEYS, bind, help_text, key_text, relabel
@@ -173,7 +174,7 @@ class TrackerApp(App[None]):
     # ---- lifecycle
     def on_mount(self) -> None:
         self.title = t("app_title", self.lang)
-        self.sub_title = self.service.today.isoformat()
+        self.show_unit()
         relabel(self, self.lang)
         self.push_screen(MainScreen(self.initial_tab))
         if self.watch_seconds > 0:
@@ -188,7 +189,13 @@ class TrackerApp(App[None]):
         return next(s for s in self.screen_stack if isinstance(s, MainScreen))
 
     # ---- what every change calls
+    def show_unit(self) -> None:
+        """The header: the unit's name (tracker config unit) and today."""
+        unit = self.service.unit()
+        self.sub_title = f"{printable(unit)}  ·  {self.service.today}" if unit else self.service.today.isoformat()
+
     def data_changed(self, message: str | None = None) -> None:
+        self.show_unit()
         for screen in list(self.screen_stack):
             if isinstance(screen, PersonScreen):
                 try:

@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import __version__, cli_corrections
+from . import __version__, cli_config, cli_corrections
 from .dates import DateError, parse_date
 from .i18n import BilingualError, default_lang, label, pick
 from .profiles import ProfileError, load_rulebook
@@ -104,6 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--json", action="store_true")
 
     cli_corrections.add_parsers(sub)
+    cli_config.add_parsers(sub)
 
     s = sub.add_parser("show", help="一个人的全程纪实 one person's record")
     s.add_argument("person")
@@ -158,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--full-contact", action="store_true", help="show phone numbers in full (masked by default)")
     ex.add_argument("--date-style", choices=("dot", "iso"),
                     help="dates as 2025.03.05 (dot: default in xlsx/md) or 2025-03-05 (iso: default in csv/json)")
-    ex.add_argument("--unit", help="the unit that heads every roster title, e.g. 中共××委员会")
+    ex.add_argument("--unit", help="the unit heading the roster titles (default: tracker config unit)")
     ex.add_argument("--mask-id", action="store_true",
                     help="json: mask ID numbers, for a copy to share (the backup keeps them in full by default)")
     ex.add_argument("--json", action="store_true")
@@ -641,6 +642,7 @@ COMMANDS = {
     "due": cmd_due, "eligible": cmd_eligible, "edit": cmd_edit, "undo": cmd_undo, "history": cmd_history,
     "demo": cmd_demo, "rules": cmd_rules, "export": cmd_export, "import": cmd_import, "report": cmd_report,
     **cli_corrections.COMMANDS,
+    **cli_config.COMMANDS,
 }
 
 

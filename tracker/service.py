@@ -621,7 +621,7 @@ class Service:
         else:
             fmt = fmt or "xlsx"
             opts: dict[str, Any] = {"today": today, "branch": branch, "lang": lang, "full_id": full_id,
-                                    "full_contact": full_contact, "book": self.book, "unit": unit}
+                                    "full_contact": full_contact, "book": self.book, "unit": unit or self.unit()}
             if stage == "all":
                 rosters = all_rosters(self.people(), **opts)
                 kind = "发展党员名册"
@@ -633,6 +633,18 @@ class Service:
         target = path or (directory or Path.cwd()) / default_name(kind, today, fmt, branch)
         written = write_atomically(target, lambda fh: fh.write(payload), force=force)
         return Exported(written, fmt, rows)
+
+    # ---- settings
+    def unit(self) -> str | None:
+        """The unit's name (e.g. 中共××大学委员会) that heads every roster; None until set."""
+        return self.store.settings().get("unit") or None
+
+    def set_unit(self, name: str | None) -> None:
+        text = clean_text(name, "unit") if name else None
+        with self.store.transaction() as tx:
+            old = self.unit() or "—"
+            tx.set_setting("unit", text or None)
+            tx.log("config", f"单位名称：{old} → {text or '—'}", f"Unit name: {old} → {text or '—'}", undoable=False)
 
     def load_demo(self) -> list[Person]:
         from .demo import demo_people

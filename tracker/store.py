@@ -410,6 +410,21 @@ class Transaction:
                 hist.update(lambda d: d.update(before={}, undoable=False), doc_ids=[old])
         return hid
 
+    def set_setting(self, key: str, value: str | None) -> None:
+        """A setting of this database (the unit's name), kept in the meta record; None removes it."""
+        self.changed = True
+        meta = self._store._meta_table
+        if not self._store._storage.data["meta"]:
+            meta.insert({"schema": SCHEMA_VERSION,
+                         "created": datetime.now().astimezone().isoformat(timespec="seconds")})
+        self._store._storage.touch("meta", 1)
+        settings = dict(self._store.settings())
+        if value is None:
+            settings.pop(key, None)
+        else:
+            settings[key] = value
+        meta.update({"settings": settings}, doc_ids=[1])
+
     def mark_undone(self, hid: int) -> None:
         self.changed = True
         self._store._storage.touch("history", hid)
@@ -489,6 +504,12 @@ class Store:
     def ids_named(self, name: str) -> list[int]:
         """Ids of the people with exactly this name, without building every person."""
         return sorted(int(k) for k, doc in self._storage.data["people"].items() if doc.get("name") == name)
+
+    def settings(self) -> dict[str, str]:
+        """This database's settings (e.g. ``unit``: the name heading every roster)."""
+        record = self._storage.data.get("meta", {}).get("1") or {}
+        found = record.get("settings")
+        return {str(k): str(v) for k, v in found.items()} if isinstance(found, dict) else {}
 
     def count(self) -> int:
         return len(self._storage.data["people"])

@@ -103,3 +103,16 @@ def test_report_for_a_year(run: Run) -> None:
     future = run("report", "--year", "2027", "--json")
     assert future.code == 2 and "has not begun" in future.json()["message"]
     assert run("report", "--year", "2025", "--branch", "二支部", "--json").json()["flows"]["applied"] == 1
+
+
+def test_the_unit_is_set_once_and_heads_every_roster(run: Run, tmp_path: Path) -> None:
+    assert run("add", "甲", "--applied", "2025-03-01", "--branch", "第一党支部").code == 0
+    assert "尚未设置" in run("config", "unit", lang="zh").out
+    assert run("config", "unit", "中共某某大学委员会").code == 0
+    assert run("config", "unit", "--json").json() == {"unit": "中共某某大学委员会"}
+    out = tmp_path / "r.md"
+    assert run("export", "--stage", "applicant", "--branch", "第一党支部", "--format", "md", "-o", str(out),
+               lang="zh").code == 0
+    assert out.read_text(encoding="utf-8").startswith("## 中共某某大学委员会第一党支部 入党申请人名册")
+    assert run("config", "unit", "--clear").code == 0 and run("config", "unit", "--json").json() == {"unit": None}
+    assert run("show", "甲", "--json").json()["name"] == "甲"  # the people are untouched
