@@ -18,10 +18,11 @@ from bench.generate import TODAY
 from tracker.demo import bench_people
 from tracker.exporters import render_rosters
 from tracker.importers import plan_import
+from tracker.inputs import id_check_char
 from tracker.model import Person
 from tracker.profiles import load_rulebook
 from tracker.registers import roster
-from tracker.service import Service, id_check_char
+from tracker.service import Service
 from tracker.store import Store
 
 

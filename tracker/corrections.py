@@ -14,8 +14,9 @@ from datetime import date
 
 from .i18n import BilingualError
 from .model import Event, Person
+from .nextstep import replay
 from .profiles import RuleBook
-from .rules import Check, Verdict, lateness, replay
+from .rules import Check, Verdict, lateness
 from .stages import EVENT_BY_KEY, STAGE_BY_KEY, event_label
 
 
@@ -74,7 +75,7 @@ def _fresh(before: dict[int, set[str]], after: Person, book: RuleBook, skip: Eve
     where: dict[int, tuple[str, ...]] = {}
     own: tuple[Verdict, ...] = ()
     for i, r in enumerate(replay(after, book)):
-        if r.event is skip:
+        if skip is not None and r.event is skip:
             own = tuple(v for v in r.refusals if v.rule not in r.event.overridden)
             continue
         known = before.get(id(r.event), set()) | set(r.event.overridden)

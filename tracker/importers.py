@@ -22,11 +22,18 @@ from typing import Any
 from .dates import DateError, parse_date_ex
 from .exporters import BACKUP_FORMAT, FORMULA_STARTS
 from .i18n import BilingualError
+from .inputs import (
+    InputError,
+    check_amounts,
+    clean_details,
+    refuse_control_chars,
+    refuse_control_text,
+    split_names,
+)
 from .model import Event, Person
 from .profiles import RuleBook
 from .registers import mask_id, own_note
 from .rules import check_event
-from .service import InputError, check_amounts, clean_details, refuse_control_chars, refuse_control_text, split_names
 from .stages import EVENT_KEYS, PENDING_BY_KEY, event_label, pending_label
 
 #: header text (normalised: no spaces, lower case) → field. Chinese first; our English export too.

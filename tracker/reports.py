@@ -7,17 +7,15 @@ from datetime import date
 from typing import Any
 
 from .model import Event, Person
+from .nextstep import NextStep, eligible_on, next_step
 from .profiles import RuleBook
 from .rules import (  # re-exported for the UI, which never imports tracker.rules itself
     Check,
     Deadline,
     Late,
-    NextStep,
     Verdict,
     deadlines,
-    eligible_on,
     lateness,
-    next_step,
     party_standing_from,
     probation_end,
     stage_date,

@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
+from tracker.nextstep import next_step
 from tracker.profiles import load_rulebook
 from tracker.reports import stage_counts, status, timeline
-from tracker.rules import check_event, deadlines, lateness, next_step, party_standing_from, stage_date
+from tracker.rules import check_event, deadlines, lateness, party_standing_from, stage_date
 from tracker.yearly import year_figures
 
 from .helpers import BOOK, d, ev, person, probationer, ready_target, with_events

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from tracker.dates import Length
+from tracker.nextstep import next_step
 from tracker.profiles import load_rulebook
-from tracker.rules import check_event, deadlines, lateness, next_step, probation_end
+from tracker.rules import check_event, deadlines, lateness, probation_end
 
 from .helpers import BOOK, d, ev, person, probationer, ready_target, with_events
 

@@ -5,8 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from tracker.inputs import InputError, build_event, clean_details
 from tracker.model import Event
-from tracker.service import InputError, Refused, Service, build_event, clean_details
+from tracker.service import Refused, Service
 from tracker.store import Store
 
 from .helpers import BOOK, d

@@ -11,7 +11,7 @@ import pytest
 
 from tests.ui.conftest import BOOK, TODAY
 from tracker.importers import ImportError_, plan_import, read_table
-from tracker.service import id_check_char
+from tracker.inputs import id_check_char
 
 from .run_cli import Run, runner
 

@@ -16,9 +16,10 @@ from screens.app import TrackerApp
 from screens.correct import CorrectModal
 from screens.person import PersonScreen
 from screens.record import RecordModal
+from tracker.inputs import InputError, build_event, clean_details
 from tracker.model import Event, Person
 from tracker.profiles import load_rulebook
-from tracker.service import InputError, Service, build_event, clean_details
+from tracker.service import Service
 from tracker.store import Store
 from tracker.textsafe import control_char, printable
 
