@@ -1,0 +1,133 @@
+"""The CLI's register commands: ``export`` (rosters, a person's record, the backup), ``import`` and ``report``.
+
+Registered by ``tracker.cli``; they share its context, output helpers and exit codes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .i18n import label, pick
+from .service import InputError
+from .stages import stage_label
+
+if TYPE_CHECKING:
+    from .cli import Context
+
+
+def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
+    from .cli import EXIT_OK, _print_json, _say
+
+    svc, lang = ctx.service, ctx.lang
+    person = svc.find(args.person).id if args.person else None
+    if args.mask_id and args.full_id:
+        raise InputError("--mask-id 与 --full-id 不能同时使用。", "Give --mask-id or --full-id, not both.", "mask_id")
+    done = svc.export(stage=args.stage, branch=args.branch, fmt=args.format, person=person,
+                      path=Path(args.output) if args.output else None, force=args.force, full_id=args.full_id,
+                      lang=lang, mask_ids=args.mask_id, full_contact=args.full_contact, date_style=args.date_style,
+                      unit=args.unit)
+    if done.fmt == "json" and not args.mask_id:
+        _say(pick(f"注意：{done.path} 含完整身份证号（备份须能完整恢复），仅本人可读（0600），请妥善保管；"
+                  "需要分享时用 --mask-id 导出隐去身份证号的副本。",
+                  f"Note: {done.path} holds full ID numbers (a backup restores exactly) and only you can read it "
+                  "(0600); keep it safe. To share a copy without them, export with --mask-id.", lang), file=sys.stderr)
+    if args.json:
+        _print_json({"written": str(done.path), "format": done.fmt, "rows": done.rows})
+    else:
+        _say(pick(f"已导出 {done.rows} 条：{done.path}", f"Exported {done.rows} rows: {done.path}", lang))
+    return EXIT_OK
+
+
+def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
+    from .cli import EXIT_OK, EXIT_REFUSED, _print_json, _say
+    from .importers import plan_import
+
+    svc, lang = ctx.service, ctx.lang
+    plan = plan_import(Path(args.file), svc.people(), svc.book, svc.today, args.sheet)
+    write = not args.dry_run and (plan.errors == 0 or args.skip_invalid) and bool(plan.new or plan.updated)
+    if write:  # only this takes the lock; the plan is checked again against the database as it is then
+        _test_import_delay()
+        write = svc.apply_import(plan, skip_invalid=args.skip_invalid) is not None
+    errors = plan.errors
+    counts = {s: sum(1 for r in plan.rows if r.status == s) for s in ("new", "merged", "unchanged", "error")}
+    code = EXIT_REFUSED if errors and not args.skip_invalid else EXIT_OK
+    if args.json:
+        _print_json({"file": plan.source, "header_row": plan.header_row, "columns": plan.columns,
+                     "written": bool(write), "dry_run": args.dry_run, "counts": counts,
+                     "rows": [r.to_json(lang) for r in plan.rows]})
+        return code
+    i = 0 if lang == "zh" else 1
+    status_words = {"new": ("新增", "new"), "merged": ("合并", "merged"), "unchanged": ("无变化", "unchanged"),
+                    "error": ("错误", "error")}
+    if plan.header_row:
+        _say(pick(f"表头在第 {plan.header_row} 行；识别的列：{'、'.join(plan.columns)}",
+                  f"Header on row {plan.header_row}; columns recognised: {', '.join(plan.columns)}", lang))
+    for r in plan.rows:
+        head = pick(f"第{r.row}行", f"Row {r.row}", lang)
+        _say(f"{head} {r.name}：{status_words[r.status][i]}" + (
+            f"（{'，'.join(e[i] for e in r.events)}）" if r.events and r.status != "error" else ""))
+        for m in r.problems:
+            _say(pick("  ✗ 问题：", "  ✗ problem: ", lang) + m[i])
+        for m in r.notes:
+            _say(pick("  ! 注意：", "  ! note: ", lang) + m[i])
+    summary = pick(f"共 {len(plan.rows)} 行：新增 {counts['new']}，合并 {counts['merged']}，无变化 {counts['unchanged']}，"
+                   f"错误 {counts['error']}。",
+                   f"{len(plan.rows)} rows: {counts['new']} new, {counts['merged']} merged, {counts['unchanged']} "
+                   f"unchanged, {counts['error']} with errors.", lang)
+    print(summary)
+    if args.dry_run:
+        print(pick("试运行：未写入任何数据。", "Dry run: nothing was written.", lang))
+    elif errors and not args.skip_invalid:
+        print(pick("有错误，未写入任何数据。改正后重新导入，或用 --skip-invalid 只导入无误的行。",
+                   "There are errors, so nothing was written. Fix them and import again, or use --skip-invalid "
+                   "to import the valid rows only.", lang), file=sys.stderr)
+    elif write:
+        print(pick("已写入数据库；tracker undo 可整体撤销这次导入。",
+                   "Written to the database; 'tracker undo' reverts the whole import.", lang))
+    return code
+
+
+def _test_import_delay() -> None:
+    """For the race tests only: TRACKER_TEST_IMPORT_DELAY=seconds holds an import between reading the sheet
+    (no lock) and writing it, so other writers can work meanwhile, as during a long import of a big sheet."""
+    delay = os.environ.get("TRACKER_TEST_IMPORT_DELAY")
+    if delay:
+        print("test: import planned, waiting", file=sys.stderr, flush=True)
+        time.sleep(float(delay))
+
+
+def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
+    from .cli import EXIT_OK, _add_row, _console, _print_json, _table, _text
+    from .yearly import FLOW_KEYS, STOCK_KEYS, year_figures
+
+    lang, svc = ctx.lang, ctx.service
+    figs = year_figures(svc.people(), args.year, svc.today, args.branch)
+    if args.json:
+        _print_json(figs.to_json(lang))
+        return EXIT_OK
+    heads = {"applied": ("收到入党申请", "Applications"), "activist": ("确定积极分子", "Activists named"),
+             "target": ("确定发展对象", "Targets listed"), "approved": ("发展党员", "Admissions approved"),
+             "conversion-approved": ("预备党员转正", "Conversions approved"), "left": ("离开", "Left")}
+    end = pick("年末" if figs.complete else "现有", "end: " if figs.complete else "now: ", lang)
+    title = pick(f"{figs.year}年发展党员工作统计" + ("" if figs.complete else f"（截至 {figs.as_of}）"),
+                 f"Member development in {figs.year}" + ("" if figs.complete else f" (to {figs.as_of})"), lang)
+    t = _table(title, [label("branch", lang), *(pick(*heads[k], lang) for k in FLOW_KEYS),
+                       *(end + stage_label(k, lang) for k in STOCK_KEYS)])
+    t.columns[0].no_wrap = True  # a branch's name is read whole; the figures' headers wrap instead
+    for branch, row in figs.by_branch.items():
+        _add_row(t, branch, *(str(row["flows"][k]) for k in FLOW_KEYS), *(str(row["at_end"][k]) for k in STOCK_KEYS))
+    _add_row(t, label("total", lang), *(str(figs.flows[k]) for k in FLOW_KEYS),
+             *(str(figs.at_end[k]) for k in STOCK_KEYS))
+    con = _console()
+    con.print(t)
+    con.print(_text(figs.sentence(lang)))
+    con.print(_text(figs.seed_sentence(lang)))
+    return EXIT_OK
+
+
+COMMANDS = {"export": cmd_export, "import": cmd_import, "report": cmd_report}
