@@ -102,8 +102,9 @@ class CorrectModal(ModalScreen[bool]):
             self.query_one("#err-date" if exc.field == "date" and not self.removing else "#err-field", Label).update(
                 plain(exc.message(lang), keep_newlines=True))
             panel.update("")
-        except BilingualError as exc:  # nothing to correct, a date in the future
-            self.query_one("#err-field", Label).update(plain(exc.message(lang), keep_newlines=True))
+        except BilingualError as exc:  # nothing to correct (yet: the dialog just opened), a date in the future
+            unchanged = not self.removing and self._value("#fix-date") == self._old().isoformat()
+            self.query_one("#err-field", Label).update("" if unchanged else plain(exc.message(lang), keep_newlines=True))
             panel.update("")
         else:
             panel.update(render_check(self.check, lang))
