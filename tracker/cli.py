@@ -103,7 +103,6 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--json", action="store_true")
 
     cli_corrections.add_parsers(sub)
-    cli_config.add_parsers(sub)
 
     s = sub.add_parser("show", help="一个人的全程纪实 one person's record")
     s.add_argument("person")
@@ -178,6 +177,7 @@ def build_parser() -> argparse.ArgumentParser:
     ru = sub.add_parser("rules", help="在某日适用的规则 the rules in force on a date")
     ru.add_argument("--on", help="date (default today)")
     ru.add_argument("--json", action="store_true")
+    cli_config.add_parsers(sub)
     return p
 
 
