@@ -18,7 +18,7 @@ from .exporters import BACKUP_FORMAT
 from .model import Event, Person
 from .profiles import RuleBook
 from .registers import mask_id, own_note
-from .rules import check_event
+from .rules import check_event, probation_end
 from .service import (
     InputError,
     check_amounts,
@@ -308,7 +308,12 @@ class _Merger:
         for ev in sorted(events, key=lambda e: EVENT_KEYS.index(e.event)):  # the steps' order: dates are checked
             if person is None:
                 break
+            if ev.names and match is not None and (last := match.last(ev.event)) is not None \
+                    and set(last.names) == set(ev.names):
+                continue  # the same mentors or sponsors as on record (the roster gives the step's date, not theirs)
             if ev.event in base_kinds:
+                if ev.event == "converted" and match is not None and ev.date == probation_end(match):
+                    continue  # our roster's 转正时间 is the day full membership counts from (the probation's end)
                 if base_kinds[ev.event] != ev.date:
                     result.problems.append((
                         f"{event_label(ev.event, 'zh')}与已有记录冲突（已有 {base_kinds[ev.event]}，表中 {ev.date}）",

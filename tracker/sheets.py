@@ -268,7 +268,7 @@ def find_header(rows: list[list[Any]]) -> Header:
 # ------------------------------------------------------------------ rows that are not people
 
 #: how the lines below (or inside) a roster begin: never a person
-_FOOTER_MARKS = ("填报单位", "填报人", "填表人", "审核人", "合计", "总计", "小计", "签字", "签名", "制表", "盖章",
+_FOOTER_MARKS = ("填报", "报送", "填表人", "审核人", "合计", "总计", "小计", "签字", "签名", "制表", "盖章",
                  "unit(seal)", "preparedby", "total")
 _FOOTER_RE = re.compile(r"^(共\d+人|共计\d+人|\d+人$)|签字|（盖章）|\(盖章\)")
 
@@ -331,6 +331,8 @@ def cell_date(value: Any, field_name: str, notes: list[tuple[str, str]]) -> Cell
             text = repr(float(value))
             if text.endswith(".1"):
                 year = int(value)
+                if field_name == "birth":  # birth_with_id says it, with the ID number's month when there is one
+                    return CellDate(date(year, 10, 1), month_only=True, ambiguous=True)
                 notes.append((f"{head}“{text}”是数字：可能是{year}年1月，也可能是{year}年10月（末尾的0被表格去掉），"
                                "按10月计，请核对",
                                f"{head_en} '{text}' is a number: January or October {year} (the spreadsheet drops a "
@@ -360,8 +362,18 @@ def birth_with_id(birth: CellDate, id_number: str | None, notes: list[tuple[str,
             from_id = None
         if from_id is not None and from_id.year == birth.value.year and (
                 from_id.month == birth.value.month or (birth.ambiguous and from_id.month in (1, 10))):
+            if birth.ambiguous:
+                notes.append((f"出生年月“{birth.value.year}.1”是数字（1月或10月），按身份证号中的出生日期 {from_id} 计",
+                              f"birth '{birth.value.year}.1' is a number (January or October); taken from the ID "
+                              f"number: {from_id}"))
             return from_id
-    if not birth.ambiguous:
+    if birth.ambiguous:
+        year = birth.value.year
+        notes.append((f"出生年月“{year}.1”是数字：可能是{year}年1月，也可能是{year}年10月（末尾的0被表格去掉），"
+                      "按10月计，请核对",
+                      f"birth '{year}.1' is a number: January or October {year} (the spreadsheet drops a trailing 0); "
+                      "taken as October, please check"))
+    else:
         notes.append((f"出生年月只有年月（{text}），按 {birth.value} 计",
                       f"birth gives only a month ({text}); taken as {birth.value}"))
     return birth.value
