@@ -586,8 +586,10 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
         head = pick(f"第{r.row}行", f"Row {r.row}", lang)
         if r.sheet is not None:
             head = pick(f"“{r.sheet}”表", f"Sheet '{r.sheet}' ", lang) + head
-        _say(f"{head} {r.name}：{status_words[r.status][i]}" + (
-            f"（{'，'.join(e[i] for e in r.events)}）" if r.events and r.status != "error" else ""))
+        shown = ""
+        if r.events and r.status != "error":
+            shown = pick(f"（{'，'.join(e[0] for e in r.events)}）", f" ({', '.join(e[1] for e in r.events)})", lang)
+        _say(pick(f"{head} {r.name}：", f"{head} {r.name}: ", lang) + status_words[r.status][i] + shown)
         for m in r.problems:
             _say(pick("  ✗ 问题：", "  ✗ problem: ", lang) + m[i])
         for m in r.notes:

@@ -321,11 +321,11 @@ def cell_date(value: Any, field_name: str, notes: list[tuple[str, str]]) -> Cell
         return CellDate(value)
     head, head_en = HEAD_ZH.get(field_name, field_name), field_name
     if isinstance(value, int | float) and not isinstance(value, bool):
-        if float(value).is_integer() and 1 <= value < 2_958_466 and not 1900 <= value <= 2200 \
-                and len(str(int(value))) not in (6, 8):
-            when = _excel_serial(float(value))
-            notes.append((f"{head}是 Excel 日期序号（{int(value)}），按 {when} 计",
-                          f"{head_en} is an Excel date serial ({int(value)}); taken as {when}"))
+        whole = float(value).is_integer()
+        if 1 <= value < 2_958_466 and not 1900 <= value < 2201 and not (whole and len(str(int(value))) in (6, 8)):
+            when = _excel_serial(float(value))  # a date cell whose format was lost (a time of day is dropped)
+            notes.append((f"{head}是 Excel 日期序号（{value:g}），按 {when} 计",
+                          f"{head_en} is an Excel date serial ({value:g}); taken as {when}"))
             return CellDate(when)
         if not float(value).is_integer() and 1900 <= value < 2201:
             text = repr(float(value))

@@ -162,7 +162,7 @@ def test_a_row_with_a_date_but_no_name_is_still_an_error(tmp_path: Path) -> None
 def test_excel_serial_numbers_and_text_dates(tmp_path: Path) -> None:
     svc = _svc(tmp_path)
     head = ["姓名", "申请入党时间", "确定为入党积极分子时间"]
-    rows = [head, ["甲", 45000, "2023年5月"], ["乙", "2023.5.6", "2024/5/6"], ["丙", 45000.0, None]]
+    rows = [head, ["甲", 45000, "2023年5月"], ["乙", "2023.5.6", "2024/5/6"], ["丙", 45000.0, None], ["丁", 45000.75, "202405"]]
     plan = _plan(svc, _xlsx(tmp_path / "d.xlsx", ("名册", rows)))
     stored = _stored(svc, plan)
     assert stored["甲"].date_of("applied") == date(2023, 3, 15)
@@ -171,6 +171,7 @@ def test_excel_serial_numbers_and_text_dates(tmp_path: Path) -> None:
     assert stored["乙"].date_of("applied") == date(2023, 5, 6)
     assert stored["乙"].date_of("activist") == date(2024, 5, 6)
     assert stored["丙"].date_of("applied") == date(2023, 3, 15)
+    assert stored["丁"].date_of("applied") == date(2023, 3, 15) and stored["丁"].date_of("activist") == date(2024, 5, 1)
 
 
 def test_year_month_typed_as_a_number_prefers_the_id_numbers_month(tmp_path: Path) -> None:
