@@ -28,7 +28,7 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "name": ("姓名", "name"),
     "gender": ("性别", "gender"),
     "ethnicity": ("民族", "ethnicity"),
-    "birth": ("出生年月", "出生日期", "出生年月日", "出生时间", "birthdate"),
+    "birth": ("出生年月", "出生日期", "出生年月日", "出生时间", "birth", "birthdate"),
     "education": ("学历", "文化程度", "education"),
     "branch": ("所在党支部", "所在支部", "党支部", "支部", "所在党组织", "branch"),
     "phone": ("联系电话", "电话", "手机", "手机号码", "手机号", "联系方式", "phone"),

@@ -304,6 +304,20 @@ def test_our_xlsx_export_read_back_into_its_database_changes_nothing(tmp_path: P
     assert [p.to_doc() for p in svc.people()] == before
 
 
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_every_column_of_our_export_is_known(tmp_path: Path, lang: str) -> None:
+    svc = _svc(tmp_path)
+    svc.load_demo()
+    path = tmp_path / "all.xlsx"
+    people = svc.people()
+    path.write_bytes(render_rosters(all_rosters(people, today=TODAY, full_id=True, full_contact=True, book=BOOK,
+                                                lang=lang), "xlsx", lang))
+    plan = _plan(svc, path)
+    assert "birth" in plan.columns.values()
+    assert all("不认识" not in why for why, _ in plan.unused_columns.values()), plan.unused_columns
+    assert plan.errors == 0 and {r.status for r in plan.rows} == {"unchanged"}
+
+
 @pytest.mark.parametrize("stage", ["applicant", "activist", "target", "probationary", "member"])
 def test_our_csv_export_of_each_stage_read_back_changes_nothing(tmp_path: Path, stage: str) -> None:
     svc = _svc(tmp_path)
