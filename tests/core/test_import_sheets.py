@@ -267,6 +267,18 @@ def test_every_worksheet_is_read_and_rows_say_their_sheet(tmp_path: Path) -> Non
     assert [r.name for r in only.rows] == ["李四"]
 
 
+def test_one_person_on_two_sheets_is_one_person(tmp_path: Path) -> None:
+    svc = _svc(tmp_path)
+    idn = _id("1995-05-05")
+    path = _xlsx(tmp_path / "s.xlsx", ("申请人", [["姓名", "身份证号", "递交入党申请书时间"], ["张三", idn, "2024-03-01"]]),
+                 ("积极分子", [["姓名", "身份证号", "递交入党申请书时间", "确定为入党积极分子时间"],
+                               ["张 三", idn, "2024-03-01", "2024-09-10"]]))
+    plan = _plan(svc, path)
+    assert [r.status for r in plan.rows] == ["new", "merged"]  # the second row adds its step to the new person
+    (p,) = _stored(svc, plan).values()
+    assert p.date_of("applied") == date(2024, 3, 1) and p.date_of("activist") == date(2024, 9, 10)
+
+
 # ------------------------------------------------------------------ 8. damage Excel does
 
 @pytest.mark.parametrize("cell", [1.10101199810051e17, "1.10101E+17", 110101199810051000, "110101199810051000"])
