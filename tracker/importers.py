@@ -124,10 +124,10 @@ class ImportPlan:
         keep_new = [merger.known.slots[s] for s in merger.fresh if s not in affected]
         keep_updated = [merger.known.slots[s] for s in sorted(merger.changed) if s not in affected]
         noted = {id(r) for r in redo}
-        again = _redo(redo, people, book, today, noted)
+        again = _redo(redo, people, book, today, noted, before)
         if _clash(again, keep_new, keep_updated):  # a changed record now matches another row's person
             keep_new, keep_updated = [], []
-            again = _redo(self.parsed, people, book, today, noted)
+            again = _redo(self.parsed, people, book, today, noted, before)
         self.new = keep_new + again.new()
         self.updated = keep_updated + again.updated()
 
@@ -247,10 +247,12 @@ class _Row:
         self.slot = None
 
 
-def _merged_details(match: Person, details: dict[str, Any], by_id: bool, result: RowResult) -> dict[str, Any]:
+def _merged_details(match: Person, details: dict[str, Any], by_id: bool, result: RowResult,
+                    read: Person | None = None) -> dict[str, Any]:
     """The details a row brings to the person it matched: empty ones are filled in; a differing one updates the
     record only when the row matched by ID number (our own roster exported with --full-id, corrected and
-    imported again), else the record's value is kept and the report says so."""
+    imported again), else the record's value is kept and the report says so. ``read`` is the record as the
+    import first read it: a detail another program changed since is kept, and the report says so."""
     out: dict[str, Any] = {}
     for k, v in details.items():
         old = getattr(match, k)
@@ -261,7 +263,11 @@ def _merged_details(match: Person, details: dict[str, Any], by_id: bool, result:
             continue
         shown_old, shown_new = _shown(k, old), _shown(k, v)
         head = HEAD_ZH.get(k, k)
-        if by_id and k != "id_number":
+        if by_id and read is not None and getattr(read, k) != old:
+            result.notes.append((f"{head}在导入期间被另一程序改为 {shown_old}，保留该值（表中 {shown_new}）",
+                                 f"{k} was changed to {shown_old} by another program during the import; kept it "
+                                 f"({shown_new} in the sheet)"))
+        elif by_id and k != "id_number":
             out[k] = v
             result.notes.append((f"已更新{head}：{shown_old} → {shown_new}（按身份证号匹配）",
                                  f"updated {k}: {shown_old} → {shown_new} (matched by ID number)"))
@@ -276,7 +282,9 @@ class _Merger:
     """Matches rows with the people (by ID number, else name and birth date) and merges them in, checking
     every step with the rules. ``slot`` numbers below ``n_base`` are the people given; above, the new ones."""
 
-    def __init__(self, people: list[Person], book: RuleBook, today: date) -> None:
+    def __init__(self, people: list[Person], book: RuleBook, today: date,
+                 read: dict[int, Person] | None = None) -> None:
+        self.read = read or {}  # the records as first read, by id, when checking again under the lock
         self.known = _Known(people)
         self.n_base = len(people)
         self.book, self.today = book, today
@@ -304,7 +312,7 @@ class _Merger:
             if row.month_only and match.birth and details.get("birth") and match.birth.replace(day=1) == \
                     details["birth"].replace(day=1):  # 出生年月 agrees with the full date on record
                 details = {k: v for k, v in details.items() if k != "birth"}
-            person = replace(match, **_merged_details(match, details, how == "id", result))
+            person = replace(match, **_merged_details(match, details, how == "id", result, self.read.get(match.id)))
         for ev in sorted(events, key=lambda e: EVENT_KEYS.index(e.event)):  # the steps' order: dates are checked
             if person is None:
                 break
@@ -354,9 +362,10 @@ _MEANWHILE_ADDED = ("导入期间另一程序已新增此人（身份证号或�
                     "not added again")
 
 
-def _redo(rows: list[_Row], people: list[Person], book: RuleBook, today: date, noted: set[int]) -> _Merger:
+def _redo(rows: list[_Row], people: list[Person], book: RuleBook, today: date, noted: set[int],
+          read: dict[int, Person]) -> _Merger:
     """Match and check ``rows`` again against ``people``; the rows in ``noted`` (by ``id``) say why."""
-    again = _Merger(people, book, today)
+    again = _Merger(people, book, today, read)
     for row in rows:
         was_new = row.result.status == "new"
         row.reset()

@@ -376,3 +376,28 @@ def test_a_differing_detail_on_a_row_matched_by_name_keeps_the_database_value(tm
     plan = _plan(svc, _csv(tmp_path / "k.csv", rows))
     assert _stored(svc, plan)["李梅"].phone == "13800001111"
     assert "保留已有" in _notes(plan, "李梅")
+
+
+def test_a_phone_changed_by_another_program_during_the_import_is_kept(tmp_path: Path) -> None:
+    svc = _svc(tmp_path)
+    idn = _id("1995-05-05")
+    svc.add({"name": "张三", "id_number": idn, "phone": "13800001111"}, date(2024, 3, 1))
+    rows = [HEAD, [1, "张三", None, idn, "13999998888", "2024-03-01", None, None]]
+    plan = _plan(svc, _csv(tmp_path / "p.csv", rows))
+    (pid,) = [p.id for p in svc.people()]
+    svc.edit(pid, {"phone": "13700002222"})  # meanwhile, before the import takes the lock
+    svc.apply_import(plan)
+    assert svc.person(pid).phone == "13700002222"
+    assert "导入期间被另一程序改为" in _notes(plan, "张三")
+
+
+def test_a_phone_changed_in_the_sheet_updates_the_record_matched_by_id_number(tmp_path: Path) -> None:
+    svc = _svc(tmp_path)
+    idn = _id("1995-05-05")
+    svc.add({"name": "张三", "id_number": idn, "phone": "13800001111"}, date(2024, 3, 1))
+    rows = [HEAD, [1, "张三", "1995.05", idn, "13999998888", "2024-03-01", None, None]]
+    plan = _plan(svc, _csv(tmp_path / "p.csv", rows))
+    (p,) = _stored(svc, plan).values()
+    assert p.phone == "13999998888" and p.birth == date(1995, 5, 5)
+    assert [r.status for r in plan.rows] == ["merged"]
+    assert "已更新联系电话：13800001111 → 13999998888" in _notes(plan, "张三")
