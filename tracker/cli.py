@@ -164,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     im = sub.add_parser("import", help="导入现有表格 import an XLSX/CSV sheet or a JSON backup")
     im.add_argument("file")
-    im.add_argument("--sheet", help="the worksheet to read (default: the first)")
+    im.add_argument("--sheet", help="read only this worksheet (default: every worksheet with a header row)")
     im.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     im.add_argument("--skip-invalid", action="store_true", help="import the valid rows even if others have errors")
     im.add_argument("--json", action="store_true")

@@ -58,7 +58,9 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     code = EXIT_REFUSED if errors and not args.skip_invalid else EXIT_OK
     if args.json:
         _print_json({"file": plan.source, "header_row": plan.header_row, "columns": plan.columns,
-                     "written": bool(write), "dry_run": args.dry_run, "counts": counts,
+                     "unused_columns": [{"column": c, "why": why[0 if lang == "zh" else 1]}
+                                        for c, why in plan.unused_columns.items()],
+                     "skipped_sheets": plan.skipped_sheets, "written": bool(write), "dry_run": args.dry_run, "counts": counts,
                      "rows": [r.to_json(lang) for r in plan.rows]})
         return code
     i = 0 if lang == "zh" else 1
@@ -67,10 +69,20 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     if plan.header_row:
         _say(pick(f"表头在第 {plan.header_row} 行；识别的列：{'、'.join(plan.columns)}",
                   f"Header on row {plan.header_row}; columns recognised: {', '.join(plan.columns)}", lang))
+    if plan.unused_columns:
+        _say(pick("未使用的列：" + "、".join(f"{c}（{w[0]}）" for c, w in plan.unused_columns.items()),
+                  "Columns not used: " + ", ".join(f"{c} ({w[1]})" for c, w in plan.unused_columns.items()), lang))
+    if plan.skipped_sheets:
+        _say(pick(f"没有表头、未读取的工作表：{'、'.join(plan.skipped_sheets)}",
+                  f"Sheets without a header, not read: {', '.join(plan.skipped_sheets)}", lang))
     for r in plan.rows:
         head = pick(f"第{r.row}行", f"Row {r.row}", lang)
-        _say(f"{head} {r.name}：{status_words[r.status][i]}" + (
-            f"（{'，'.join(e[i] for e in r.events)}）" if r.events and r.status != "error" else ""))
+        if r.sheet is not None:
+            head = pick(f"“{r.sheet}”表", f"Sheet '{r.sheet}' ", lang) + head
+        shown = ""
+        if r.events and r.status != "error":
+            shown = pick(f"（{'，'.join(e[0] for e in r.events)}）", f" ({', '.join(e[1] for e in r.events)})", lang)
+        _say(pick(f"{head} {r.name}：", f"{head} {r.name}: ", lang) + status_words[r.status][i] + shown)
         for m in r.problems:
             _say(pick("  ✗ 问题：", "  ✗ problem: ", lang) + m[i])
         for m in r.notes:

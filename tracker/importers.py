@@ -8,24 +8,18 @@ the report lists it, so nothing is passed off as verified.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
-import re
-import zipfile
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .dates import DateError, parse_date_ex
-from .exporters import BACKUP_FORMAT, FORMULA_STARTS
-from .i18n import BilingualError
+from .exporters import BACKUP_FORMAT
 from .inputs import (
     InputError,
     check_amounts,
     clean_details,
+    normalise_id_number,
     refuse_control_chars,
     refuse_control_text,
     split_names,
@@ -33,53 +27,28 @@ from .inputs import (
 from .model import Event, Person
 from .profiles import RuleBook
 from .registers import mask_id, own_note
-from .rules import check_event
+from .rules import check_event, probation_end
+from .sheets import (
+    DAMAGED_ID_NOTE,
+    HEAD_ZH,
+    ImportError_,
+    Sheet,
+    birth_with_id,
+    cell_date,
+    clean_name,
+    damaged_id,
+    find_header,
+    footer_row,
+    footer_text,
+    read_sheets,
+)
+from .sheets import HEADERS as HEADERS  # re-exported: the headers recognised
+from .sheets import read_table as read_table  # re-exported
 from .stages import EVENT_KEYS, PENDING_BY_KEY, event_label, pending_label
 
-#: header text (normalised: no spaces, lower case) → field. Chinese first; our English export too.
-HEADERS: dict[str, tuple[str, ...]] = {
-    "name": ("姓名", "name"),
-    "gender": ("性别", "gender"),
-    "ethnicity": ("民族", "ethnicity"),
-    "birth": ("出生年月", "出生日期", "出生年月日", "birthdate"),
-    "education": ("学历", "文化程度", "education"),
-    "branch": ("所在党支部", "所在支部", "党支部", "支部", "branch"),
-    "phone": ("联系电话", "电话", "手机", "手机号码", "phone"),
-    "id_number": ("身份证号", "身份证号码", "公民身份号码", "idnumber"),
-    "note": ("备注", "notes", "note"),
-    "native_place": ("籍贯", "nativeplace"),
-    "job": ("工作单位及职务", "工作单位(及职务)", "工作单位和职务", "单位及职务", "workplaceandpost"),
-    "applied": ("递交入党申请书时间", "申请入党时间", "入党申请时间", "递交申请书时间", "提交入党申请书时间",
-                "applicationreceived"),
-    "activist": ("确定为入党积极分子时间", "列为入党积极分子时间", "确定入党积极分子时间", "namedactivist"),
-    "target": ("确定为发展对象时间", "列为发展对象时间", "确定发展对象时间", "listedastarget"),
-    "admitted": ("接收为预备党员时间", "入党时间", "发展为预备党员时间", "支部大会通过时间", "支部大会接收时间",
-                 "接收为预备党员时间(支部大会)", "admitted(probationary)", "admissionpassed",
-                 "admissionpassed(branchmeeting)"),
-    "approved": ("上级党委审批时间", "党委审批时间", "审批时间", "上级党委批准时间", "admissionapproved"),
-    "converted": ("转正时间", "转为正式党员时间", "支部大会讨论转正时间", "converted", "conversionpassed"),
-    "oath": ("入党宣誓时间", "宣誓时间", "oath"),
-    "conversion-approved": ("转正审批时间", "上级党委审批转正时间", "批准转正时间", "conversionapproved"),
-    "mentors": ("培养联系人", "mentors"),
-    "sponsors": ("入党介绍人", "sponsors"),
-}
 DETAIL_COLUMNS = ("name", "gender", "ethnicity", "birth", "education", "branch", "phone", "id_number", "note",
                   "native_place", "job")
 STAGE_EVENTS = ("applied", "activist", "target", "admitted", "approved", "oath", "converted", "conversion-approved")
-_LOOKUP = {h: key for key, names in HEADERS.items() for h in names}
-
-
-#: how the lines below a roster begin (ours and the usual hand-made ones): never a person
-_FOOTER_MARKS = ("填报单位", "填报人", "填表人", "审核人", "合计", "总计", "签字", "制表", "Unit (seal)")
-
-
-def _footer_row(row: list[Any]) -> bool:
-    text = "".join(str(v) for v in row if v is not None).strip()
-    return text.startswith(_FOOTER_MARKS) or bool(re.match(r"^共\s*\d+\s*人", text))
-
-
-def _norm(text: Any) -> str:
-    return "".join(str(text or "").split()).lower().replace("（", "(").replace("）", ")")
 
 
 @dataclass
@@ -90,10 +59,12 @@ class RowResult:
     events: list[tuple[str, str]] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (zh, en)
     notes: list[tuple[str, str]] = field(default_factory=list)
+    sheet: str | None = None  # the worksheet the row came from (None: a CSV file or a backup)
 
     def to_json(self, lang: str) -> dict[str, Any]:
         i = 0 if lang == "zh" else 1
-        return {"row": self.row, "name": self.name, "status": self.status, "events": [e[i] for e in self.events],
+        return {"sheet": self.sheet, "row": self.row, "name": self.name, "status": self.status,
+                "events": [e[i] for e in self.events],
                 "problems": [m[i] for m in self.problems], "notes": [m[i] for m in self.notes]}
 
 
@@ -105,6 +76,10 @@ class ImportPlan:
     updated: list[Person]
     header_row: int | None = None
     columns: dict[str, str] = field(default_factory=dict)
+    #: the columns not imported, by header text → (zh, en) why (derived, recognised but not used, unknown)
+    unused_columns: dict[str, tuple[str, str]] = field(default_factory=dict)
+    #: worksheets read without a header row (an instructions sheet): skipped
+    skipped_sheets: list[str] = field(default_factory=list)
     #: what the plan was made from, to check it again when it is written (``rebase``)
     base: list[Person] = field(default_factory=list, repr=False)
     parsed: list[_Row] = field(default_factory=list, repr=False)
@@ -139,19 +114,20 @@ class ImportPlan:
         affected = {r.slot for r in self.parsed if r.slot is not None and r.slot < merger.n_base
                     and self.base[r.slot].id in touched}
         affected |= {r.slot for r in self.parsed if r.slot is not None and r.slot >= merger.n_base
-                     and index.match(r.details) is not None}
+                     and index.match(r.details, r.month_only) is not None}
         affected |= {s for s in merger.fresh if index.match(merger.known.slots[s].details()) is not None}
         redo = [r for r in self.parsed if r.slot in affected
-                or (r.slot is None and r.result.status == "error" and index.match(r.details) is not None)]
+                or (r.slot is None and r.result.status == "error"
+                    and index.match(r.details, r.month_only) is not None)]
         if not redo:
             return
         keep_new = [merger.known.slots[s] for s in merger.fresh if s not in affected]
         keep_updated = [merger.known.slots[s] for s in sorted(merger.changed) if s not in affected]
         noted = {id(r) for r in redo}
-        again = _redo(redo, people, book, today, noted)
+        again = _redo(redo, people, book, today, noted, before)
         if _clash(again, keep_new, keep_updated):  # a changed record now matches another row's person
             keep_new, keep_updated = [], []
-            again = _redo(self.parsed, people, book, today, noted)
+            again = _redo(self.parsed, people, book, today, noted, before)
         self.new = keep_new + again.new()
         self.updated = keep_updated + again.updated()
 
@@ -167,144 +143,6 @@ class ImportPlan:
                 kept.append(person)
         self.new = kept
 
-
-class ImportError_(BilingualError):
-    """The file cannot be read at all (not a row problem)."""
-
-
-# ------------------------------------------------------------------ reading tables
-
-#: a sheet larger than this is refused before it is read (a real register has a few thousand rows)
-MAX_ROWS = 100_000
-MAX_COLUMNS = 200
-#: the most an XLSX may expand to (its parts' declared uncompressed sizes), and the largest CSV
-MAX_EXPANDED_BYTES = 300 * 1024 * 1024
-
-
-def _too_big(what_zh: str, what_en: str, path: Path) -> ImportError_:
-    return ImportError_(
-        f"文件 {path} 过大，未导入：{what_zh}。上限为 {MAX_ROWS:,} 行 × {MAX_COLUMNS} 列、{MAX_EXPANDED_BYTES // 2**20} MB。"
-        "请把需要导入的数据复制到一个新表中再导入。",
-        f"{path} is too large and was not imported: {what_en}. The limit is {MAX_ROWS:,} rows × {MAX_COLUMNS} "
-        f"columns and {MAX_EXPANDED_BYTES // 2**20} MB. Copy the rows to import into a new sheet and import that.")
-
-
-def _check_xlsx_size(path: Path) -> None:
-    """Refuse a workbook that would expand beyond the limit, from the zip's directory alone (nothing unpacked)."""
-    try:
-        with zipfile.ZipFile(path) as zf:
-            expanded = sum(info.file_size for info in zf.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ImportError_(f"无法读取 Excel 文件 {path}：{exc}", f"Cannot read the Excel file {path}: {exc}") from None
-    if expanded > MAX_EXPANDED_BYTES:
-        raise _too_big(f"解压后约 {expanded / 2**20:,.0f} MB", f"it expands to about {expanded / 2**20:,.0f} MB", path)
-
-
-def _sheet_extent(ws: Any) -> tuple[int, int] | None:
-    """Rows × columns the sheet declares (its <dimension ref>, read by openpyxl without loading a cell)."""
-    rows, cols = ws.max_row, ws.max_column
-    if rows is None or cols is None:
-        return None
-    return int(rows), int(cols)
-
-
-def _uninert(value: Any) -> Any:
-    """Undo the ``'`` our CSV export puts before text that starts like a formula (exporters.inert_csv)."""
-    if isinstance(value, str) and value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
-        return value[1:]
-    return value
-
-
-def _bounded(rows: Iterable[Sequence[Any]], path: Path) -> list[list[Any]]:
-    out: list[list[Any]] = []
-    for r in rows:
-        if len(out) >= MAX_ROWS:
-            raise _too_big(f"超过 {MAX_ROWS:,} 行", f"more than {MAX_ROWS:,} rows", path)
-        if r.count(None) == len(r):  # an empty row (openpyxl pads the rows a sheet skips): cheap
-            out.append([])
-            continue
-        row = list(r)
-        if len(row) > MAX_COLUMNS:
-            if any(v not in (None, "") for v in row[MAX_COLUMNS:]):
-                raise _too_big(f"超过 {MAX_COLUMNS} 列", f"more than {MAX_COLUMNS} columns", path)
-            del row[MAX_COLUMNS:]
-        out.append([_uninert(v) for v in row])
-    while out and all(v in (None, "") for v in out[-1]):
-        out.pop()
-    return out
-
-
-def read_table(path: Path, sheet: str | None = None) -> list[list[Any]]:
-    suffix = path.suffix.lower()
-    if not path.exists():
-        raise ImportError_(f"找不到文件：{path}", f"File not found: {path}")
-    if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        _check_xlsx_size(path)
-        try:
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise ImportError_(f"无法读取 Excel 文件 {path}：{exc}", f"Cannot read the Excel file {path}: {exc}") from None
-        try:
-            if sheet is not None and sheet not in wb.sheetnames:
-                raise ImportError_(f"没有名为“{sheet}”的工作表；有：{'、'.join(wb.sheetnames)}",
-                                   f"No sheet named '{sheet}'; the workbook has: {', '.join(wb.sheetnames)}")
-            ws = wb[sheet] if sheet else wb.worksheets[0]
-            extent = _sheet_extent(ws)
-            if extent is not None and (extent[0] > MAX_ROWS or extent[1] > MAX_COLUMNS):
-                raise _too_big(f"工作表声明了 {extent[0]:,} 行 × {extent[1]:,} 列",
-                               f"the sheet declares {extent[0]:,} rows × {extent[1]:,} columns", path)
-            # bounded even when the sheet declares no size (or a false one): openpyxl pads the rows it skips
-            return _bounded(ws.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS + 1, values_only=True), path)
-        finally:
-            wb.close()
-    if suffix in (".csv", ".txt"):
-        if path.stat().st_size > MAX_EXPANDED_BYTES:
-            raise _too_big(f"{path.stat().st_size / 2**20:,.0f} MB", f"{path.stat().st_size / 2**20:,.0f} MB", path)
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "gb18030"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:  # pragma: no cover - gb18030 decodes any byte string
-            raise ImportError_("无法识别文件编码。", "Cannot tell the file's encoding.")
-        return _bounded(csv.reader(io.StringIO(text)), path)
-    raise ImportError_(f"不支持的文件类型 {suffix}：请用 .xlsx、.csv 或本程序导出的 .json。",
-                       f"Unsupported file type {suffix}: use .xlsx, .csv or a .json backup from this program.")
-
-
-def find_header(rows: list[list[Any]]) -> tuple[int, dict[int, str]]:
-    """The header row (title rows above it are common) and column index → field."""
-    for i, row in enumerate(rows[:30]):
-        mapping = {j: _LOOKUP[_norm(v)] for j, v in enumerate(row) if _norm(v) in _LOOKUP}
-        if "name" in mapping.values() and len(mapping) >= 2:
-            return i, mapping
-    raise ImportError_("找不到表头：前30行中没有含“姓名”的表头行。",
-                       "No header row found: none of the first 30 rows has a '姓名' (name) column.")
-
-
-def _cell_date(value: Any, field_name: str, notes: list[tuple[str, str]]) -> date | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    text = str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
-    try:
-        parsed = parse_date_ex(text, allow_month=True)
-    except DateError as exc:
-        raise InputError(exc.zh, exc.en, field_name) from None
-    if parsed.month_only:
-        notes.append((f"{_HEAD_ZH[field_name]}只有年月（{text}），按 {parsed.value} 计",
-                      f"{field_name} gives only a month ({text}); taken as {parsed.value}"))
-    return parsed.value
-
-
-_HEAD_ZH = {k: v[0] for k, v in HEADERS.items()}
 
 
 # ------------------------------------------------------------------ checking rows
@@ -348,6 +186,7 @@ class _Known:
         self.slots: list[Person] = []
         self.by_id_number: dict[str, int] = {}
         self.by_name_birth: dict[tuple[str, date], int] = {}
+        self.by_name_month: dict[tuple[str, int, int], int] = {}
         for p in people:
             self.add(p)
 
@@ -366,15 +205,24 @@ class _Known:
             self.by_id_number.setdefault(p.id_number, slot)
         if p.birth:
             self.by_name_birth.setdefault((p.name, p.birth), slot)
+            self.by_name_month.setdefault((p.name, p.birth.year, p.birth.month), slot)
 
-    def match(self, details: dict[str, Any]) -> int | None:
+    def match(self, details: dict[str, Any], month_only: bool = False) -> int | None:
+        return self.match_how(details, month_only)[0]
+
+    def match_how(self, details: dict[str, Any], month_only: bool = False) -> tuple[int | None, str]:
+        """The slot a row matches and how: "id" (its ID number), "name" (name and birth date; name and birth
+        month when the sheet gives only the month), or "" (no one)."""
         idn = details.get("id_number")
         if idn and idn in self.by_id_number:
-            return self.by_id_number[idn]
+            return self.by_id_number[idn], "id"
         name, birth = details.get("name"), details.get("birth")
         if isinstance(name, str) and isinstance(birth, date):
-            return self.by_name_birth.get((name, birth))
-        return None
+            slot = self.by_name_birth.get((name, birth))
+            if slot is None and month_only:
+                slot = self.by_name_month.get((name, birth.year, birth.month))
+            return slot, "name" if slot is not None else ""
+        return None, ""
 
 
 def _shown(key: str, value: Any) -> Any:
@@ -391,6 +239,7 @@ class _Row:
     events: list[Event]
     notes: list[tuple[str, str]]  # the notes from reading it (a month-only date, a masked ID number)
     slot: int | None = None  # whom it matched or added in the merge (None: not merged)
+    month_only: bool = False  # the birth is given to the month only (出生年月 without an ID number)
 
     def reset(self) -> None:
         self.result.status = "new"
@@ -398,11 +247,44 @@ class _Row:
         self.slot = None
 
 
+def _merged_details(match: Person, details: dict[str, Any], by_id: bool, result: RowResult,
+                    read: Person | None = None) -> dict[str, Any]:
+    """The details a row brings to the person it matched: empty ones are filled in; a differing one updates the
+    record only when the row matched by ID number (our own roster exported with --full-id, corrected and
+    imported again), else the record's value is kept and the report says so. ``read`` is the record as the
+    import first read it: a detail another program changed since is kept, and the report says so."""
+    out: dict[str, Any] = {}
+    for k, v in details.items():
+        old = getattr(match, k)
+        if not v or old == v:
+            continue
+        if not old:
+            out[k] = v
+            continue
+        shown_old, shown_new = _shown(k, old), _shown(k, v)
+        head = HEAD_ZH.get(k, k)
+        if by_id and read is not None and getattr(read, k) != old:
+            result.notes.append((f"{head}在导入期间被另一程序改为 {shown_old}，保留该值（表中 {shown_new}）",
+                                 f"{k} was changed to {shown_old} by another program during the import; kept it "
+                                 f"({shown_new} in the sheet)"))
+        elif by_id and k != "id_number":
+            out[k] = v
+            result.notes.append((f"已更新{head}：{shown_old} → {shown_new}（按身份证号匹配）",
+                                 f"updated {k}: {shown_old} → {shown_new} (matched by ID number)"))
+        else:
+            result.notes.append((f"{head}与已有记录不同（已有 {shown_old}，表中 {shown_new}），保留已有",
+                                 f"{k} differs from the database ({shown_old} there, {shown_new} here); kept "
+                                 f"{shown_old}"))
+    return out
+
+
 class _Merger:
     """Matches rows with the people (by ID number, else name and birth date) and merges them in, checking
     every step with the rules. ``slot`` numbers below ``n_base`` are the people given; above, the new ones."""
 
-    def __init__(self, people: list[Person], book: RuleBook, today: date) -> None:
+    def __init__(self, people: list[Person], book: RuleBook, today: date,
+                 read: dict[int, Person] | None = None) -> None:
+        self.read = read or {}  # the records as first read, by id, when checking again under the lock
         self.known = _Known(people)
         self.n_base = len(people)
         self.book, self.today = book, today
@@ -417,7 +299,7 @@ class _Merger:
 
     def row(self, row: _Row) -> None:
         result, details, events = row.result, row.details, row.events
-        slot = self.known.match(details)
+        slot, how = self.known.match_how(details, row.month_only)
         row.slot = slot
         match = None if slot is None else self.known.slots[slot]
         if match is None:
@@ -427,18 +309,19 @@ class _Merger:
             person = match
             base_kinds = {ev.event: ev.date for ev in match.events}
             result.status = "merged"
-            for k, v in details.items():
-                old = getattr(match, k)
-                if old and v and old != v:
-                    old, v = _shown(k, old), _shown(k, v)
-                    result.notes.append((f"{_HEAD_ZH.get(k, k)}与已有记录不同（已有 {old}，表中 {v}），保留已有",
-                                         f"{k} differs from the database ({old} there, {v} here); kept {old}"))
-            fill = {k: v for k, v in details.items() if v and not getattr(match, k)}
-            person = replace(match, **fill)
+            if row.month_only and match.birth and details.get("birth") and match.birth.replace(day=1) == \
+                    details["birth"].replace(day=1):  # 出生年月 agrees with the full date on record
+                details = {k: v for k, v in details.items() if k != "birth"}
+            person = replace(match, **_merged_details(match, details, how == "id", result, self.read.get(match.id)))
         for ev in sorted(events, key=lambda e: EVENT_KEYS.index(e.event)):  # the steps' order: dates are checked
             if person is None:
                 break
+            if ev.names and match is not None and (last := match.last(ev.event)) is not None \
+                    and set(last.names) == set(ev.names):
+                continue  # the same mentors or sponsors as on record (the roster gives the step's date, not theirs)
             if ev.event in base_kinds:
+                if ev.event == "converted" and match is not None and ev.date == probation_end(match):
+                    continue  # our roster's 转正时间 is the day full membership counts from (the probation's end)
                 if base_kinds[ev.event] != ev.date:
                     result.problems.append((
                         f"{event_label(ev.event, 'zh')}与已有记录冲突（已有 {base_kinds[ev.event]}，表中 {ev.date}）",
@@ -479,9 +362,10 @@ _MEANWHILE_ADDED = ("导入期间另一程序已新增此人（身份证号或�
                     "not added again")
 
 
-def _redo(rows: list[_Row], people: list[Person], book: RuleBook, today: date, noted: set[int]) -> _Merger:
+def _redo(rows: list[_Row], people: list[Person], book: RuleBook, today: date, noted: set[int],
+          read: dict[int, Person]) -> _Merger:
     """Match and check ``rows`` again against ``people``; the rows in ``noted`` (by ``id``) say why."""
-    again = _Merger(people, book, today)
+    again = _Merger(people, book, today, read)
     for row in rows:
         was_new = row.result.status == "new"
         row.reset()
@@ -501,70 +385,134 @@ def _clash(again: _Merger, keep_new: list[Person], keep_updated: list[Person]) -
     return any(kept.match(p.details()) is not None for p in again.new())
 
 
-def plan_table(rows: list[list[Any]], people: list[Person], book: RuleBook, today: date,
-               source: str) -> ImportPlan:
-    header_index, mapping = find_header(rows)
-    plan = ImportPlan(source, [], [], [], header_row=header_index + 1,
-                      columns={str(rows[header_index][j]).strip(): key for j, key in mapping.items()})
+def plan_table(sheets: list[Sheet], people: list[Person], book: RuleBook, today: date, source: str) -> ImportPlan:
+    """Read every sheet's rows, match them with ``people`` and check them: what an import would do."""
+    plan = ImportPlan(source, [], [], [])
     merger = _Merger(people, book, today)
-    for offset, row in enumerate(rows[header_index + 1:], start=header_index + 2):
-        values = {key: row[j] if j < len(row) else None for j, key in mapping.items()}
-        if all(v is None or str(v).strip() == "" for v in values.values()):
-            continue
-        name = str(values.get("name") or "").strip()
-        if not name and _footer_row(row):
-            continue  # 填报单位/填报人/审核人/合计: the roster's own lines, not a person
-        result = RowResult(offset, name)
-        plan.rows.append(result)
-        if not name:
-            result.status = "error"
-            result.problems.append(("姓名为空", "the name is empty"))
-            continue
+    first_error: ImportError_ | None = None
+    for sheet in sheets:
         try:
-            raw = {k: values.get(k) for k in DETAIL_COLUMNS if values.get(k) not in (None, "")}
-            note = raw.get("note")
-            if isinstance(note, str):  # our roster's 备注 adds a bracketed status: not the person's note
-                raw["note"] = own_note(note)
-                if not raw["note"]:
-                    del raw["note"]
-            if "*" in str(raw.get("phone", "")):  # a roster with masked phone numbers
-                del raw["phone"]
-                result.notes.append(("电话已隐去（含*），未导入该项", "the phone number is masked (has *); not imported"))
-            if "*" in str(raw.get("id_number", "")):  # a roster with masked ID numbers
-                del raw["id_number"]
-                result.notes.append(("身份证号已隐去（含*），未导入该项", "the ID number is masked (has *); not imported"))
-            if "birth" in raw:
-                raw["birth"] = _cell_date(raw["birth"], "birth", result.notes)
-            details = clean_details({k: (str(v).strip() if isinstance(v, str | int | float) and k != "birth" else v)
-                                     for k, v in raw.items()}, require_name=True)
-            dates = {k: _cell_date(values.get(k), k, result.notes) for k in STAGE_EVENTS if k in mapping.values()}
-            for col in ("mentors", "sponsors"):
-                for n in split_names(str(values.get(col) or "")):
-                    refuse_control_chars(n, "names")
-        except InputError as exc:
-            result.status = "error"
-            result.problems.append((exc.zh, exc.en))
+            header = find_header(sheet.rows)
+        except ImportError_ as exc:  # an instructions sheet, an empty one: skipped when others have rows
+            first_error = first_error or exc
+            if sheet.name is not None:
+                plan.skipped_sheets.append(sheet.name)
             continue
-        if not dates.get("applied"):
-            result.status = "error"
-            result.problems.append(("缺少递交入党申请书时间", "no application date"))
-            continue
-        events = []
-        for kind in STAGE_EVENTS:
-            when = dates.get(kind)
-            if when is None:
+        if plan.header_row is None:
+            plan.header_row = header.last + 1
+        plan.columns.update({header.texts[j]: key for j, key in header.mapping.items()})
+        for text, why in header.unused.items():
+            plan.unused_columns.setdefault(text, why)
+        for offset, row in enumerate(sheet.rows[header.last + 1:], start=header.last + 2):
+            parsed = _read_row(row, header.mapping, offset, sheet.name)
+            if parsed is None:
                 continue
-            events.append(Event(kind, when))
-            if kind == "activist" and values.get("mentors"):
-                events.append(Event("mentors", when, names=split_names(str(values["mentors"]))[:2]))
-            if kind == "target" and values.get("sponsors"):
-                events.append(Event("sponsors", when, names=split_names(str(values["sponsors"]))))
-        parsed = _Row(result, details, events, list(result.notes))
-        plan.parsed.append(parsed)
-        merger.row(parsed)
+            plan.rows.append(parsed.result)
+            if parsed.result.status == "error":
+                continue
+            plan.parsed.append(parsed)
+            merger.row(parsed)
+    if plan.header_row is None:
+        assert first_error is not None
+        raise first_error
     plan.base, plan.merger = people, merger
     plan.new, plan.updated = merger.new(), merger.updated()
     return plan
+
+
+def _values(row: list[Any], mapping: dict[int, str]) -> dict[str, Any]:
+    """Field → cell; two columns of one field (联系人1, 联系人2) give their names together, else the first
+    one filled in counts."""
+    values: dict[str, Any] = {}
+    for j, key in mapping.items():
+        v = row[j] if j < len(row) else None
+        if v is None or str(v).strip() == "":
+            values.setdefault(key, None)
+        elif key in ("mentors", "sponsors") and values.get(key):
+            values[key] = f"{values[key]}、{v}"
+        elif values.get(key) is None:
+            values[key] = v
+    return values
+
+
+def _read_row(row: list[Any], mapping: dict[int, str], offset: int, sheet: str | None) -> _Row | None:
+    """One sheet row cleaned into details and steps; None for what is not a person (blank, 合计, 填表人…)."""
+    values = _values(row, mapping)
+    if all(v is None or str(v).strip() == "" for v in values.values()):
+        return None
+    name, original = clean_name(values.get("name"))
+    if footer_text(name):
+        name = ""
+    if not name and footer_row(row):
+        return None  # 填报单位/填报人/审核人/合计/共N人: the roster's own lines, not a person
+    result = RowResult(offset, name, sheet=sheet)
+    failed = _Row(result, {}, [], [])
+    if not name:
+        result.status = "error"
+        result.problems.append(("姓名为空", "the name is empty"))
+        return failed
+    if original is not None:
+        result.notes.append((f"姓名原为“{original}”，已去掉其中的空格", f"the name was '{original}'; spaces removed"))
+    try:
+        raw = {k: values.get(k) for k in DETAIL_COLUMNS if values.get(k) not in (None, "")}
+        raw["name"] = name
+        note = raw.get("note")
+        if isinstance(note, str):  # our roster's 备注 adds a bracketed status: not the person's note
+            raw["note"] = own_note(note)
+            if not raw["note"]:
+                del raw["note"]
+        if "*" in str(raw.get("phone", "")):  # a roster with masked phone numbers
+            del raw["phone"]
+            result.notes.append(("电话已隐去（含*），未导入该项", "the phone number is masked (has *); not imported"))
+        if "id_number" in raw and damaged_id(raw["id_number"]):
+            del raw["id_number"]
+            result.notes.append(DAMAGED_ID_NOTE)
+        if "*" in str(raw.get("id_number", "")):  # a roster with masked ID numbers
+            del raw["id_number"]
+            result.notes.append(("身份证号已隐去（含*），未导入该项", "the ID number is masked (has *); not imported"))
+        month_only = False
+        if "birth" in raw:
+            birth = cell_date(raw["birth"], "birth", result.notes)
+            if birth is not None:
+                idn = _id_or_none(raw.get("id_number"))
+                raw["birth"] = birth_with_id(birth, idn, result.notes)
+                month_only = birth.month_only and not idn
+        details = clean_details({k: (str(v).strip() if isinstance(v, str | int | float) and k != "birth" else v)
+                                 for k, v in raw.items()}, require_name=True)
+        dates = {}
+        for k in STAGE_EVENTS:
+            if k in mapping.values():
+                got = cell_date(values.get(k), k, result.notes)
+                dates[k] = got.value if got is not None else None
+        for col in ("mentors", "sponsors"):
+            for n in split_names(str(values.get(col) or "")):
+                refuse_control_chars(n, "names")
+    except InputError as exc:
+        result.status = "error"
+        result.problems.append((exc.zh, exc.en))
+        return failed
+    if not dates.get("applied"):
+        result.status = "error"
+        result.problems.append(("缺少递交入党申请书时间", "no application date"))
+        return failed
+    events = []
+    for kind in STAGE_EVENTS:
+        when = dates.get(kind)
+        if when is None:
+            continue
+        events.append(Event(kind, when))
+        if kind == "activist" and values.get("mentors"):
+            events.append(Event("mentors", when, names=split_names(str(values["mentors"]))[:2]))
+        if kind == "target" and values.get("sponsors"):
+            events.append(Event("sponsors", when, names=split_names(str(values["sponsors"]))))
+    return _Row(result, details, events, list(result.notes), month_only=month_only)
+
+
+def _id_or_none(value: Any) -> str | None:
+    try:
+        return normalise_id_number(str(value)) if value else None
+    except InputError:
+        return None  # clean_details says what is wrong with it
 
 
 def plan_backup(data: dict[str, Any], people: list[Person], book: RuleBook, today: date, source: str) -> ImportPlan:
@@ -620,4 +568,4 @@ def plan_import(path: Path, people: list[Person], book: RuleBook, today: date, s
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise ImportError_(f"JSON 文件无法读取：{exc}", f"The JSON file cannot be read: {exc}") from None
         return plan_backup(data, people, book, today, str(path))
-    return plan_table(read_table(path, sheet), people, book, today, str(path))
+    return plan_table(read_sheets(path, sheet), people, book, today, str(path))

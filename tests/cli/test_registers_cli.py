@@ -116,3 +116,44 @@ def test_the_unit_is_set_once_and_heads_every_roster(run: Run, tmp_path: Path) -
     assert out.read_text(encoding="utf-8").startswith("## 中共某某大学委员会第一党支部 入党申请人名册")
     assert run("config", "unit", "--clear").code == 0 and run("config", "unit", "--json").json() == {"unit": None}
     assert run("show", "甲", "--json").json()["name"] == "甲"  # the people are untouched
+
+
+def _two_sheets(path: Path) -> Path:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "申请人"
+    ws.append(["序号", "姓　名", "申请入党时间", "政审情况", "爱好"])
+    ws.append([1, "张　三", "2025-03-01", None, "篮球"])
+    ws.append(["合计", None, None, None, None])
+    ws2 = wb.create_sheet("积极分子")
+    ws2.append(["姓名", "申请入党时间", "确定为积极分子时间", "预备期满时间"])
+    ws2.append(["李四", "2024-03-01", "2024-09-10", None])
+    wb.save(path)
+    return path
+
+
+def test_import_report_lists_unused_columns_and_each_rows_sheet(run: Run, tmp_path: Path) -> None:
+    path = _two_sheets(tmp_path / "s.xlsx")
+    zh = run("import", str(path), "--dry-run", lang="zh")
+    assert zh.code == 0, zh.err
+    assert "未使用的列：序号（能识别，未导入）、政审情况（能识别，未导入）、爱好（不认识此列，未导入）" in zh.out
+    assert "预备期满时间（由日期推算，不导入）" in zh.out
+    assert "“申请人”表第2行 张三：新增" in zh.out and "“积极分子”表第2行 李四：新增" in zh.out
+    en = run("import", str(path), "--dry-run")
+    assert "Columns not used: 序号 (recognised; not imported)" in en.out and "Sheet '积极分子' Row 2 李四: new" in en.out
+    data = run("import", str(path), "--json", lang="zh").json()
+    assert {"column": "爱好", "why": "不认识此列，未导入"} in data["unused_columns"]
+    assert [(r["sheet"], r["name"], r["status"]) for r in data["rows"]] == [("申请人", "张三", "new"),
+                                                                            ("积极分子", "李四", "new")]
+    assert [p["name"] for p in run("list", "--json").json()] == ["张三", "李四"]
+
+
+def test_our_full_export_imported_again_changes_nothing(run: Run, tmp_path: Path) -> None:
+    assert run("demo").code == 0
+    out = tmp_path / "all.xlsx"
+    assert run("export", "--full-id", "--full-contact", "-o", str(out)).code == 0
+    before = run("list", "--all", "--json").json()
+    res = run("import", str(out), "--json")
+    assert res.code == 0 and res.json()["written"] is False
+    assert {r["status"] for r in res.json()["rows"]} == {"unchanged"}
+    assert run("list", "--all", "--json").json() == before
