@@ -402,3 +402,17 @@ def test_a_phone_changed_in_the_sheet_updates_the_record_matched_by_id_number(tm
     assert p.phone == "13999998888" and p.birth == date(1995, 5, 5)
     assert [r.status for r in plan.rows] == ["merged"]
     assert "已更新联系电话：13800001111 → 13999998888" in _notes(plan, "张三")
+
+
+def test_an_old_xls_workbook_is_read_every_sheet(tmp_path: Path) -> None:
+    """tests/data/roster-2003.xls: an Excel 97–2003 file (made with LibreOffice) with a title row, a
+    full-width space in a name, dates as real cells and as text, a 合计 row, and a second sheet."""
+    src = Path(__file__).resolve().parents[1] / "data" / "roster-2003.xls"
+    svc = Service(Store(tmp_path / "db.json"), BOOK, lambda: TODAY)
+    plan = plan_import(src, svc.people(), BOOK, TODAY)
+    assert plan.errors == 0, [r.problems for r in plan.rows]
+    people = {p.name: p for p in plan.new}
+    assert set(people) == {"张三", "李梅", "王五"}
+    assert people["张三"].date_of("activist") == date(2023, 9, 1) and people["张三"].birth == date(1995, 5, 5)
+    assert people["李梅"].date_of("applied") == date(2023, 4, 6) and people["李梅"].date_of("activist") == date(2023, 10, 8)
+    assert {r.sheet for r in plan.rows} == {"积极分子", "申请人"}
