@@ -282,15 +282,22 @@ def cmd_record(ctx: Context, args: argparse.Namespace) -> int:
                      collective=args.collective)
     done = svc.record(person.id, ev, override=args.override)
     lang = ctx.lang
-    if args.json:
+    return _print_recorded(done, lang, args.json, pick(
+        f"已记录：{done.person.name} {event_label(ev.event, 'zh')} {ev.date}（现为{stage_label(done.person.stage, 'zh')}）",
+        f"Recorded: {done.person.name} — {event_label(ev.event, 'en')} on {ev.date} "
+        f"(now {stage_label(done.person.stage, 'en')})", lang))
+
+
+def _print_recorded(done: Any, lang: str, as_json: bool, headline: str) -> int:
+    """What a saved step says: the person as JSON (with the notes and the rules overridden), or a line
+    and then each rule overridden and each note."""
+    if as_json:
         out = person_json(done.person)
         out["notes"] = [verdict_json(v, lang) for v in done.check.notes]
         out["overridden"] = [verdict_json(v, lang) for v in done.check.refusals]
         _print_json(out)
         return EXIT_OK
-    _say(pick(f"已记录：{done.person.name} {event_label(ev.event, 'zh')} {ev.date}（现为{stage_label(done.person.stage, 'zh')}）",
-              f"Recorded: {done.person.name} — {event_label(ev.event, 'en')} on {ev.date} "
-              f"(now {stage_label(done.person.stage, 'en')})", lang))
+    _say(headline)
     for v in done.check.refusals:
         _say(pick("  已超越规则：", "  Overridden: ", lang) + v.message(lang))
     for v in done.check.notes:

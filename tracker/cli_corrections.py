@@ -41,9 +41,8 @@ def add_parsers(sub: Any) -> None:
 
 
 def cmd_fix(ctx: Context, args: argparse.Namespace) -> int:
-    from .cli import EXIT_OK, _date_arg, _print_json, _say
+    from .cli import _date_arg, _print_recorded
     from .i18n import pick
-    from .serialize import person_json, verdict_json
     from .service import InputError
 
     svc, lang = ctx.service, ctx.lang
@@ -59,20 +58,10 @@ def cmd_fix(ctx: Context, args: argparse.Namespace) -> int:
     new = _date_arg(args.on, "on") if args.on else None
     done = svc.fix(person.id, args.event, old, new, fields=fields or None, reason=args.reason,
                    override=args.override)
-    if args.json:
-        out = person_json(done.person)
-        out["notes"] = [verdict_json(v, lang) for v in done.check.notes]
-        out["overridden"] = [verdict_json(v, lang) for v in done.check.refusals]
-        _print_json(out)
-        return EXIT_OK
     zh, en = event_label(args.event, "zh"), event_label(args.event, "en")
-    _say(pick(f"已更正：{done.person.name} {zh}（现为{_state(done.person, 'zh')}）",
-              f"Corrected: {done.person.name} — {en} (now {_state(done.person, 'en')})", lang))
-    for v in done.check.refusals:
-        _say(pick("  已超越规则：", "  Overridden: ", lang) + v.message(lang))
-    for v in done.check.notes:
-        _say(pick("  注意：", "  Note: ", lang) + v.message(lang))
-    return EXIT_OK
+    return _print_recorded(done, lang, args.json, pick(
+        f"已更正：{done.person.name} {zh}（现为{_state(done.person, 'zh')}）",
+        f"Corrected: {done.person.name} — {en} (now {_state(done.person, 'en')})", lang))
 
 
 def cmd_unrecord(ctx: Context, args: argparse.Namespace) -> int:
