@@ -69,7 +69,7 @@ def _about(ev: Event, v: Verdict, removing: bool, recorded: bool = False) -> Ver
 
 
 def _fresh(before: dict[int, set[str]], after: Person, book: RuleBook, skip: Event | None,
-           removing: bool) -> tuple[list[Verdict], dict[int, tuple[str, ...]], tuple[Verdict, ...]]:
+           removing: bool, recorded: bool = False) -> tuple[list[Verdict], dict[int, tuple[str, ...]], tuple[Verdict, ...]]:
     """The later steps' new refusals, which events they fall on, and the refusals of ``skip`` (the corrected step)."""
     later: list[Verdict] = []
     where: dict[int, tuple[str, ...]] = {}
@@ -81,7 +81,7 @@ def _fresh(before: dict[int, set[str]], after: Person, book: RuleBook, skip: Eve
         known = before.get(id(r.event), set()) | set(r.event.overridden)
         new = [v for v in r.refusals if v.rule not in known]
         if new:
-            later.extend(_about(r.event, v, removing) for v in new)
+            later.extend(_about(r.event, v, removing, recorded) for v in new)
             where[i] = tuple(v.rule for v in new)
     return later, where, own
 
@@ -124,16 +124,8 @@ def _plain_order(v: Verdict, new: Event, after: Person) -> Verdict:
 
 def plan_details(before: Person, after: Person, book: RuleBook) -> Correction:
     """New details (a birth date, an expected departure) with every recorded step checked again."""
-    rules = _refusal_rules(before, book)
-    by_position = {i: id(e) for i, e in enumerate(before.events)}
-    known = {i: rules.get(by_position[i], set()) for i in by_position}
-    later: list[Verdict] = []
-    where: dict[int, tuple[str, ...]] = {}
-    for i, r in enumerate(replay(after, book)):
-        new = [v for v in r.refusals if v.rule not in known.get(i, set()) | set(r.event.overridden)]
-        if new:
-            later.extend(_about(r.event, v, False, recorded=True) for v in new)
-            where[i] = tuple(v.rule for v in new)
+    # ``after`` holds the very same event objects: _fresh matches them to what they broke before
+    later, where, _ = _fresh(_refusal_rules(before, book), after, book, None, removing=False, recorded=True)
     first = before.events[0] if before.events else Event("applied", date.min)
     return Correction(before, after, first, None, Check(first.event, first.date, tuple(later)), (), where)
 
