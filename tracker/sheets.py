@@ -19,6 +19,7 @@ from typing import Any
 
 from .dates import DateError, parse_date_ex
 from .exporters import FORMULA_STARTS
+from .garbled import diagnose
 from .i18n import BilingualError
 from .inputs import InputError, birth_from_id
 
@@ -77,10 +78,6 @@ HEAD_ZH = {k: v[0] for k, v in HEADERS.items()}
 
 class ImportError_(BilingualError):
     """The file cannot be read at all (not a row problem)."""
-
-
-# ------------------------------------------------------------------ reading files
-
 
 
 # ------------------------------------------------------------------ reading tables
@@ -185,7 +182,7 @@ def read_sheets(path: Path, sheet: str | None = None) -> list[Sheet]:
                 raise ImportError_(f"没有名为“{sheet}”的工作表；有：{'、'.join(wb.sheetnames)}",
                                    f"No sheet named '{sheet}'; the workbook has: {', '.join(wb.sheetnames)}")
             chosen = [wb[sheet]] if sheet else list(wb.worksheets)
-            return [Sheet(str(ws.title), _read_ws(ws, path)) for ws in chosen]
+            return _legible([Sheet(str(ws.title), _read_ws(ws, path)) for ws in chosen])
         finally:
             wb.close()
     if suffix == ".xls":
@@ -202,6 +199,8 @@ def read_sheets(path: Path, sheet: str | None = None) -> list[Sheet]:
                 continue
         else:  # pragma: no cover - gb18030 decodes any byte string
             raise ImportError_("无法识别文件编码。", "Cannot tell the file's encoding.")
+        if (why := diagnose([text], raw)) is not None:
+            raise ImportError_(*why)
         return [Sheet(None, _bounded(csv.reader(io.StringIO(text)), path))]
     raise ImportError_(f"不支持的文件类型 {suffix}：请用 .xlsx、.xls、.csv 或本程序导出的 .json。",
                        f"Unsupported file type {suffix}: use .xlsx, .xls, .csv or a .json backup from this program.")
@@ -226,7 +225,15 @@ def _read_xls(path: Path, sheet: str | None) -> list[Sheet]:
     for name in [sheet] if sheet else names:
         rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
         out.append(Sheet(str(name), _bounded([[None if v == "" else v for v in row] for row in rows], path)))
-    return out
+    return _legible(out)
+
+
+def _legible(sheets: list[Sheet]) -> list[Sheet]:
+    """The sheets, unless their text is garbled (乱码 pasted into a workbook): then nothing is imported."""
+    why = diagnose(v for s in sheets for row in s.rows for v in row if isinstance(v, str))
+    if why is not None:
+        raise ImportError_(*why)
+    return sheets
 
 
 def read_table(path: Path, sheet: str | None = None) -> list[list[Any]]:
