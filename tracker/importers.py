@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from .inputs import (
 from .model import Event, Person
 from .profiles import RuleBook
 from .registers import mask_id, own_note
-from .rules import check_event, probation_end
+from .rules import Check, Verdict, check_event, probation_end
 from .sheets import (
     DAMAGED_ID_NOTE,
     HEAD_ZH,
@@ -148,34 +148,76 @@ class ImportPlan:
 # ------------------------------------------------------------------ checking rows
 
 def _check_in(person: Person, ev: Event, book: RuleBook, today: date, result: RowResult,
-              honour_override: bool = False) -> Person | None:
-    """Add ``ev`` after the same checks as ``record``; None (and a problem) when refused."""
+              honour_override: bool = False, month_only: bool = False) -> Person | None:
+    """Add ``ev`` after the same checks as ``record``; None (and a problem) when refused.
+
+    A step the sheet gives to the month only (``month_only``: 2023年5月) is taken as the month's first day the
+    order of steps allows; a rule that needs the day and is met on a later day of that month is not a
+    refusal: the step is saved marked unverified for that rule, and the report says so."""
     check = check_event(person, ev, book, today)
     label = event_label(ev.event, "zh")
+    unverified: list[Verdict] = []
+    if month_only:
+        ev, check, unverified = _within_month(person, ev, book, today, check)
+        month = f"{ev.date.year}年{ev.date.month}月"
+        result.notes.append((f"{label}只有年月（{month}），按 {ev.date} 计",
+                             f"{event_label(ev.event, 'en')} gives only a month ({ev.date:%Y-%m}); taken as {ev.date}"))
     if check.hard_refusals:
         result.problems.extend((v.zh, v.en) for v in check.hard_refusals)
         return None
-    refusals = check.refusals
+    refusals = [v for v in check.refusals if v not in unverified]
     if refusals and honour_override:
         missing = [v for v in refusals if v.rule not in ev.overridden]
         if missing:
             result.problems.extend((v.zh, v.en) for v in missing)
             return None
-    elif refusals:
-        broken = [v for v in refusals if v.earliest is not None]
-        if broken:
-            result.problems.extend((v.zh, v.en) for v in broken)
-            return None
-        rules = ", ".join(v.rule for v in refusals)
-        reason = f"导入：原表未记录核对所需的步骤（{rules}）"
-        ev = replace(ev, override=reason, overridden=tuple(v.rule for v in refusals))
-        result.notes.append((f"{label}：{'；'.join(v.zh for v in refusals)} — 原表无此记录，已注明待核实",
-                             f"{event_label(ev.event, 'en')}: {'; '.join(v.en for v in refusals)} — not in the "
-                             "sheet; saved marked as unverified"))
+        refusals = []
+    broken = [v for v in refusals if v.earliest is not None]
+    if broken:
+        result.problems.extend((v.zh, v.en) for v in broken)
+        return None
+    if refusals or unverified:
+        reasons = []
+        if refusals:
+            reasons.append(f"原表未记录核对所需的步骤（{'、'.join(v.code or v.rule for v in refusals)}）")
+            result.notes.append((f"{label}：{'；'.join(v.zh for v in refusals)} — 原表无此记录，已注明待核实",
+                                 f"{event_label(ev.event, 'en')}: {'; '.join(v.en for v in refusals)} — not in the "
+                                 "sheet; saved marked as unverified"))
+        if unverified:
+            reasons.append(f"原表只有年月，无法按日核对（{'、'.join(v.code or v.rule for v in unverified)}）")
+            result.notes.append((
+                f"{label}：原表只有年月，按日计算的规定无法核对（{'；'.join(v.zh for v in unverified)}），"
+                "已注明待核实，请查档案补上日期（tracker fix）",
+                f"{event_label(ev.event, 'en')}: the sheet gives only the month, so the rules counted in days cannot be "
+                f"checked ({'; '.join(v.en for v in unverified)}); saved marked as unverified — find the day in the "
+                "file and correct it (tracker fix)"))
+        ev = replace(ev, override="导入：" + "；".join(reasons),
+                     overridden=tuple(dict.fromkeys((*ev.overridden, *(v.rule for v in (*refusals, *unverified))))))
     for n in check.notes:
         result.notes.append((f"{label}：{n.zh}", f"{event_label(ev.event, 'en')}: {n.en}"))
     result.events.append((f"{label} {ev.date}", f"{event_label(ev.event, 'en')} {ev.date}"))
     return person.with_events((*person.events, ev))
+
+
+def _within_month(person: Person, ev: Event, book: RuleBook, today: date,
+                  first: Check) -> tuple[Event, Check, list[Verdict]]:
+    """A step known to the month: the month's first day the order of steps allows (the first day itself when it
+    passes), its check there, and the refusals there that some later day of the month would not have."""
+    if not first.refusals:
+        return ev, first, []
+    start = ev.date.replace(day=1)
+    days = [start + timedelta(days=i) for i in range(31)]
+    days = [d for d in days if d.month == start.month and d <= today]
+    checks = [(d, first if d == ev.date else check_event(person, replace(ev, date=d), book, today, with_notes=False))
+              for d in days]
+    allowed = [(d, c) for d, c in checks if not c.hard_refusals]
+    if not allowed:
+        return ev, first, []
+    day = allowed[0][0]
+    at = check_event(person, replace(ev, date=day), book, today)
+    met = {v.rule for _, c in allowed[1:] for v in c.verdicts if v.ok}
+    unverified = [v for v in at.refusals if v.rule in met]
+    return replace(ev, date=day), at, unverified
 
 
 class _Known:
@@ -240,6 +282,7 @@ class _Row:
     notes: list[tuple[str, str]]  # the notes from reading it (a month-only date, a masked ID number)
     slot: int | None = None  # whom it matched or added in the merge (None: not merged)
     month_only: bool = False  # the birth is given to the month only (出生年月 without an ID number)
+    month_steps: frozenset[str] = frozenset()  # the steps the sheet gives to the month only
 
     def reset(self) -> None:
         self.result.status = "new"
@@ -329,7 +372,7 @@ class _Merger:
                         f"{ev.date} here)"))
                     person = None
                 continue
-            person = _check_in(person, ev, self.book, self.today, result)
+            person = _check_in(person, ev, self.book, self.today, result, month_only=ev.event in row.month_steps)
         if person is None or result.problems:
             result.status = "error"
             return
@@ -479,11 +522,13 @@ def _read_row(row: list[Any], mapping: dict[int, str], offset: int, sheet: str |
                 month_only = birth.month_only and not idn
         details = clean_details({k: (str(v).strip() if isinstance(v, str | int | float) and k != "birth" else v)
                                  for k, v in raw.items()}, require_name=True)
-        dates = {}
+        dates, month_steps = {}, set()
         for k in STAGE_EVENTS:
             if k in mapping.values():
-                got = cell_date(values.get(k), k, result.notes)
+                got = cell_date(values.get(k), k, result.notes, say_month=False)
                 dates[k] = got.value if got is not None else None
+                if got is not None and got.month_only:
+                    month_steps.add(k)
         for col in ("mentors", "sponsors"):
             for n in split_names(str(values.get(col) or "")):
                 refuse_control_chars(n, "names")
@@ -505,7 +550,7 @@ def _read_row(row: list[Any], mapping: dict[int, str], offset: int, sheet: str |
             events.append(Event("mentors", when, names=split_names(str(values["mentors"]))[:2]))
         if kind == "target" and values.get("sponsors"):
             events.append(Event("sponsors", when, names=split_names(str(values["sponsors"]))))
-    return _Row(result, details, events, list(result.notes), month_only=month_only)
+    return _Row(result, details, events, list(result.notes), month_only=month_only, month_steps=frozenset(month_steps))
 
 
 def _id_or_none(value: Any) -> str | None:

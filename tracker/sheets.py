@@ -341,7 +341,7 @@ class CellDate:
     ambiguous: bool = False  # a year-month typed as a number ending in .1: January or October
 
 
-def cell_date(value: Any, field_name: str, notes: list[tuple[str, str]]) -> CellDate | None:
+def cell_date(value: Any, field_name: str, notes: list[tuple[str, str]], say_month: bool = True) -> CellDate | None:
     """A date cell as spreadsheets leave it: a real date, an Excel serial number (45000), text (2023.5.6,
     2023/5/6, 2023年5月, 20230506), or a year-month typed as a number (1998.10 kept as 1998.1)."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -374,7 +374,7 @@ def cell_date(value: Any, field_name: str, notes: list[tuple[str, str]]) -> Cell
         parsed = parse_date_ex(text, allow_month=True)
     except DateError as exc:
         raise InputError(exc.zh, exc.en, field_name) from None
-    if parsed.month_only and field_name != "birth":
+    if parsed.month_only and field_name != "birth" and say_month:
         notes.append((f"{head}只有年月（{text}），按 {parsed.value} 计",
                       f"{head_en} gives only a month ({text}); taken as {parsed.value}"))
     return CellDate(parsed.value, month_only=parsed.month_only)

@@ -1,0 +1,69 @@
+"""A step the sheet gives only to the month (2023年5月, 2023.5) is not refused for a rule counted in days that a
+later day of that month would meet: it is saved marked unverified for that rule, and the report says so. A month
+in which no day would do is still an error."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from pathlib import Path
+
+from tracker.importers import plan_import
+
+from .helpers import BOOK
+
+TODAY = date(2026, 11, 27)
+HEAD = ["姓名", "出生年月", "身份证号", "所在党支部", "递交入党申请书时间", "确定为入党积极分子时间", "确定为发展对象时间"]
+
+
+def _plan(tmp_path: Path, *rows: list[str]) -> object:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(HEAD)
+    w.writerows(rows)
+    path = tmp_path / "s.csv"
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return plan_import(path, [], BOOK, TODAY)
+
+
+def test_month_only_target_met_later_in_the_month_is_saved_unverified(tmp_path: Path) -> None:
+    plan = _plan(tmp_path, ["张三", "1995.05", "", "一支部", "2021-09-01", "2022-05-20", "2023年5月"])
+    (row,) = plan.rows  # type: ignore[attr-defined]
+    assert row.status == "new", row.problems
+    (p,) = plan.new  # type: ignore[attr-defined]
+    target = p.last("target")
+    assert target.date == date(2023, 5, 1)
+    assert "activist-1y" in target.overridden and "原表只有年月，无法按日核对（R5）" in (target.override or "")
+    zh = "\n".join(n[0] for n in row.notes)
+    assert "确定为发展对象只有年月（2023年5月），按 2023-05-01 计" in zh or "只有年月（2023年5月）" in zh
+    assert "无法核对" in zh and "tracker fix" in zh
+
+
+def test_month_in_which_no_day_would_do_is_still_an_error(tmp_path: Path) -> None:
+    plan = _plan(tmp_path, ["张三", "1995.05", "", "一支部", "2021-09-01", "2022-05-20", "2023年4月"])
+    (row,) = plan.rows  # type: ignore[attr-defined]
+    assert row.status == "error"
+    assert any("2023-05-20" in p[0] for p in row.problems), row.problems
+
+
+def test_month_only_step_takes_the_first_day_the_order_allows(tmp_path: Path) -> None:
+    plan = _plan(tmp_path, ["李四", "1990.01", "", "一支部", "2023-05-20", "2023.5", ""])
+    (row,) = plan.rows  # type: ignore[attr-defined]
+    assert row.status == "new", row.problems
+    (p,) = plan.new  # type: ignore[attr-defined]
+    assert p.date_of("activist") == date(2023, 5, 20)  # not 05-01, before the application
+    assert any("按 2023-05-20 计" in n[0] for n in row.notes)
+
+
+def test_month_only_step_that_passes_on_the_first_is_not_marked(tmp_path: Path) -> None:
+    plan = _plan(tmp_path, ["王五", "1990.01", "", "一支部", "2021-03-02", "2022年5月", ""])
+    (p,) = plan.new  # type: ignore[attr-defined]
+    ev = p.last("activist")
+    assert ev.date == date(2022, 5, 1) and not ev.overridden and ev.override is None
+
+
+def test_day_precise_step_breaking_a_minimum_is_still_an_error(tmp_path: Path) -> None:
+    plan = _plan(tmp_path, ["赵六", "1990.01", "", "一支部", "2021-09-01", "2022-05-20", "2023-05-01"])
+    (row,) = plan.rows  # type: ignore[attr-defined]
+    assert row.status == "error"
