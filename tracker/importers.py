@@ -283,6 +283,7 @@ class _Row:
     slot: int | None = None  # whom it matched or added in the merge (None: not merged)
     month_only: bool = False  # the birth is given to the month only (出生年月 without an ID number)
     month_steps: frozenset[str] = frozenset()  # the steps the sheet gives to the month only
+    undated: dict[str, tuple[str, ...]] = field(default_factory=dict)  # mentors/sponsors named without a date
 
     def reset(self) -> None:
         self.result.status = "new"
@@ -373,6 +374,8 @@ class _Merger:
                     person = None
                 continue
             person = _check_in(person, ev, self.book, self.today, result, month_only=ev.event in row.month_steps)
+        if person is not None and row.undated:
+            person = _undated_names(person, row.undated, result)
         if person is None or result.problems:
             result.status = "error"
             return
@@ -393,6 +396,27 @@ class _Merger:
         else:
             result.status = "unchanged"
         row.slot = slot
+
+
+def _undated_names(person: Person, undated: dict[str, tuple[str, ...]], result: RowResult) -> Person:
+    """Mentors or sponsors the sheet names without a date: kept in the person's note (once), never recorded as a
+    step dated on the stage's date; the report says to record them with their real date."""
+    for kind, names in undated.items():
+        last = person.last(kind)
+        if last is not None and set(names) <= set(last.names):
+            continue  # already on record (our own roster gives the names, not when they were named)
+        head = {"mentors": "培养联系人", "sponsors": "入党介绍人"}[kind]
+        text = f"{head}：{'、'.join(names)}（原表无确定日期）"
+        if text in (person.note or ""):
+            continue
+        person = replace(person, note=f"{person.note}；{text}" if person.note else text)
+        label = event_label(kind, "zh")
+        result.notes.append((
+            f"{head}（{'、'.join(names)}）：原表没有{label}的日期，已记入备注，未作为步骤记录；"
+            f"请按档案补记（tracker record … {kind} --date …）",
+            f"{kind} ({', '.join(names)}): the sheet has no date for '{event_label(kind, 'en')}'; kept in the note, not "
+            f"recorded as a step — record it with the date from the file (tracker record … {kind} --date …)"))
+    return person
 
 
 _MEANWHILE = ("导入期间另一程序更改了此人的记录，已按数据库中的最新记录重新核对",
@@ -529,6 +553,13 @@ def _read_row(row: list[Any], mapping: dict[int, str], offset: int, sheet: str |
                 dates[k] = got.value if got is not None else None
                 if got is not None and got.month_only:
                     month_steps.add(k)
+        named_on: dict[str, date] = {}
+        for k in ("mentors", "sponsors"):
+            got = cell_date(values.get(f"{k}_date"), k, result.notes, say_month=False)
+            if got is not None:
+                named_on[k] = got.value
+                if got.month_only:
+                    month_steps.add(k)
         for col in ("mentors", "sponsors"):
             for n in split_names(str(values.get(col) or "")):
                 refuse_control_chars(n, "names")
@@ -540,17 +571,17 @@ def _read_row(row: list[Any], mapping: dict[int, str], offset: int, sheet: str |
         result.status = "error"
         result.problems.append(("缺少递交入党申请书时间", "no application date"))
         return failed
-    events = []
-    for kind in STAGE_EVENTS:
-        when = dates.get(kind)
-        if when is None:
+    events = [Event(kind, when) for kind in STAGE_EVENTS if (when := dates.get(kind)) is not None]
+    undated: dict[str, tuple[str, ...]] = {}
+    for kind in ("mentors", "sponsors"):
+        names = tuple(split_names(str(values.get(kind) or "")))
+        if not names:
             continue
-        events.append(Event(kind, when))
-        if kind == "activist" and values.get("mentors"):
-            events.append(Event("mentors", when, names=split_names(str(values["mentors"]))[:2]))
-        if kind == "target" and values.get("sponsors"):
-            events.append(Event("sponsors", when, names=split_names(str(values["sponsors"]))))
-    return _Row(result, details, events, list(result.notes), month_only=month_only, month_steps=frozenset(month_steps))
+        if (named := named_on.get(kind)) is not None:
+            events.append(Event(kind, named, names=names[:2] if kind == "mentors" else names))
+        else:  # no date for them in the sheet: kept in the note, not dated on the stage's date
+            undated[kind] = names
+    return _Row(result, details, events, list(result.notes), month_only=month_only, month_steps=frozenset(month_steps), undated=undated)
 
 
 def _id_or_none(value: Any) -> str | None:

@@ -51,6 +51,9 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "conversion-approved": ("转正审批时间", "上级党委审批转正时间", "批准转正时间", "conversionapproved"),
     "mentors": ("培养联系人", "培养人", "联系人", "联系人1", "联系人2", "培养联系人1", "培养联系人2", "mentors"),
     "sponsors": ("入党介绍人", "介绍人", "入党介绍人1", "入党介绍人2", "sponsors"),
+    # when they were named: without such a column their names go into the note, never dated on the stage's date
+    "mentors_date": ("确定培养联系人时间", "指定培养联系人时间", "培养联系人确定时间", "确定培养人时间", "mentorsassigned"),
+    "sponsors_date": ("确定入党介绍人时间", "入党介绍人确定时间", "确定介绍人时间", "sponsorsnamed"),
 }
 #: headers we know but do not import: (zh, en) why. Listed in the report with the columns we do not know.
 RECOGNISED_UNUSED: dict[str, tuple[str, str]] = {

@@ -67,3 +67,45 @@ def test_day_precise_step_breaking_a_minimum_is_still_an_error(tmp_path: Path) -
     plan = _plan(tmp_path, ["赵六", "1990.01", "", "一支部", "2021-09-01", "2022-05-20", "2023-05-01"])
     (row,) = plan.rows  # type: ignore[attr-defined]
     assert row.status == "error"
+
+
+# ------------------------------------------------------------------ mentors and sponsors: never dated on the stage date
+
+def _sheet(tmp_path: Path, head: list[str], *rows: list[str]) -> Path:
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(head)
+    w.writerows(rows)
+    path = tmp_path / "m.csv"
+    path.write_text(buf.getvalue(), encoding="utf-8")
+    return path
+
+
+def test_mentors_without_a_date_go_to_the_note_once_and_the_report_says_how_to_record_them(tmp_path: Path) -> None:
+    from tracker.service import Service
+    from tracker.store import Store
+
+    svc = Service(Store(tmp_path / "db.json"), BOOK, lambda: TODAY)
+    path = _sheet(tmp_path, ["姓名", "出生年月", "所在党支部", "递交入党申请书时间", "确定为入党积极分子时间", "培养联系人"],
+                  ["张三", "1995.05", "一支部", "2024-03-01", "2024-09-10", "李四、王五"])
+    plan = plan_import(path, svc.people(), BOOK, TODAY)
+    (row,) = plan.rows
+    assert any("tracker record … mentors --date" in zh for zh, _ in row.notes)
+    svc.apply_import(plan)
+    (p,) = svc.people()
+    assert p.last("mentors") is None and [e.event for e in p.events] == ["applied", "activist"]
+    assert p.note == "培养联系人：李四、王五（原表无确定日期）"
+    again = plan_import(path, svc.people(), BOOK, TODAY)  # the same sheet again: nothing more
+    assert again.updated == [] and again.rows[0].status == "unchanged"
+
+
+def test_mentors_and_sponsors_with_their_own_date_columns_are_steps_on_those_dates(tmp_path: Path) -> None:
+    path = _sheet(tmp_path, ["姓名", "出生年月", "所在党支部", "递交入党申请书时间", "确定为入党积极分子时间", "培养联系人",
+                             "确定培养联系人时间", "确定为发展对象时间", "入党介绍人", "确定入党介绍人时间"],
+                  ["张三", "1995.05", "一支部", "2023-03-01", "2023-09-10", "李四、王五", "2023-09-20", "2024-10-08",
+                   "赵六、孙七", "2024-11-02"])
+    plan = plan_import(path, [], BOOK, TODAY)
+    (p,) = plan.new
+    assert p.last("mentors").date == date(2023, 9, 20) and p.last("mentors").names == ("李四", "王五")  # type: ignore[union-attr]
+    assert p.last("sponsors").date == date(2024, 11, 2)  # type: ignore[union-attr]
+    assert not p.note
