@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from .exporters import BACKUP_FORMAT
+from .exporters import BACKUP_FORMAT, BACKUP_VERSION
 from .inputs import (
     InputError,
     check_amounts,
@@ -40,11 +40,12 @@ from .sheets import (
     find_header,
     footer_row,
     footer_text,
+    norm_header,
     read_sheets,
 )
 from .sheets import HEADERS as HEADERS  # re-exported: the headers recognised
 from .sheets import read_table as read_table  # re-exported
-from .stages import EVENT_KEYS, PENDING_BY_KEY, event_label, pending_label
+from .stages import EVENT_BY_KEY, EVENT_KEYS, PENDING_BY_KEY, event_label, pending_label
 
 DETAIL_COLUMNS = ("name", "gender", "ethnicity", "birth", "education", "branch", "phone", "id_number", "note",
                   "native_place", "job")
@@ -84,7 +85,7 @@ class ImportPlan:
     base: list[Person] = field(default_factory=list, repr=False)
     parsed: list[_Row] = field(default_factory=list, repr=False)
     merger: _Merger | None = field(default=None, repr=False)
-    backup: list[tuple[RowResult, Person]] = field(default_factory=list, repr=False)
+    backup_data: Any = field(default=None, repr=False)  # the backup read, to plan it again under the lock
 
     @property
     def errors(self) -> int:
@@ -108,7 +109,7 @@ class ImportPlan:
         touched = {p.id for p in moved} | gone
         index = _Known(moved)
         if self.merger is None:
-            self._rebase_backup(index)
+            self._rebase_backup(people, book, today)
             return
         merger = self.merger
         affected = {r.slot for r in self.parsed if r.slot is not None and r.slot < merger.n_base
@@ -131,18 +132,16 @@ class ImportPlan:
         self.new = keep_new + again.new()
         self.updated = keep_updated + again.updated()
 
-    def _rebase_backup(self, index: _Known) -> None:
-        """A backup adds people only: one added meanwhile (same ID number, or name and birth date) is not
-        added again."""
-        kept = []
-        for result, person in self.backup:
-            if result.status == "new" and index.match(person.details()) is not None:
-                result.status = "unchanged"
-                result.notes.append(_MEANWHILE_ADDED)
-            elif result.status == "new":
-                kept.append(person)
-        self.new = kept
-
+    def _rebase_backup(self, people: list[Person], book: RuleBook, today: date) -> None:
+        """A backup is planned again against the people as they are now; a person another program added
+        meanwhile is merged (or found unchanged), not added twice."""
+        before = {r.row: r.status for r in self.rows}
+        again = plan_backup(self.backup_data, people, book, today, self.source)
+        for r in again.rows:
+            if before.get(r.row) == "new" and r.status != "new":
+                r.notes.append(_MEANWHILE_ADDED if r.status == "unchanged" else _MEANWHILE_MERGED)
+        self.rows[:] = again.rows
+        self.new, self.updated, self.base = again.new, again.updated, people
 
 
 # ------------------------------------------------------------------ checking rows
@@ -284,6 +283,7 @@ class _Row:
     month_only: bool = False  # the birth is given to the month only (出生年月 without an ID number)
     month_steps: frozenset[str] = frozenset()  # the steps the sheet gives to the month only
     undated: dict[str, tuple[str, ...]] = field(default_factory=dict)  # mentors/sponsors named without a date
+    plain_conversion: bool = False  # the conversion's column is headed 转正时间: the vote, or membership's start?
 
     def reset(self) -> None:
         self.result.status = "new"
@@ -357,6 +357,7 @@ class _Merger:
                     details["birth"].replace(day=1):  # 出生年月 agrees with the full date on record
                 details = {k: v for k, v in details.items() if k != "birth"}
             person = replace(match, **_merged_details(match, details, how == "id", result, self.read.get(match.id)))
+        conversion = None
         for ev in sorted(events, key=lambda e: EVENT_KEYS.index(e.event)):  # the steps' order: dates are checked
             if person is None:
                 break
@@ -374,6 +375,16 @@ class _Merger:
                     person = None
                 continue
             person = _check_in(person, ev, self.book, self.today, result, month_only=ev.event in row.month_steps)
+            if ev.event == "converted":
+                conversion = ev.date
+        if person is not None and row.plain_conversion and conversion is not None \
+                and conversion == probation_end(person):
+            result.notes.append((
+                f"“转正时间”{conversion} 是预备期满之日（党龄由此日算起），已记为支部大会讨论转正的日期；"
+                "如大会在此日之后召开，请按会议记录更正（tracker fix … converted --date …）",
+                f"'转正时间' {conversion} is the day probation ends (membership counts from it); recorded as the date of "
+                "the branch meeting's conversion vote — if the meeting was later, correct it from the minutes "
+                "(tracker fix … converted --date …)"))
         if person is not None and row.undated:
             person = _undated_names(person, row.undated, result)
         if person is None or result.problems:
@@ -452,6 +463,10 @@ def _clash(again: _Merger, keep_new: list[Person], keep_updated: list[Person]) -
     return any(kept.match(p.details()) is not None for p in again.new())
 
 
+#: headers that say 转正 without saying whether they mean the branch meeting's vote or the day membership counts from
+_PLAIN_CONVERSION = ("转正时间", "转为正式党员时间")
+
+
 def plan_table(sheets: list[Sheet], people: list[Person], book: RuleBook, today: date, source: str) -> ImportPlan:
     """Read every sheet's rows, match them with ``people`` and check them: what an import would do."""
     plan = ImportPlan(source, [], [], [])
@@ -470,10 +485,13 @@ def plan_table(sheets: list[Sheet], people: list[Person], book: RuleBook, today:
         plan.columns.update({header.texts[j]: key for j, key in header.mapping.items()})
         for text, why in header.unused.items():
             plan.unused_columns.setdefault(text, why)
+        plain = any(key == "converted" and norm_header(header.texts[j]) in _PLAIN_CONVERSION
+                    for j, key in header.mapping.items())
         for offset, row in enumerate(sheet.rows[header.last + 1:], start=header.last + 2):
             parsed = _read_row(row, header.mapping, offset, sheet.name)
             if parsed is None:
                 continue
+            parsed.plain_conversion = plain
             plan.rows.append(parsed.result)
             if parsed.result.status == "error":
                 continue
@@ -591,35 +609,109 @@ def _id_or_none(value: Any) -> str | None:
         return None  # clean_details says what is wrong with it
 
 
-def plan_backup(data: dict[str, Any], people: list[Person], book: RuleBook, today: date, source: str) -> ImportPlan:
-    if data.get("format") != BACKUP_FORMAT:
+def _backup_people(data: Any) -> list[Any]:
+    """The people of a backup after its format and version are checked."""
+    if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT:
         raise ImportError_("这不是本程序导出的 JSON 备份。", "This JSON file is not a backup written by this program.")
-    plan = ImportPlan(source, [], [], [], base=people)
+    version = data.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        raise ImportError_("备份缺少格式版本号（version），无法确认其格式，未导入。请用本程序重新导出备份。",
+                           "The backup has no format version ('version'), so its layout cannot be trusted; nothing "
+                           "was imported. Export the backup again with this program.")
+    if version > BACKUP_VERSION:
+        raise ImportError_(f"这份备份由较新版本的程序写入（格式 {version}，本程序只认得格式 {BACKUP_VERSION}），未导入。"
+                           "请先升级本程序。",
+                           f"This backup was written by a newer version of the program (format {version}; this one "
+                           f"reads format {BACKUP_VERSION}); nothing was imported. Upgrade the program first.")
+    people = data.get("people")
+    if not isinstance(people, list):
+        raise ImportError_("备份中没有人员列表（people），未导入。", "The backup has no list of people; nothing was imported.")
+    return people
+
+
+def _backup_person(item: Any, result: RowResult) -> Person | None:
+    """One person of a backup as a record, checked as on input; None (and a problem) when it cannot be."""
+    try:
+        if not isinstance(item, dict):
+            raise TypeError("not an object")
+        doc = {k: v for k, v in item.items() if k not in ("id", "stage", "pending", "active") and v is not None}
+        if "*" in str(doc.get("id_number", "")):  # a copy exported with --mask-id
+            del doc["id_number"]
+            result.notes.append(("身份证号已隐去（含*），未导入该项", "the ID number is masked (has *); not imported"))
+        full = Person.from_doc(0, doc)
+        refuse_control_text(full)  # a backup carries every text of a record: checked as on input
+        for ev in full.events:
+            check_amounts(ev.days, ev.hours, ev.months)
+    except InputError as exc:
+        result.problems.append((exc.zh, exc.en))
+        return None
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        result.problems.append((f"记录格式有误：{exc}", f"malformed record: {exc}"))
+        return None
+    return full
+
+
+def _merge_backup(match: Person, full: Person, by_id: bool, book: RuleBook, today: date,
+                  result: RowResult) -> Person | None:
+    """A backup's record merged into the person it matched: details as from a sheet, and the steps the database
+    does not have added after the rules check (in date order). A step recorded once on both sides with different
+    dates is a conflict (both dates in the report); steps only the database has stay."""
+    person: Person | None = replace(match, **_merged_details(match, full.details(), by_id, result))
+    for ev in sorted(full.events, key=lambda e: (e.date, EVENT_KEYS.index(e.event))):
+        if person is None:
+            break
+        if ev in person.events:
+            continue
+        same_day = [e for e in person.events if e.event == ev.event and e.date == ev.date]
+        if same_day:
+            result.notes.append((f"{event_label(ev.event, 'zh')} {ev.date}：备份中所记内容与已有记录不同，保留已有",
+                                 f"{event_label(ev.event, 'en')} {ev.date}: recorded differently in the backup; kept "
+                                 "the database's"))
+            continue
+        known = person.last(ev.event)
+        if known is not None and not EVENT_BY_KEY[ev.event].repeatable:
+            result.problems.append((
+                f"{event_label(ev.event, 'zh')}与已有记录冲突（已有 {known.date}，备份中 {ev.date}）",
+                f"{event_label(ev.event, 'en')} conflicts with the database ({known.date} there, {ev.date} in the "
+                "backup)"))
+            return None
+        person = _check_in(person, ev, book, today, result, honour_override=True)
+    return person
+
+
+def plan_backup(data: Any, people: list[Person], book: RuleBook, today: date, source: str) -> ImportPlan:
+    """What importing a JSON backup would do: people not in the database are added; people in it (same ID number,
+    or name and birth date) get the backup's newer steps and details — a backup imported into the database it
+    came from changes nothing."""
+    items = _backup_people(data)
+    plan = ImportPlan(source, [], [], [], base=people, backup_data=data)
     known = _Known(people)
-    for i, item in enumerate(data.get("people", []), start=1):
-        result = RowResult(i, str(item.get("name", "")))
+    changed: set[int] = set()
+    fresh: dict[int, int] = {}  # slot → index in plan.new
+    for i, item in enumerate(items, start=1):
+        result = RowResult(i, str(item.get("name", "")) if isinstance(item, dict) else "")
         plan.rows.append(result)
-        try:
-            doc = {k: v for k, v in item.items() if k not in ("id", "stage", "pending", "active") and v is not None}
-            if "*" in str(doc.get("id_number", "")):  # a copy exported with --mask-id
-                del doc["id_number"]
-                result.notes.append(("身份证号已隐去（含*），未导入该项", "the ID number is masked (has *); not imported"))
-            full = Person.from_doc(0, doc)
-            refuse_control_text(full)  # a backup carries every text of a record: checked as on input
-            for ev in full.events:
-                check_amounts(ev.days, ev.hours, ev.months)
-        except InputError as exc:
+        full = _backup_person(item, result)
+        if full is None:
             result.status = "error"
-            result.problems.append((exc.zh, exc.en))
             continue
-        except (KeyError, ValueError, TypeError) as exc:
-            result.status = "error"
-            result.problems.append((f"记录格式有误：{exc}", f"malformed record: {exc}"))
-            continue
-        if known.match(full.details()) is not None:
-            result.status = "unchanged"
-            result.notes.append(("已在数据库中（身份证号或姓名与出生日期相同），未重复导入",
-                                 "already in the database (same ID number, or name and birth date); not added again"))
+        slot, how = known.match_how(full.details())
+        if slot is not None:
+            match = known.slots[slot]
+            merged = _merge_backup(match, full, how == "id", book, today, result)
+            if merged is None:
+                result.status = "error"
+            elif merged == match:
+                result.status = "unchanged"
+                result.notes.append(("已在数据库中（身份证号或姓名与出生日期相同），无变化",
+                                     "already in the database (same ID number, or name and birth date); no change"))
+            else:
+                result.status = "merged"
+                known.put(slot, merged)
+                if slot < len(people):
+                    changed.add(slot)
+                else:  # the backup lists someone twice
+                    plan.new[fresh[slot]] = merged
             continue
         person: Person | None = full.with_events(())
         for ev in full.events:
@@ -629,9 +721,9 @@ def plan_backup(data: dict[str, Any], people: list[Person], book: RuleBook, toda
         if person is None:
             result.status = "error"
             continue
+        fresh[known.add(person)] = len(plan.new)
         plan.new.append(person)
-        plan.backup.append((result, person))
-        known.add(person)
+    plan.updated = [known.slots[s] for s in sorted(changed)]
     return plan
 
 

@@ -9,6 +9,8 @@ import io
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from tracker.importers import plan_import
 
 from .helpers import BOOK
@@ -109,3 +111,27 @@ def test_mentors_and_sponsors_with_their_own_date_columns_are_steps_on_those_dat
     assert p.last("mentors").date == date(2023, 9, 20) and p.last("mentors").names == ("李四", "王五")  # type: ignore[union-attr]
     assert p.last("sponsors").date == date(2024, 11, 2)  # type: ignore[union-attr]
     assert not p.note
+
+
+# ------------------------------------------------------------------ 转正时间: the vote, or the day membership counts from?
+
+MEMBER_HEAD = ["姓名", "出生年月", "所在党支部", "递交入党申请书时间", "确定为入党积极分子时间", "确定为发展对象时间",
+               "接收为预备党员时间", "上级党委审批时间", "入党宣誓时间"]
+MEMBER = ["张三", "1995.05", "一支部", "2021-03-01", "2021-09-10", "2022-10-08", "2023-06-20", "2023-07-10",
+          "2023-07-20"]
+
+
+@pytest.mark.parametrize(("header", "day", "noted"), [
+    ("转正时间", "2024-06-20", True),  # the end of probation: what our own roster and most 党员名册 write
+    ("转正时间", "2024-06-28", False),  # a later day: the meeting's date
+    ("支部大会讨论转正时间", "2024-06-20", False),  # says what it is
+])
+def test_plain_conversion_header_on_the_probation_end_is_explained(tmp_path: Path, header: str, day: str,
+                                                                  noted: bool) -> None:
+    path = _sheet(tmp_path, [*MEMBER_HEAD, header, "转正审批时间"], [*MEMBER, day, "2024-07-15"])
+    plan = plan_import(path, [], BOOK, TODAY)
+    (row,) = plan.rows
+    assert row.status == "new", row.problems
+    (p,) = plan.new
+    assert p.date_of("converted") == date.fromisoformat(day) and p.stage == "member"
+    assert any("预备期满之日" in zh and "tracker fix" in zh for zh, _ in row.notes) is noted
