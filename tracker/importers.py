@@ -381,10 +381,10 @@ class _Merger:
                 and conversion == probation_end(person):
             result.notes.append((
                 f"“转正时间”{conversion} 是预备期满之日（党龄由此日算起），已记为支部大会讨论转正的日期；"
-                "如大会在此日之后召开，请按会议记录更正（tracker fix … converted --date …）",
+                "如大会在此日之后召开，请按会议记录更正（tracker fix … converted --on …）",
                 f"'转正时间' {conversion} is the day probation ends (membership counts from it); recorded as the date of "
                 "the branch meeting's conversion vote — if the meeting was later, correct it from the minutes "
-                "(tracker fix … converted --date …)"))
+                "(tracker fix … converted --on …)"))
         if person is not None and row.undated:
             person = _undated_names(person, row.undated, result)
         if person is None or result.problems:
@@ -424,9 +424,9 @@ def _undated_names(person: Person, undated: dict[str, tuple[str, ...]], result: 
         label = event_label(kind, "zh")
         result.notes.append((
             f"{head}（{'、'.join(names)}）：原表没有{label}的日期，已记入备注，未作为步骤记录；"
-            f"请按档案补记（tracker record … {kind} --date …）",
+            f"请按档案补记（tracker record … {kind} --on … --names …）",
             f"{kind} ({', '.join(names)}): the sheet has no date for '{event_label(kind, 'en')}'; kept in the note, not "
-            f"recorded as a step — record it with the date from the file (tracker record … {kind} --date …)"))
+            f"recorded as a step — record it with the date from the file (tracker record … {kind} --on … --names …)"))
     return person
 
 

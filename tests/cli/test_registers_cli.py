@@ -90,6 +90,22 @@ def test_json_backup_round_trip_through_the_cli(run: Run, tmp_path: Path) -> Non
     assert [{k: v for k, v in p.items() if k != "id"} for p in a] == [{k: v for k, v in p.items() if k != "id"} for p in b]
 
 
+def test_a_newer_branch_backup_merges_into_the_committee_file(run: Run, tmp_path: Path) -> None:
+    run("add", "甲", "--applied", "2025-03-01", "--birth", "1995-05-05", "--branch", "一支部")
+    first, newer = tmp_path / "first.json", tmp_path / "newer.json"
+    assert run("export", "--format", "json", "-o", str(first)).code == 0
+    committee = {"TRACKER_DB": str(tmp_path / "committee.json")}
+    assert run("import", str(first), env=committee).code == 0
+    assert run("record", "甲", "talked", "--on", "2025-03-20").code == 0  # the branch goes on
+    assert run("export", "--format", "json", "-o", str(newer)).code == 0
+    res = run("import", str(newer), env=committee, lang="zh")
+    assert res.code == 0 and "合并" in res.out and "党组织派人谈话 2025-03-20" in res.out, res.out
+    shown = run("show", "甲", "--json", env=committee).json()
+    assert [e["event"] for e in shown["events"]] == ["applied", "talked"]
+    again = run("import", str(newer), env=committee, lang="zh")
+    assert again.code == 0 and "无变化 1" in again.out
+
+
 def test_report_for_a_year(run: Run) -> None:
     run("add", "甲", "--applied", "2025-03-01")
     run("add", "乙", "--applied", "2025-04-01", "--branch", "二支部")

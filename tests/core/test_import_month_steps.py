@@ -92,7 +92,7 @@ def test_mentors_without_a_date_go_to_the_note_once_and_the_report_says_how_to_r
                   ["张三", "1995.05", "一支部", "2024-03-01", "2024-09-10", "李四、王五"])
     plan = plan_import(path, svc.people(), BOOK, TODAY)
     (row,) = plan.rows
-    assert any("tracker record … mentors --date" in zh for zh, _ in row.notes)
+    assert any("tracker record … mentors --on" in zh for zh, _ in row.notes)
     svc.apply_import(plan)
     (p,) = svc.people()
     assert p.last("mentors") is None and [e.event for e in p.events] == ["applied", "activist"]
