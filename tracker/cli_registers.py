@@ -60,7 +60,8 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
         _print_json({"file": plan.source, "header_row": plan.header_row, "columns": plan.columns,
                      "unused_columns": [{"column": c, "why": why[0 if lang == "zh" else 1]}
                                         for c, why in plan.unused_columns.items()],
-                     "skipped_sheets": plan.skipped_sheets, "written": bool(write), "dry_run": args.dry_run, "counts": counts,
+                     "skipped_sheets": plan.skipped_sheets,
+                     "hidden_sheets": plan.hidden_sheets, "written": bool(write), "dry_run": args.dry_run, "counts": counts,
                      "rows": [r.to_json(lang) for r in plan.rows]})
         return code
     i = 0 if lang == "zh" else 1
@@ -72,6 +73,9 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     if plan.unused_columns:
         _say(pick("未使用的列：" + "、".join(f"{c}（{w[0]}）" for c, w in plan.unused_columns.items()),
                   "Columns not used: " + ", ".join(f"{c} ({w[1]})" for c, w in plan.unused_columns.items()), lang))
+    if plan.hidden_sheets:
+        _say(pick(f"隐藏的工作表，未导入：{'、'.join(plan.hidden_sheets)}（需要时用 --sheet 指定）",
+                  f"Hidden sheets, not imported: {', '.join(plan.hidden_sheets)} (name one with --sheet)", lang))
     if plan.skipped_sheets:
         _say(pick(f"没有表头、未读取的工作表：{'、'.join(plan.skipped_sheets)}",
                   f"Sheets without a header, not read: {', '.join(plan.skipped_sheets)}", lang))

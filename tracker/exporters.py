@@ -36,6 +36,22 @@ BACKUP_FORMAT = "party-tracker"
 BACKUP_VERSION = 1
 
 
+_SUFFIX_FORMAT = {".xlsx": "xlsx", ".csv": "csv", ".md": "md", ".json": "json"}
+
+
+def format_for_path(path: Path, fmt: str | None) -> str | None:
+    """The format a file named ``path`` should have: its extension's when no format is given (``-o b.json`` is
+    a JSON backup, not a workbook called b.json); a format that contradicts the extension is refused."""
+    implied = _SUFFIX_FORMAT.get(path.suffix.lower())
+    if fmt is None:
+        return implied
+    if implied is not None and implied != fmt:
+        raise ExportError(f"文件名 {path.name} 的扩展名与格式 {fmt} 不符：请把文件名改为 {path.stem}.{fmt}，或不指定格式。",
+                          f"The file name {path.name} does not match the format {fmt}: name it {path.stem}.{fmt}, or "
+                          "leave the format out.")
+    return fmt
+
+
 class ExportError(BilingualError):
     """A file that cannot or may not be written."""
 

@@ -42,10 +42,12 @@ from .sheets import (
     footer_text,
     norm_header,
     read_sheets,
+    row_garbled,
 )
 from .sheets import HEADERS as HEADERS  # re-exported: the headers recognised
 from .sheets import read_table as read_table  # re-exported
 from .stages import EVENT_BY_KEY, EVENT_KEYS, PENDING_BY_KEY, event_label, pending_label
+from .storeshape import ShapeError, check_person
 
 DETAIL_COLUMNS = ("name", "gender", "ethnicity", "birth", "education", "branch", "phone", "id_number", "note",
                   "native_place", "job")
@@ -81,6 +83,8 @@ class ImportPlan:
     unused_columns: dict[str, tuple[str, str]] = field(default_factory=dict)
     #: worksheets read without a header row (an instructions sheet): skipped
     skipped_sheets: list[str] = field(default_factory=list)
+    #: hidden worksheets: not imported (``--sheet NAME`` imports one)
+    hidden_sheets: list[str] = field(default_factory=list)
     #: what the plan was made from, to check it again when it is written (``rebase``)
     base: list[Person] = field(default_factory=list, repr=False)
     parsed: list[_Row] = field(default_factory=list, repr=False)
@@ -472,7 +476,12 @@ def plan_table(sheets: list[Sheet], people: list[Person], book: RuleBook, today:
     plan = ImportPlan(source, [], [], [])
     merger = _Merger(people, book, today)
     first_error: ImportError_ | None = None
+    if not sheets:
+        raise ImportError_("工作簿中没有工作表，未导入。", "The workbook has no worksheet; nothing was imported.")
     for sheet in sheets:
+        if sheet.hidden and len(sheets) > 1:
+            plan.hidden_sheets.append(str(sheet.name))
+            continue
         try:
             header = find_header(sheet.rows)
         except ImportError_ as exc:  # an instructions sheet, an empty one: skipped when others have rows
@@ -532,6 +541,11 @@ def _read_row(row: list[Any], mapping: dict[int, str], offset: int, sheet: str |
         return None  # 填报单位/填报人/审核人/合计/共N人: the roster's own lines, not a person
     result = RowResult(offset, name, sheet=sheet)
     failed = _Row(result, {}, [], [])
+    if row_garbled(row):
+        result.status = "error"
+        result.problems.append(("此行文字是乱码（如“锟斤拷”），请在原表中改正后重新导入",
+                                "this row's text is garbled (like '锟斤拷'); correct it in the sheet and import again"))
+        return failed
     if not name:
         result.status = "error"
         result.problems.append(("姓名为空", "the name is empty"))
@@ -635,6 +649,7 @@ def _backup_person(item: Any, result: RowResult) -> Person | None:
         if not isinstance(item, dict):
             raise TypeError("not an object")
         doc = {k: v for k, v in item.items() if k not in ("id", "stage", "pending", "active") and v is not None}
+        check_person(doc)  # the types the database file holds: a number for a phone would make it unreadable
         if "*" in str(doc.get("id_number", "")):  # a copy exported with --mask-id
             del doc["id_number"]
             result.notes.append(("身份证号已隐去（含*），未导入该项", "the ID number is masked (has *); not imported"))
@@ -642,8 +657,9 @@ def _backup_person(item: Any, result: RowResult) -> Person | None:
         refuse_control_text(full)  # a backup carries every text of a record: checked as on input
         for ev in full.events:
             check_amounts(ev.days, ev.hours, ev.months)
-    except InputError as exc:
-        result.problems.append((exc.zh, exc.en))
+    except (InputError, ShapeError) as exc:
+        result.problems.append((f"记录格式有误：{exc.zh}", f"malformed record: {exc.en}") if isinstance(exc, ShapeError)
+                               else (exc.zh, exc.en))
         return None
     except (KeyError, ValueError, TypeError, AttributeError) as exc:
         result.problems.append((f"记录格式有误：{exc}", f"malformed record: {exc}"))
@@ -733,7 +749,14 @@ def plan_import(path: Path, people: list[Person], book: RuleBook, today: date, s
             data = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ImportError_(f"找不到文件：{path}", f"File not found: {path}") from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise ImportError_(f"JSON 文件无法读取：{exc}", f"The JSON file cannot be read: {exc}") from None
+        except json.JSONDecodeError as exc:
+            raise ImportError_(f"JSON 备份已损坏或不完整（第 {exc.lineno} 行第 {exc.colno} 列起无法读取），未导入任何内容。"
+                               "请用完好的备份，或重新导出。",
+                               f"The JSON backup is damaged or incomplete (unreadable from line {exc.lineno}, column "
+                               f"{exc.colno}); nothing was imported. Use an intact backup or export it again.") from None
+        except UnicodeDecodeError:
+            raise ImportError_("这个 .json 文件不是 UTF-8 文本，不是本程序导出的备份，未导入。",
+                               "This .json file is not UTF-8 text, so not a backup written by this program; nothing "
+                               "was imported.") from None
         return plan_backup(data, people, book, today, str(path))
     return plan_table(read_sheets(path, sheet), people, book, today, str(path))

@@ -374,10 +374,19 @@ class Service:
         The JSON backup holds full ID numbers (it restores exactly) unless ``mask_ids``; rosters and records
         mask them unless ``full_id``. Every file is created 0600: only its owner can read it.
         """
-        from .exporters import backup_json, default_name, person_record, render_rosters, write_atomically
+        from .exporters import (
+            backup_json,
+            default_name,
+            format_for_path,
+            person_record,
+            render_rosters,
+            write_atomically,
+        )
         from .registers import all_rosters, roster, roster_title
         from .reports import person_view
 
+        if path is not None:
+            fmt = format_for_path(path, fmt)
         today = self.today
         if person is not None:
             fmt = fmt or "md"

@@ -19,7 +19,7 @@ from typing import Any
 
 from .dates import DateError, parse_date_ex
 from .exporters import FORMULA_STARTS
-from .garbled import diagnose
+from .garbled import diagnose, is_garbled
 from .i18n import BilingualError
 from .inputs import InputError, birth_from_id
 
@@ -87,6 +87,7 @@ class ImportError_(BilingualError):
 
 #: a sheet larger than this is refused before it is read (a real register has a few thousand rows)
 MAX_ROWS = 100_000
+_TOP_ROWS = 20  # title and header rows above the data: 100,000 people fit
 MAX_COLUMNS = 200
 #: the most an XLSX may expand to (its parts' declared uncompressed sizes), and the largest CSV
 MAX_EXPANDED_BYTES = 300 * 1024 * 1024
@@ -105,8 +106,8 @@ def _check_xlsx_size(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
             expanded = sum(info.file_size for info in zf.infolist())
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise ImportError_(f"无法读取 Excel 文件 {path}：{exc}", f"Cannot read the Excel file {path}: {exc}") from None
+    except (zipfile.BadZipFile, OSError):
+        raise damaged_workbook(path) from None
     if expanded > MAX_EXPANDED_BYTES:
         raise _too_big(f"解压后约 {expanded / 2**20:,.0f} MB", f"it expands to about {expanded / 2**20:,.0f} MB", path)
 
@@ -129,7 +130,7 @@ def _uninert(value: Any) -> Any:
 def _bounded(rows: Iterable[Sequence[Any]], path: Path) -> list[list[Any]]:
     out: list[list[Any]] = []
     for r in rows:
-        if len(out) >= MAX_ROWS:
+        if len(out) >= MAX_ROWS + _TOP_ROWS:
             raise _too_big(f"超过 {MAX_ROWS:,} 行", f"more than {MAX_ROWS:,} rows", path)
         if r.count(None) == len(r):  # an empty row (openpyxl pads the rows a sheet skips): cheap
             out.append([])
@@ -152,6 +153,15 @@ class Sheet:
 
     name: str | None
     rows: list[list[Any]]
+    hidden: bool = False  # a hidden worksheet: not imported unless asked for by name
+
+
+def damaged_workbook(path: Path) -> ImportError_:
+    return ImportError_(
+        f"Excel 文件 {path.name} 已损坏或不完整（可能下载或复制没有完成），无法读取，未导入任何内容。"
+        "请在 Excel 或 WPS 中打开原表，另存为新的 .xlsx 后重新导入。",
+        f"The Excel file {path.name} is damaged or incomplete (perhaps a download or copy did not finish); nothing was "
+        "imported. Open the original in Excel or WPS, save it as a new .xlsx and import that.")
 
 
 def _open_xlsx(path: Path) -> Any:
@@ -159,18 +169,35 @@ def _open_xlsx(path: Path) -> Any:
 
     _check_xlsx_size(path)
     try:
-        return load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ImportError_(f"无法读取 Excel 文件 {path}：{exc}", f"Cannot read the Excel file {path}: {exc}") from None
+        if path.suffix.lower() in (".xlsx", ".xlsm"):
+            return load_workbook(path, read_only=True, data_only=True)
+        return load_workbook(io.BytesIO(path.read_bytes()), read_only=True, data_only=True)  # an .xlsx named .xls
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        raise damaged_workbook(path) from None
+
+
+def _sniff(path: Path) -> str:
+    """What the file really is by its first bytes: "zip" (xlsx), "ole" (xls), "html", "utf16" or ""."""
+    with path.open("rb") as fh:
+        head = fh.read(512)
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "ole"
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf16"
+    if head.lstrip().lower().startswith((b"<html", b"<!doctype", b"<?xml", b"<table", b"\xef\xbb\xbf<")):
+        return "html"
+    return ""
 
 
 def _read_ws(ws: Any, path: Path) -> list[list[Any]]:
     extent = _sheet_extent(ws)
-    if extent is not None and (extent[0] > MAX_ROWS or extent[1] > MAX_COLUMNS):
+    if extent is not None and (extent[0] > MAX_ROWS + _TOP_ROWS or extent[1] > MAX_COLUMNS):
         raise _too_big(f"工作表声明了 {extent[0]:,} 行 × {extent[1]:,} 列",
                        f"the sheet declares {extent[0]:,} rows × {extent[1]:,} columns", path)
     # bounded even when the sheet declares no size (or a false one): openpyxl pads the rows it skips
-    return _bounded(ws.iter_rows(max_row=MAX_ROWS + 1, max_col=MAX_COLUMNS + 1, values_only=True), path)
+    return _bounded(ws.iter_rows(max_row=MAX_ROWS + _TOP_ROWS + 1, max_col=MAX_COLUMNS + 1, values_only=True), path)
 
 
 def read_sheets(path: Path, sheet: str | None = None) -> list[Sheet]:
@@ -178,30 +205,62 @@ def read_sheets(path: Path, sheet: str | None = None) -> list[Sheet]:
     suffix = path.suffix.lower()
     if not path.exists():
         raise ImportError_(f"找不到文件：{path}", f"File not found: {path}")
-    if suffix in (".xlsx", ".xlsm"):
+    kind = _sniff(path) if path.is_file() else ""
+    if kind == "html" and suffix in (".xls", ".xlsx", ".csv"):
+        raise ImportError_(f"{path.name} 其实是网页文件（很多系统导出的“Excel”是网页），无法直接导入。"
+                           "请在 Excel 或 WPS 中打开它，另存为 .xlsx 后重新导入。",
+                           f"{path.name} is really a web page (many systems export 'Excel' as HTML). Open it in Excel or "
+                           "WPS, save it as .xlsx and import that.")
+    if suffix in (".xlsx", ".xlsm") or (suffix == ".xls" and kind == "zip"):  # an .xlsx renamed .xls: read it
         wb = _open_xlsx(path)
         try:
             if sheet is not None and sheet not in wb.sheetnames:
                 raise ImportError_(f"没有名为“{sheet}”的工作表；有：{'、'.join(wb.sheetnames)}",
                                    f"No sheet named '{sheet}'; the workbook has: {', '.join(wb.sheetnames)}")
             chosen = [wb[sheet]] if sheet else list(wb.worksheets)
-            return _legible([Sheet(str(ws.title), _read_ws(ws, path)) for ws in chosen])
+            if not chosen:
+                raise damaged_workbook(path)
+            try:
+                sheets = [Sheet(str(ws.title), _read_ws(ws, path), hidden=ws.sheet_state != "visible")
+                          for ws in chosen]
+            except ImportError_:
+                raise
+            except Exception:  # a sheet's XML cut off, a part missing: openpyxl raises what its parser raises
+                raise damaged_workbook(path) from None
+            return _legible(sheets, path)
         finally:
             wb.close()
     if suffix == ".xls":
+        if kind != "ole":
+            raise ImportError_(f"{path.name} 不是 Excel 97–2003 文件（扩展名与内容不符），无法读取。"
+                               "请在 Excel 或 WPS 中打开它，另存为 .xlsx 后重新导入。",
+                               f"{path.name} is not an Excel 97–2003 file (the extension does not match the content). "
+                               "Open it in Excel or WPS, save it as .xlsx and import that.")
         return _read_xls(path, sheet)
     if suffix in (".csv", ".txt"):
         if path.stat().st_size > MAX_EXPANDED_BYTES:
             raise _too_big(f"{path.stat().st_size / 2**20:,.0f} MB", f"{path.stat().st_size / 2**20:,.0f} MB", path)
         raw = path.read_bytes()
+        if kind == "utf16":  # Excel's "Unicode text": UTF-16, tab-separated
+            try:
+                text = raw.decode("utf-16")
+            except UnicodeDecodeError:
+                raise ImportError_("文件编码无法识别（UTF-16 文本已损坏），未导入。请在 Excel 中另存为 .xlsx 后重新导入。",
+                                   "The file's encoding cannot be read (damaged UTF-16 text); nothing was imported. "
+                                   "Save it as .xlsx in Excel and import that.") from None
+            delimiter = "\t" if text.split("\n", 1)[0].count("\t") else ","
+            return [Sheet(None, _bounded(csv.reader(io.StringIO(text), delimiter=delimiter), path))]
         for encoding in ("utf-8-sig", "gb18030"):
             try:
                 text = raw.decode(encoding)
                 break
             except UnicodeDecodeError:
                 continue
-        else:  # pragma: no cover - gb18030 decodes any byte string
-            raise ImportError_("无法识别文件编码。", "Cannot tell the file's encoding.")
+        else:
+            raise ImportError_("无法识别文件编码（既不是 UTF-8 也不是 GBK），未导入。请在 Excel 或 WPS 中打开原表，"
+                               "另存为“Excel 工作簿（.xlsx）”或“CSV UTF-8”后重新导入。",
+                               "Cannot tell the file's encoding (neither UTF-8 nor GBK); nothing was imported. Open the "
+                               "original in Excel or WPS, save it as .xlsx or 'CSV UTF-8' and import that.")
         if (why := diagnose([text], raw)) is not None:
             raise ImportError_(*why)
         return [Sheet(None, _bounded(csv.reader(io.StringIO(text)), path))]
@@ -218,25 +277,45 @@ def _read_xls(path: Path, sheet: str | None) -> list[Sheet]:
         raise _too_big(f"{path.stat().st_size / 2**20:,.0f} MB", f"{path.stat().st_size / 2**20:,.0f} MB", path)
     try:
         wb = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine reports a damaged or foreign file with its own error types
-        raise ImportError_(f"无法读取 Excel 文件 {path.name}：{exc}", f"Cannot read the Excel file {path.name}: {exc}") from None
+    except Exception:  # calamine reports a damaged or foreign file with its own error types
+        raise damaged_workbook(path) from None
     names = list(wb.sheet_names)
     if sheet is not None and sheet not in names:
         raise ImportError_(f"没有名为“{sheet}”的工作表；有：{'、'.join(names)}",
                            f"No sheet named '{sheet}'; the workbook has: {', '.join(names)}")
     out = []
+    visible = {m.name: str(getattr(m, "visible", "")).lower().endswith("visible") for m in wb.sheets_metadata} \
+        if hasattr(wb, "sheets_metadata") else {}
     for name in [sheet] if sheet else names:
-        rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
-        out.append(Sheet(str(name), _bounded([[None if v == "" else v for v in row] for row in rows], path)))
-    return _legible(out)
+        try:
+            rows = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        except Exception:
+            raise damaged_workbook(path) from None
+        out.append(Sheet(str(name), _bounded([[None if v == "" else v for v in row] for row in rows], path),
+                         hidden=not visible.get(name, True)))
+    return _legible(out, path)
 
 
-def _legible(sheets: list[Sheet]) -> list[Sheet]:
-    """The sheets, unless their text is garbled (乱码 pasted into a workbook): then nothing is imported."""
-    why = diagnose(v for s in sheets for row in s.rows for v in row if isinstance(v, str))
-    if why is not None:
-        raise ImportError_(*why)
-    return sheets
+def _legible(sheets: list[Sheet], path: Path) -> list[Sheet]:
+    """The sheets, unless most of their rows are garbled (乱码): then nothing is imported, and the message names
+    where. A few garbled rows are left to the import, which makes each an error row."""
+    rows = [(s.name, i, row) for s in sheets for i, row in enumerate(s.rows, 1) if row]
+    bad = [(name, i) for name, i, row in rows if row_garbled(row)]
+    flagged = set(bad)  # the rest, read together: mojibake spread thinly over every row
+    whole = diagnose(v for name, i, row in rows if (name, i) not in flagged for v in row if isinstance(v, str))
+    if whole is None and len(bad) * 2 <= len(rows):
+        return sheets
+    where = "、".join(f"{name or ''}第{i}行" for name, i in bad[:3]) or "多处"
+    where_en = ", ".join(f"{name + ' ' if name else ''}row {i}" for name, i in bad[:3]) or "many places"
+    raise ImportError_(f"工作簿 {path.name} 中的中文是乱码（{where}），未导入任何内容。请找到未损坏的原表，"
+                       "或在 Excel/WPS 中改正这些单元格后重新导入。",
+                       f"The Chinese in {path.name} is garbled ({where_en}); nothing was imported. Find an undamaged "
+                       "original, or correct those cells in Excel/WPS, and import again.")
+
+
+def row_garbled(row: Sequence[Any]) -> bool:
+    """A row whose text is garbled (锟斤拷, kana and box drawing, mojibake that reads back as UTF-8)."""
+    return is_garbled(" ".join(v for v in row if isinstance(v, str)))
 
 
 def read_table(path: Path, sheet: str | None = None) -> list[list[Any]]:

@@ -186,3 +186,8 @@ def check_shape(data: Any) -> dict[str, dict[str, Any]]:
         check.person(doc, f"people/{key}")
     _history(tables["history"], check)
     return {name: dict(table) for name, table in tables.items()}
+
+
+def check_person(doc: Any, where: str = "") -> None:
+    """One person document (from a backup, say) in the shape the file holds, or ShapeError saying where not."""
+    _Checker().person(doc, where)

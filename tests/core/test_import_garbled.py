@@ -58,7 +58,7 @@ def test_garbled_text_pasted_into_a_workbook_is_refused(tmp_path: Path) -> None:
     ws = wb.active
     ws.append(HEAD)
     for r in ROWS:
-        ws.append([r[0].encode("utf-8").decode("gb18030", errors="replace"), *r[1:]])
+        ws.append([v.encode("utf-8").decode("gb18030", errors="replace") for v in r])  # text pasted from a bad CSV
     ws.append(["锟斤拷", "男", "1998.05", "机关第一党支部", "2025-03-01"])
     path = tmp_path / "pasted.xlsx"
     wb.save(path)
