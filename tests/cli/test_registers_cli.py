@@ -106,6 +106,16 @@ def test_a_newer_branch_backup_merges_into_the_committee_file(run: Run, tmp_path
     assert again.code == 0 and "无变化 1" in again.out
 
 
+def test_export_takes_its_format_from_the_file_name(run: Run, tmp_path: Path) -> None:
+    run("add", "甲", "--applied", "2025-03-01")
+    assert run("export", "-o", str(tmp_path / "backup.json")).code == 0
+    assert (tmp_path / "backup.json").read_text(encoding="utf-8").lstrip().startswith("{")
+    assert run("export", "--stage", "applicant", "-o", str(tmp_path / "a.csv"), lang="zh").code == 0
+    assert (tmp_path / "a.csv").read_bytes().decode("utf-8-sig").startswith("序号")
+    clash = run("export", "--format", "csv", "-o", str(tmp_path / "a.xlsx"), lang="zh")
+    assert clash.code == 2 and "扩展名与格式 csv 不符" in clash.err and not (tmp_path / "a.xlsx").exists()
+
+
 def test_report_for_a_year(run: Run) -> None:
     run("add", "甲", "--applied", "2025-03-01")
     run("add", "乙", "--applied", "2025-04-01", "--branch", "二支部")
