@@ -256,18 +256,26 @@ class _Known:
         return self.match_how(details, month_only)[0]
 
     def match_how(self, details: dict[str, Any], month_only: bool = False) -> tuple[int | None, str]:
-        """The slot a row matches and how: "id" (its ID number), "name" (name and birth date; name and birth
-        month when the sheet gives only the month), or "" (no one)."""
+        """The slot a row matches and how: "id" (its ID number), "name" (name and birth date), "month" (name and
+        birth month, when the sheet or the record has only the month: a weaker match), or "" (no one)."""
         idn = details.get("id_number")
         if idn and idn in self.by_id_number:
             return self.by_id_number[idn], "id"
         name, birth = details.get("name"), details.get("birth")
         if isinstance(name, str) and isinstance(birth, date):
             slot = self.by_name_birth.get((name, birth))
-            if slot is None and month_only:
-                slot = self.by_name_month.get((name, birth.year, birth.month))
-            return slot, "name" if slot is not None else ""
+            if slot is not None:
+                return slot, "month" if month_only else "name"
+            slot = self.by_name_month.get((name, birth.year, birth.month))
+            known = None if slot is None else self.slots[slot].birth
+            # a month-only row meets a full date; a full date meets a birth kept to the month (the 1st)
+            if slot is not None and (month_only or (known is not None and known.day == 1)):
+                return slot, "month"
         return None, ""
+
+
+#: details that tell two people of the same name and birth month apart
+_IDENTIFYING = ("id_number", "phone", "gender", "job", "native_place")
 
 
 def _shown(key: str, value: Any) -> Any:
@@ -337,7 +345,26 @@ class _Merger:
         self.n_base = len(people)
         self.book, self.today = book, today
         self.changed: set[int] = set()  # slots of existing people changed by earlier rows
+        self.rows_of: dict[int, RowResult] = {}  # slot → the first row of this import that matched or added it
         self.fresh: list[int] = []  # slots of the people the sheet adds
+
+    @staticmethod
+    def _namesake(result: RowResult, match: Person, clash: list[str], earlier: RowResult | None) -> None:
+        """A row that matches someone by name and birth (month) only, but differs in what tells people apart:
+        perhaps two people of the same name, perhaps one — never merged (one would be lost) nor added twice."""
+        heads = "、".join(HEAD_ZH.get(k, k) for k in clash)
+        who = (f"表中第{earlier.row}行" + (f"（{earlier.sheet}）" if earlier.sheet else "") if earlier is not None
+               else f"已有的{match.name}")
+        who_en = f"row {earlier.row}" + (f" ({earlier.sheet})" if earlier.sheet else "") if earlier is not None \
+            else f"{match.name} in the database"
+        born = f"{match.birth:%Y-%m}" if match.birth else "?"
+        result.status = "error"
+        result.problems.append((
+            f"与{who}姓名相同、出生年月相同（{born}），但{heads}不同：无法判断是同一人还是同名的两个人，未导入。"
+            "请在表中填写身份证号后重新导入",
+            f"same name and birth month ({born}) as {who_en}, but a different {', '.join(clash)}: cannot tell whether "
+            "this is the same person or two people of the same name; not imported. Fill in the ID number and import "
+            "again"))
 
     def new(self) -> list[Person]:
         return [self.known.slots[i] for i in self.fresh]
@@ -348,8 +375,23 @@ class _Merger:
     def row(self, row: _Row) -> None:
         result, details, events = row.result, row.details, row.events
         slot, how = self.known.match_how(details, row.month_only)
-        row.slot = slot
         match = None if slot is None else self.known.slots[slot]
+        if match is not None and slot is not None and how in ("name", "month"):
+            earlier = self.rows_of.get(slot)  # a row of this sheet made or changed this person
+            clash = [k for k in _IDENTIFYING if details.get(k) and getattr(match, k) and details[k] != getattr(match, k)]
+            if clash and (how == "month" or earlier is not None):
+                self._namesake(result, match, clash, earlier)
+                return
+        row.slot = slot
+        if slot is not None:
+            self.rows_of.setdefault(slot, result)
+        birth_from: date | None = None
+        if match is not None and how == "month" and not row.month_only and match.birth and details.get("birth") \
+                and match.birth != details["birth"]:  # the record knew the month only: the sheet gives the day
+            birth_from = match.birth
+            match = replace(match, birth=details["birth"])
+            result.notes.append((f"出生日期由 {birth_from:%Y-%m}（只有年月）补全为 {details['birth']}",
+                                 f"birth date completed from {birth_from:%Y-%m} (month only) to {details['birth']}"))
         if match is None:
             person: Person | None = Person(id=0, **details)
             base_kinds: dict[str, date] = {}
@@ -393,6 +435,8 @@ class _Merger:
             person = _undated_names(person, row.undated, result)
         if person is None or result.problems:
             result.status = "error"
+            if slot is not None and self.rows_of.get(slot) is result:
+                del self.rows_of[slot]
             return
         if person.pending is not None:
             awaited = PENDING_BY_KEY[person.pending].approval
@@ -404,7 +448,8 @@ class _Merger:
         if slot is None:
             slot = self.known.add(person)
             self.fresh.append(slot)
-        elif person != match:
+            self.rows_of[slot] = result
+        elif person != match or birth_from is not None:
             self.known.put(slot, person)
             if slot < self.n_base:
                 self.changed.add(slot)
