@@ -9,6 +9,8 @@ the report lists it, so nothing is passed off as verified.
 from __future__ import annotations
 
 import json
+import re
+import unicodedata
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -559,9 +561,9 @@ def plan_table(sheets: list[Sheet], people: list[Person], book: RuleBook, today:
     return plan
 
 
-def _values(row: list[Any], mapping: dict[int, str]) -> dict[str, Any]:
-    """Field → cell; two columns of one field (联系人1, 联系人2) give their names together, else the first
-    one filled in counts."""
+def _values(row: list[Any], mapping: dict[int, str], notes: list[tuple[str, str]] | None = None) -> dict[str, Any]:
+    """Field → cell; two columns of one field (联系人1, 联系人2) give their names together, two 备注 columns
+    their texts together, else the first one filled in counts (and ``notes`` names a different second value)."""
     values: dict[str, Any] = {}
     for j, key in mapping.items():
         v = row[j] if j < len(row) else None
@@ -569,22 +571,30 @@ def _values(row: list[Any], mapping: dict[int, str]) -> dict[str, Any]:
             values.setdefault(key, None)
         elif key in ("mentors", "sponsors") and values.get(key):
             values[key] = f"{values[key]}、{v}"
+        elif key == "note" and values.get(key):
+            values[key] = f"{values[key]}；{v}"
         elif values.get(key) is None:
             values[key] = v
+        elif notes is not None and str(values[key]).strip() != str(v).strip():
+            head = HEAD_ZH.get(key, key)
+            notes.append((f"另一列{head}“{_shown(key, v)}”与前一列（{_shown(key, values[key])}）不同，未导入，请核对",
+                          f"another {key} column has '{_shown(key, v)}', unlike the first ({_shown(key, values[key])}); "
+                          "not imported — please check"))
     return values
 
 
 def _read_row(row: list[Any], mapping: dict[int, str], offset: int, sheet: str | None) -> _Row | None:
     """One sheet row cleaned into details and steps; None for what is not a person (blank, 合计, 填表人…)."""
-    values = _values(row, mapping)
+    column_notes: list[tuple[str, str]] = []
+    values = _values(row, mapping, column_notes)
     if all(v is None or str(v).strip() == "" for v in values.values()):
         return None
     name, original = clean_name(values.get("name"))
     if footer_text(name):
         name = ""
-    if not name and footer_row(row):
-        return None  # 填报单位/填报人/审核人/合计/共N人: the roster's own lines, not a person
-    result = RowResult(offset, name, sheet=sheet)
+    if footer_row(row) and (not name or not _date_like(values.get("applied"))):
+        return None  # 填报单位/填报人：王丽/审核人/合计/共N人/以下空白: the roster's own lines, not a person
+    result = RowResult(offset, name, sheet=sheet, notes=column_notes)
     failed = _Row(result, {}, [], [])
     if row_garbled(row):
         result.status = "error"
@@ -605,6 +615,10 @@ def _read_row(row: list[Any], mapping: dict[int, str], offset: int, sheet: str |
             raw["note"] = own_note(note)
             if not raw["note"]:
                 del raw["note"]
+        if "phone" in raw:
+            raw["phone"] = _sheet_phone(raw["phone"], result.notes)
+            if raw["phone"] is None:
+                del raw["phone"]
         if "*" in str(raw.get("phone", "")):  # a roster with masked phone numbers
             del raw["phone"]
             result.notes.append(("电话已隐去（含*），未导入该项", "the phone number is masked (has *); not imported"))
@@ -659,6 +673,40 @@ def _read_row(row: list[Any], mapping: dict[int, str], offset: int, sheet: str |
         else:  # no date for them in the sheet: kept in the note, not dated on the stage's date
             undated[kind] = names
     return _Row(result, details, events, list(result.notes), month_only=month_only, month_steps=frozenset(month_steps), undated=undated)
+
+
+_PHONE_SPLIT = re.compile(r"[/、,，;；]|\s{2,}")
+
+
+def _sheet_phone(value: Any, notes: list[tuple[str, str]]) -> str | None:
+    """A phone cell as spreadsheets leave it: a number cell (13800000000) is fine; one shown as 1.38E+10 lost its
+    digits (skipped, and the report says so); two numbers (138…/139…) keep the first (the report names the
+    other); full-width digits become ASCII."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) or (isinstance(value, float) and value.is_integer() and value < 1e15
+                                  and len(str(int(value))) >= 7 and not repr(value).lower().count("e")):
+        return str(int(value))
+    text = unicodedata.normalize("NFKC", str(value)).strip()
+    if isinstance(value, float) or re.fullmatch(r"\d(\.\d+)?e\+?\d+", text, re.IGNORECASE):
+        notes.append(("联系电话已被表格软件改成数字（科学计数法），无法还原，未导入该项；请把该列设为文本后重新填写",
+                      "the phone number was turned into a number by the spreadsheet (scientific notation) and "
+                      "cannot be recovered; not imported — format the column as text and retype it"))
+        return None
+    parts = [p.strip() for p in _PHONE_SPLIT.split(text) if p.strip()]
+    if len(parts) > 1:
+        notes.append((f"联系电话有多个（{text}），导入第一个 {parts[0]}，其余请记入备注",
+                      f"several phone numbers ({text}); imported the first, {parts[0]} — put the others in the note"))
+        return parts[0]
+    return text
+
+
+def _date_like(value: Any) -> bool:
+    """Whether a cell could be a date (a footer row has a name-like cell but no application date)."""
+    try:
+        return cell_date(value, "applied", []) is not None
+    except InputError:
+        return False
 
 
 def _id_or_none(value: Any) -> str | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable
 from datetime import date
 from typing import Any
@@ -150,7 +151,7 @@ def clean_details(raw: dict[str, Any], *, require_name: bool) -> dict[str, Any]:
             out[key] = g
         elif key == "id_number" and text:
             out[key] = normalise_id_number(text)
-        elif key == "phone" and text and not re.fullmatch(r"[\d+\-() ]{3,20}", text):
+        elif key == "phone" and text and not re.fullmatch(r"[\d+\-() ]{3,20}", text := unicodedata.normalize("NFKC", text)):
             raise InputError(f"电话“{text}”只能包含数字、空格、+、-和括号。",
                              f"The phone '{text}' may contain only digits, spaces, +, - and brackets.", key)
         else:

@@ -31,16 +31,19 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "ethnicity": ("民族", "ethnicity"),
     "birth": ("出生年月", "出生日期", "出生年月日", "出生时间", "birth", "birthdate"),
     "education": ("学历", "文化程度", "education"),
-    "branch": ("所在党支部", "所在支部", "党支部", "支部", "所在党组织", "branch"),
+    "branch": ("所在党支部", "所在支部", "党支部", "支部", "所在党组织", "所属支部", "所属党支部", "党支部名称", "支部名称",
+               "branch"),
     "phone": ("联系电话", "电话", "手机", "手机号码", "手机号", "联系方式", "phone"),
     "id_number": ("身份证号", "身份证号码", "公民身份号码", "公民身份证号码", "idnumber"),
     "note": ("备注", "notes", "note"),
     "native_place": ("籍贯", "nativeplace"),
     "job": ("工作单位及职务", "工作单位(及职务)", "工作单位和职务", "单位及职务", "工作单位", "workplaceandpost"),
     "applied": ("递交入党申请书时间", "申请入党时间", "入党申请时间", "递交申请书时间", "提交入党申请书时间",
+                "提交入党申请时间", "递交入党申请时间", "入党申请书递交时间", "入党申请书时间",
                 "applicationreceived"),
     "activist": ("确定为入党积极分子时间", "列为入党积极分子时间", "确定入党积极分子时间", "确定为积极分子时间",
-                 "列为积极分子时间", "积极分子确定时间", "入党积极分子确定时间", "namedactivist"),
+                 "列为积极分子时间", "积极分子确定时间", "入党积极分子确定时间", "确定积极分子时间", "成为积极分子时间",
+                 "成为入党积极分子时间", "namedactivist"),
     "target": ("确定为发展对象时间", "列为发展对象时间", "确定发展对象时间", "发展对象确定时间", "listedastarget"),
     "admitted": ("接收为预备党员时间", "入党时间", "发展为预备党员时间", "支部大会通过时间", "支部大会接收时间",
                  "接收预备党员时间", "接收为预备党员时间(支部大会)", "admitted(probationary)", "admissionpassed",
@@ -382,8 +385,8 @@ def find_header(rows: list[list[Any]]) -> Header:
 
 #: how the lines below (or inside) a roster begin: never a person
 _FOOTER_MARKS = ("填报", "报送", "填表人", "审核人", "合计", "总计", "小计", "签字", "签名", "制表", "盖章",
-                 "unit(seal)", "preparedby", "total")
-_FOOTER_RE = re.compile(r"^(共\d+人|共计\d+人|\d+人$)|签字|（盖章）|\(盖章\)")
+                 "以下空白", "以下无", "此页无", "unit(seal)", "preparedby", "total")
+_FOOTER_RE = re.compile(r"^(共\d+人|共计\d+人|\d+人$)|签字|（盖章）|\(盖章\)|^(联系人|联系电话|电话|负责人)[:：]")
 
 
 def footer_text(value: Any) -> bool:
@@ -416,6 +419,10 @@ def _excel_serial(value: float) -> date:
     return got.date() if isinstance(got, datetime) else got
 
 
+#: Excel serial numbers read as dates: 1920-01-01 to 2099-12-31 (a stray 1 is not 1900-01-01)
+SERIAL_FROM, SERIAL_TO = 7306, 73051
+
+
 @dataclass
 class CellDate:
     value: date
@@ -423,10 +430,16 @@ class CellDate:
     ambiguous: bool = False  # a year-month typed as a number ending in .1: January or October
 
 
+#: what people write in a date cell that has no date: the cell is empty
+EMPTY_WORDS = frozenset({"/", "／", "\\", "-", "—", "——", "－", "无", "暂无", "未", "否", "空", "未列入", "未确定", "待定",
+                         "n/a", "na", "none", "nil", "x", "×"})
+
+
 def cell_date(value: Any, field_name: str, notes: list[tuple[str, str]], say_month: bool = True) -> CellDate | None:
     """A date cell as spreadsheets leave it: a real date, an Excel serial number (45000), text (2023.5.6,
-    2023/5/6, 2023年5月, 20230506), or a year-month typed as a number (1998.10 kept as 1998.1)."""
-    if value is None or (isinstance(value, str) and not value.strip()):
+    2023/5/6, 2023年5月, 20230506), or a year-month typed as number (1998.10 kept as 1998.1). A dash, 无 or
+    未列入 is no date."""
+    if value is None or (isinstance(value, str) and ("".join(value.split()).lower() in EMPTY_WORDS or not value.strip())):
         return None
     if isinstance(value, datetime):
         return CellDate(value.date())
@@ -435,7 +448,7 @@ def cell_date(value: Any, field_name: str, notes: list[tuple[str, str]], say_mon
     head, head_en = HEAD_ZH.get(field_name, field_name), field_name
     if isinstance(value, int | float) and not isinstance(value, bool):
         whole = float(value).is_integer()
-        if 1 <= value < 2_958_466 and not 1900 <= value < 2201 and not (whole and len(str(int(value))) in (6, 8)):
+        if SERIAL_FROM <= value < SERIAL_TO and not 1900 <= value < 2201 and not (whole and len(str(int(value))) in (6, 8)):
             when = _excel_serial(float(value))  # a date cell whose format was lost (a time of day is dropped)
             notes.append((f"{head}是 Excel 日期序号（{value:g}），按 {when} 计",
                           f"{head_en} is an Excel date serial ({value:g}); taken as {when}"))
