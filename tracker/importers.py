@@ -28,7 +28,7 @@ from .inputs import (
 )
 from .model import Event, Person
 from .profiles import RuleBook
-from .registers import mask_id, own_note
+from .registers import IMPORTED, mask_id, own_note
 from .rules import Check, Verdict, check_event, probation_end
 from .sheets import (
     DAMAGED_ID_NOTE,
@@ -196,7 +196,7 @@ def _check_in(person: Person, ev: Event, book: RuleBook, today: date, result: Ro
                 f"{event_label(ev.event, 'en')}: the sheet gives only the month, so the rules counted in days cannot be "
                 f"checked ({'; '.join(v.en for v in unverified)}); saved marked as unverified — find the day in the "
                 "file and correct it (tracker fix)"))
-        ev = replace(ev, override="导入：" + "；".join(reasons),
+        ev = replace(ev, override=IMPORTED + "；".join(reasons),
                      overridden=tuple(dict.fromkeys((*ev.overridden, *(v.rule for v in (*refusals, *unverified))))))
     for n in check.notes:
         result.notes.append((f"{label}：{n.zh}", f"{event_label(ev.event, 'en')}: {n.en}"))

@@ -5,6 +5,7 @@ Pure: people and the rule book in, rows of plain values out. Writers live in exp
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -105,12 +106,22 @@ def note_words(p: Person, book: RuleBook | None = None, today: date | None = Non
     left = p.last("left")
     if left is not None:
         status.append(f"{left.date} 离开：{left.reason or ''}".strip())
-    overrides = [f"{ev.date} {event_label(ev.event, 'zh')}（理由：{ev.override}）" for ev in p.events if ev.override]
+    overrides = [f"{ev.date} {event_label(ev.event, 'zh')}（理由：{ev.override}）" for ev in p.events
+                 if ev.override and not ev.override.startswith(IMPORTED)]
     if overrides:
         status.append("未按规定条件办理：" + "，".join(overrides))
+    unverified = [f"{ev.date} {event_label(ev.event, 'zh')}（{_RULE_CODES.sub('', ev.override.removeprefix(IMPORTED))}）"
+                  for ev in p.events if ev.override and ev.override.startswith(IMPORTED)]
+    if unverified:  # what an import could not check is not an irregularity: the sheet lacked the record
+        status.append("导入时原表缺少记录、未能核对：" + "，".join(unverified))
     if not status:
         return p.note
     return f"{p.note}{NOTE_STATUS_OPEN}{'；'.join(status)}{NOTE_STATUS_CLOSE}"
+
+
+#: how an import's override reason begins (importers): the steps the sheet had no record to check
+IMPORTED = "导入："
+_RULE_CODES = re.compile(r"（[^（）]*\bR\d+[^（）]*）")
 
 
 def own_note(text: str) -> str:

@@ -83,3 +83,17 @@ def test_two_columns_of_one_field(tmp_path: Path) -> None:
     assert got["李四"].phone == "13900000002"  # the first column empty: the second counts
     (zs,) = [r for r in plan.rows if r.name == "张三"]
     assert any("13900000001" in zh and "未导入" in zh for zh, _ in zs.notes)
+
+
+def test_what_an_import_could_not_check_is_not_called_irregular_on_the_roster(tmp_path: Path) -> None:
+    import re
+
+    from tracker.registers import note_words
+
+    plan = _plan(tmp_path, ["姓名", "出生年月", "递交入党申请书时间", "确定为入党积极分子时间", "确定为发展对象时间"],
+                 ["张三", "1995.05", "2021-03-01", "2021-09-10", "2022-10-08"])
+    (p,) = plan.new
+    assert p.last("target").override  # type: ignore[union-attr]  # the publicity and filing were not in the sheet
+    words = note_words(p, BOOK, TODAY) or ""
+    assert "导入时原表缺少记录、未能核对：2022-10-08 确定为发展对象（原表未记录核对所需的步骤）" in words
+    assert "未按规定条件办理" not in words and not re.search(r"\bR\d", words)
