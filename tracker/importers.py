@@ -153,12 +153,14 @@ class ImportPlan:
 # ------------------------------------------------------------------ checking rows
 
 def _check_in(person: Person, ev: Event, book: RuleBook, today: date, result: RowResult,
-              honour_override: bool = False, month_only: bool = False) -> Person | None:
+              honour_override: bool = False, month_only: bool = False,
+              anchors: frozenset[str] = frozenset()) -> Person | None:
     """Add ``ev`` after the same checks as ``record``; None (and a problem) when refused.
 
     A step the sheet gives to the month only (``month_only``: 2023年5月) is taken as the month's first day the
     order of steps allows; a rule that needs the day and is met on a later day of that month is not a
-    refusal: the step is saved marked unverified for that rule, and the report says so."""
+    refusal: the step is saved marked unverified for that rule, and the report says so. Likewise a rule counted
+    from an earlier step known only to the month (``anchors``) that a later day of that month would break."""
     check = check_event(person, ev, book, today)
     label = event_label(ev.event, "zh")
     unverified: list[Verdict] = []
@@ -167,6 +169,10 @@ def _check_in(person: Person, ev: Event, book: RuleBook, today: date, result: Ro
         month = f"{ev.date.year}年{ev.date.month}月"
         result.notes.append((f"{label}只有年月（{month}），按 {ev.date} 计",
                              f"{event_label(ev.event, 'en')} gives only a month ({ev.date:%Y-%m}); taken as {ev.date}"))
+    if anchors and not check.hard_refusals:  # an earlier step known to the month: it may have been later in it
+        refused = {v.rule for v in check.refusals}
+        unverified += [v for v in _at_month_end(person, ev, book, today, anchors).refusals
+                       if v.overridable and v.rule not in refused and v not in unverified]
     if check.hard_refusals:
         result.problems.extend((v.zh, v.en) for v in check.hard_refusals)
         return None
@@ -202,6 +208,14 @@ def _check_in(person: Person, ev: Event, book: RuleBook, today: date, result: Ro
         result.notes.append((f"{label}：{n.zh}", f"{event_label(ev.event, 'en')}: {n.en}"))
     result.events.append((f"{label} {ev.date}", f"{event_label(ev.event, 'en')} {ev.date}"))
     return person.with_events((*person.events, ev))
+
+
+def _at_month_end(person: Person, ev: Event, book: RuleBook, today: date, anchors: frozenset[str]) -> Check:
+    """``ev`` checked as if the steps known only to the month had been on the month's last day (not after today)."""
+    def late(e: Event) -> Event:
+        end = (e.date.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+        return replace(e, date=min(end, today)) if e.event in anchors else e
+    return check_event(person.with_events(tuple(late(e) for e in person.events)), ev, book, today, with_notes=False)
 
 
 def _within_month(person: Person, ev: Event, book: RuleBook, today: date,
@@ -422,7 +436,8 @@ class _Merger:
                         f"{ev.date} here)"))
                     person = None
                 continue
-            person = _check_in(person, ev, self.book, self.today, result, month_only=ev.event in row.month_steps)
+            person = _check_in(person, ev, self.book, self.today, result, month_only=ev.event in row.month_steps,
+                               anchors=row.month_steps - {ev.event})
             if ev.event == "converted":
                 conversion = ev.date
         if person is not None and row.plain_conversion and conversion is not None \

@@ -135,3 +135,18 @@ def test_plain_conversion_header_on_the_probation_end_is_explained(tmp_path: Pat
     (p,) = plan.new
     assert p.date_of("converted") == date.fromisoformat(day) and p.stage == "member"
     assert any("预备期满之日" in zh and "tracker fix" in zh for zh, _ in row.notes) is noted
+
+
+def test_a_later_step_counted_from_a_month_only_step_is_marked_unverified(tmp_path: Path) -> None:
+    # the activist in March 2024 (day unknown), the target on 2025-03-10: R5's year holds only if the activist
+    # was named by 03-10 — a later day in March would break it, so the target is saved unverified for R5
+    plan = _plan(tmp_path, ["乙", "1995.05", "", "一支部", "2023-09-01", "2024年3月", "2025-03-10"])
+    (row,) = plan.rows  # type: ignore[attr-defined]
+    assert row.status == "new", row.problems
+    (p,) = plan.new  # type: ignore[attr-defined]
+    target = p.last("target")
+    assert "activist-1y" in target.overridden and "只有年月" in (target.override or "")
+    # with the target a full year after the month's end nothing is left to check
+    plan = _plan(tmp_path, ["丙", "1995.05", "", "一支部", "2023-09-01", "2024年3月", "2025-04-01"])
+    target = plan.new[0].last("target")  # type: ignore[attr-defined]
+    assert "activist-1y" not in target.overridden
