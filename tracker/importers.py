@@ -202,8 +202,13 @@ def _check_in(person: Person, ev: Event, book: RuleBook, today: date, result: Ro
                 f"{event_label(ev.event, 'en')}: the sheet gives only the month, so the rules counted in days cannot be "
                 f"checked ({'; '.join(v.en for v in unverified)}); saved marked as unverified — find the day in the "
                 "file and correct it (tracker fix)"))
-        ev = replace(ev, override=IMPORTED + "；".join(reasons),
+        given = ev.override.removeprefix(IMPORTED) + "；" if ev.override else ""
+        ev = replace(ev, override=IMPORTED + given + "；".join(reasons),
                      overridden=tuple(dict.fromkeys((*ev.overridden, *(v.rule for v in (*refusals, *unverified))))))
+    elif ev.override and ev.override.startswith(IMPORTED) and not honour_override:  # a step the import implied
+        result.notes.append((f"{label}：{ev.override.removeprefix(IMPORTED)}",
+                             f"{event_label(ev.event, 'en')}: the sheet has no column for it; saved on {ev.date}, "
+                             "marked unverified"))
     for n in check.notes:
         result.notes.append((f"{label}：{n.zh}", f"{event_label(ev.event, 'en')}: {n.en}"))
     result.events.append((f"{label} {ev.date}", f"{event_label(ev.event, 'en')} {ev.date}"))
@@ -675,9 +680,16 @@ def _read_row(row: list[Any], mapping: dict[int, str], offset: int, sheet: str |
         return failed
     if not dates.get("applied"):
         result.status = "error"
-        result.problems.append(("缺少递交入党申请书时间", "no application date"))
+        if "applied" in mapping.values():
+            result.problems.append(("缺少递交入党申请书时间", "no application date"))
+        else:
+            result.problems.append((
+                "表中没有“递交入党申请书时间”一列：每个人从递交入党申请书开始跟踪，请从档案中查到后补上这一列再导入",
+                "the sheet has no column for the application date: everyone is tracked from the application; add "
+                "that column (the dates are in each person's file) and import again"))
         return failed
     events = [Event(kind, when) for kind in STAGE_EVENTS if (when := dates.get(kind)) is not None]
+    events += _implied_approvals(dates, set(mapping.values()))
     undated: dict[str, tuple[str, ...]] = {}
     for kind in ("mentors", "sponsors"):
         names = tuple(split_names(str(values.get(kind) or "")))
@@ -722,6 +734,23 @@ def _date_like(value: Any) -> bool:
         return cell_date(value, "applied", []) is not None
     except InputError:
         return False
+
+
+_NO_APPROVAL = "原表没有上级党委审批时间一列，按{step}之日计，待核实"
+
+
+def _implied_approvals(dates: dict[str, date | None], columns: set[str]) -> list[Event]:
+    """A 党员名册 often has no approval columns: who was admitted and then converted or took the oath was
+    approved, who has a 转正时间 became a full member. Without the column, the approval is saved on the step's own
+    date, marked unverified (the report and the rosters say so) — not left pending for years."""
+    out = []
+    admitted, converted = dates.get("admitted"), dates.get("converted")
+    if admitted and "approved" not in columns and (converted or dates.get("oath")):
+        out.append(Event("approved", admitted, override=IMPORTED + _NO_APPROVAL.format(step="支部大会接收")))
+    if converted and "conversion-approved" not in columns:
+        out.append(Event("conversion-approved", converted,
+                         override=IMPORTED + _NO_APPROVAL.format(step="转正时间")))
+    return out
 
 
 def _id_or_none(value: Any) -> str | None:

@@ -150,3 +150,24 @@ def test_a_later_step_counted_from_a_month_only_step_is_marked_unverified(tmp_pa
     plan = _plan(tmp_path, ["丙", "1995.05", "", "一支部", "2023-09-01", "2024年3月", "2025-04-01"])
     target = plan.new[0].last("target")  # type: ignore[attr-defined]
     assert "activist-1y" not in target.overridden
+
+
+def test_a_member_register_without_approval_columns_gives_full_members_marked_unverified(tmp_path: Path) -> None:
+    # the usual 党员名册: 入党时间, 转正时间, no approval columns
+    path = _sheet(tmp_path, ["姓名", "出生年月", "所在党支部", "递交入党申请书时间", "确定为入党积极分子时间",
+                             "确定为发展对象时间", "入党时间", "转正时间"],
+                  ["张三", "1990.05", "一支部", "2018-03-01", "2018-09-10", "2019-10-08", "2020-06-20", "2021-06-20"])
+    plan = plan_import(path, [], BOOK, TODAY)
+    (row,) = plan.rows
+    assert row.status == "new", row.problems
+    (p,) = plan.new
+    assert p.stage == "member" and p.pending is None
+    assert p.date_of("approved") == date(2020, 6, 20) and p.date_of("conversion-approved") == date(2021, 6, 20)
+    assert "原表没有上级党委审批时间一列" in (p.last("conversion-approved").override or "")  # type: ignore[union-attr]
+    assert any("原表没有上级党委审批时间一列" in zh for zh, _ in row.notes)
+
+
+def test_a_sheet_without_an_application_column_says_what_to_add(tmp_path: Path) -> None:
+    path = _sheet(tmp_path, ["姓名", "出生年月", "入党时间"], ["张三", "1990.05", "2020-06-20"])
+    (row,) = plan_import(path, [], BOOK, TODAY).rows
+    assert row.status == "error" and "没有“递交入党申请书时间”一列" in row.problems[0][0]
