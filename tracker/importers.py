@@ -337,6 +337,7 @@ def _merged_details(match: Person, details: dict[str, Any], by_id: bool, result:
             continue
         if not old:
             out[k] = v
+            result.notes.append((f"已补充{HEAD_ZH.get(k, k)}：{_shown(k, v)}", f"filled in {k}: {_shown(k, v)}"))
             continue
         shown_old, shown_new = _shown(k, old), _shown(k, v)
         head = HEAD_ZH.get(k, k)
@@ -436,9 +437,12 @@ class _Merger:
                     continue  # our roster's 转正时间 is the day full membership counts from (the probation's end)
                 if base_kinds[ev.event] != ev.date:
                     result.problems.append((
-                        f"{event_label(ev.event, 'zh')}与已有记录冲突（已有 {base_kinds[ev.event]}，表中 {ev.date}）",
+                        f"{event_label(ev.event, 'zh')}与已有记录冲突（已有 {base_kinds[ev.event]}，表中 {ev.date}）；"
+                        f"如表中的日期才对，请先更正记录（tracker fix {match.id if match else ''} {ev.event} "
+                        f"--on {ev.date}，或在程序中按 c）再导入",
                         f"{event_label(ev.event, 'en')} conflicts with the database ({base_kinds[ev.event]} there, "
-                        f"{ev.date} here)"))
+                        f"{ev.date} here); if the sheet is right, correct the record first (tracker fix "
+                        f"{match.id if match else ''} {ev.event} --on {ev.date}, or c in the app) and import again"))
                     person = None
                 continue
             person = _check_in(person, ev, self.book, self.today, result, month_only=ev.event in row.month_steps,
@@ -491,7 +495,9 @@ def _undated_names(person: Person, undated: dict[str, tuple[str, ...]], result: 
         text = f"{head}：{'、'.join(names)}（原表无确定日期）"
         if text in (person.note or ""):
             continue
-        person = replace(person, note=f"{person.note}；{text}" if person.note else text)
+        kept = [part for part in (person.note or "").split("；")  # an earlier import's names for them: replaced
+                if part and not (part.startswith(f"{head}：") and part.endswith("（原表无确定日期）"))]
+        person = replace(person, note="；".join([*kept, text]))
         label = event_label(kind, "zh")
         result.notes.append((
             f"{head}（{'、'.join(names)}）：原表没有{label}的日期，已记入备注，未作为步骤记录；"

@@ -171,3 +171,32 @@ def test_a_sheet_without_an_application_column_says_what_to_add(tmp_path: Path) 
     path = _sheet(tmp_path, ["姓名", "出生年月", "入党时间"], ["张三", "1990.05", "2020-06-20"])
     (row,) = plan_import(path, [], BOOK, TODAY).rows
     assert row.status == "error" and "没有“递交入党申请书时间”一列" in row.problems[0][0]
+
+
+def test_mentors_changed_in_the_sheet_replace_the_earlier_undated_names(tmp_path: Path) -> None:
+    from tracker.service import Service
+    from tracker.store import Store
+
+    svc = Service(Store(tmp_path / "db.json"), BOOK, lambda: TODAY)
+    head = ["姓名", "出生年月", "所在党支部", "递交入党申请书时间", "确定为入党积极分子时间", "培养联系人", "联系电话"]
+    svc.apply_import(plan_import(_sheet(tmp_path, head, ["张三", "1995.05", "一支部", "2024-03-01", "2024-09-10", "李四", ""]),
+                                 svc.people(), BOOK, TODAY))
+    plan = plan_import(_sheet(tmp_path, head, ["张三", "1995.05", "一支部", "2024-03-01", "2024-09-10", "李四、赵九",
+                                               "13800000001"]), svc.people(), BOOK, TODAY)
+    assert any("已补充联系电话：13800000001" in zh for zh, _ in plan.rows[0].notes)
+    svc.apply_import(plan)
+    assert svc.people()[0].note == "培养联系人：李四、赵九（原表无确定日期）"
+
+
+def test_a_conflicting_date_says_how_to_correct_the_record(tmp_path: Path) -> None:
+    from tracker.service import Service
+    from tracker.store import Store
+
+    svc = Service(Store(tmp_path / "db.json"), BOOK, lambda: TODAY)
+    head = ["姓名", "出生年月", "所在党支部", "递交入党申请书时间", "确定为入党积极分子时间"]
+    svc.apply_import(plan_import(_sheet(tmp_path, head, ["张三", "1995.05", "一支部", "2024-03-01", "2024-09-10"]),
+                                 svc.people(), BOOK, TODAY))
+    plan = plan_import(_sheet(tmp_path, head, ["张三", "1995.05", "一支部", "2024-03-01", "2024-09-12"]),
+                       svc.people(), BOOK, TODAY)
+    (problem,) = plan.rows[0].problems
+    assert "已有 2024-09-10，表中 2024-09-12" in problem[0] and "tracker fix 1 activist --on 2024-09-12" in problem[0]
