@@ -435,7 +435,7 @@ def cmd_due(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_eligible(ctx: Context, args: argparse.Namespace) -> int:
     svc = ctx.service
     on = _date_arg(args.on, "on")
-    items = [e for e in eligibility(svc.people(), svc.book, on, args.to) if e.eligible or args.all]
+    items = [e for e in eligibility(svc.people(), svc.book, on, args.to, today=svc.today) if e.eligible or args.all]
     lang = ctx.lang
     if args.json:
         _print_json([eligibility_json(e, lang) for e in items])
