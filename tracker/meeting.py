@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from .model import Event, Person
-from .profiles import RuleBook
 from .nextstep import earliest_date
+from .profiles import RuleBook
 from .publicity import LISTING, PUBLICITY, publicity_window
 from .registers import Cell, Column, Roster, footer
 from .reports import Eligibility, eligibility
