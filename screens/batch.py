@@ -91,10 +91,10 @@ class BatchRecordModal(ModalScreen[bool]):
         out = Text()
         for p, c in self.checked:
             if c.ok:
-                out.append(f"✓ {printable(p.name)}\n", style="green")
+                out.append(f"✓\u00a0{printable(p.name)}\n", style="green")
                 continue
             style = "bold red" if c.hard_refusals else "yellow"
-            out.append(f"✗ {printable(p.name)}：" if lang == "zh" else f"✗ {printable(p.name)}: ", style=style)
+            out.append(f"✗\u00a0{printable(p.name)}：" if lang == "zh" else f"✗\u00a0{printable(p.name)}: ", style=style)
             out.append(printable(c.refusals[0].message(lang)) + "\n", style=style)
         panel.update(out)
         self._update_save()

@@ -164,7 +164,9 @@ class Planner(PersonRows, Vertical):
     def _cursor_off_headers(self, table: DataTable[object]) -> None:
         """The cursor never rests on a step's heading."""
         if table.row_count > 1 and person_id_from_key(self._row_key(table)) is None:
-            table.move_cursor(row=min(table.cursor_row + 1, table.row_count - 1))
+            table.move_cursor(row=min(table.cursor_row + 1, table.row_count - 1), scroll=False)
+            if table.cursor_row == 1:  # the first step's heading stays in view above it
+                self.call_after_refresh(table.scroll_to, y=0, animate=False)
 
     @staticmethod
     def _row_key(table: DataTable[object]) -> str | None:
