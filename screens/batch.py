@@ -19,12 +19,17 @@ from tracker.meeting import MEETING_STEPS
 from tracker.model import Event, Person
 from tracker.reports import Check
 from tracker.service import BatchRefused, InputError
-from tracker.stages import event_label
+from tracker.stages import EVENT_KINDS, event_label
 from tracker.textsafe import printable
 
 from .keys import bind
 from .text import t
 from .widgets import make_input, notify, plain, tracker_app
+
+
+#: the steps one decision can record for several people: those with no names, results or hours to fill in
+BATCH_STEPS = tuple(k.key for k in sorted(EVENT_KINDS, key=lambda k: k.position)
+                    if not k.fields and k.key not in ("applied", "left"))
 
 
 class BatchRecordModal(ModalScreen[bool]):
@@ -33,7 +38,7 @@ class BatchRecordModal(ModalScreen[bool]):
     def __init__(self, pids: list[int], step: str | None, on_date: date | None) -> None:
         super().__init__()
         self.pids = pids
-        self.first_step = step if step in MEETING_STEPS else MEETING_STEPS[0]
+        self.first_step = step if step in BATCH_STEPS else MEETING_STEPS[0]
         self.on_date = on_date
         self.checked: list[tuple[Person, Check]] = []
         self.input_ok = False
@@ -44,7 +49,7 @@ class BatchRecordModal(ModalScreen[bool]):
         with VerticalScroll(id="dialog"):
             yield Label(t("batch_title", lang, n=len(self.pids)), classes="title")
             yield Label(t("step", lang), classes="field-label")
-            yield Select([(event_label(k, lang), k) for k in MEETING_STEPS], value=self.first_step,
+            yield Select([(event_label(k, lang), k) for k in BATCH_STEPS], value=self.first_step,
                          allow_blank=False, id="batch-step")
             yield Label(t("date", lang), classes="field-label")
             yield make_input(app, value=(self.on_date or app.service.today).isoformat(), id="batch-date")
