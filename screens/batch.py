@@ -26,7 +26,6 @@ from .keys import bind
 from .text import t
 from .widgets import make_input, notify, plain, tracker_app
 
-
 #: the steps one decision can record for several people: those with no names, results or hours to fill in
 BATCH_STEPS = tuple(k.key for k in sorted(EVENT_KINDS, key=lambda k: k.position)
                     if not k.fields and k.key not in ("applied", "left"))
