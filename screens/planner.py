@@ -21,7 +21,7 @@ from tracker.meeting import MEETING_STEPS, meeting_items
 from tracker.reports import Verdict
 from tracker.stages import event_label
 
-from .keys import bind
+from .keys import bind, relabel
 from .text import t
 from .widgets import PersonRows, RecordRequest, iso, new_table, person_id_from_key, plain, tracker_app
 
@@ -87,6 +87,9 @@ class Planner(PersonRows, Vertical):
             yield Label("", id="planner-error", classes="error")
         yield new_table([], id="planner-table", zebra=False)
         yield Label("", id="planner-marked")
+
+    def on_mount(self) -> None:
+        relabel(self, tracker_app(self).lang)  # the footer names the planner's keys in the UI's language
 
     def set_columns(self) -> None:
         wide = self.app.size.width >= WIDE
