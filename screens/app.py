@@ -94,9 +94,7 @@ class MainScreen(Screen[None]):
         if wanted is not None and wanted[0] == event.pane.id:
             self.focus_after_switch = None
             pane.query_one(wanted[1]).focus()
-        elif event.pane.id == "planner":
-            pane.query_one("#planner-date").focus()
-        else:
+        else:  # the planner too: its date box is entered with m (digits and letters keep their meaning)
             pane.query(DataTable).first().focus()
 
     def action_tab(self, key: str) -> None:
@@ -253,13 +251,25 @@ class TrackerApp(App[None]):
         self.push_screen(PersonForm(None), opened)
 
     def action_record(self) -> None:
+        """On a person: their record dialog. On a row: that row's step (the planner's: with its date);
+        on the planner's marked rows: one decision for all of them."""
         from .record import RecordModal
 
-        pid = self.screen.person_id if isinstance(self.screen, PersonScreen) else self.main_screen().selected_person_id()
-        if pid is None:
-            self.notify(t("no_person", self.lang), severity="warning")
+        if isinstance(self.screen, PersonScreen):
+            self.push_screen(RecordModal(self.screen.person_id))
             return
-        self.push_screen(RecordModal(pid))
+        main = self.main_screen()
+        pane: Any = main.query(f"#pane-{main.current_tab()}").first() if main.query(f"#pane-{main.current_tab()}") \
+            else None
+        req = pane.record_request() if pane is not None and hasattr(pane, "record_request") else None
+        if req is None:
+            self.notify(t("no_person", self.lang), severity="warning")
+        elif req.batch:
+            from .batch import BatchRecordModal
+
+            self.push_screen(BatchRecordModal(list(req.pids), req.step, req.on), pane.batch_done)
+        else:
+            self.push_screen(RecordModal(req.pids[0], preselect=req.step, on_date=req.on))
 
     def action_export(self) -> None:
         from .export import ExportModal

@@ -78,6 +78,7 @@ class Deadlines(PersonRows, Vertical):
         self.set_columns()
         table: DataTable[object] = self.query_one("#deadline-table", DataTable)
         table.clear()
+        self.row_steps = {}
         width = len(table.columns)
         for group, lo, hi in GROUPS:
             rows = [d for d in shown if _in_group(d, group, lo, hi)]
@@ -95,6 +96,7 @@ class Deadlines(PersonRows, Vertical):
                 cells += [d.what(lang), d.due.isoformat(), deadline_days_text(d, lang)]
                 cells += [f"{d.code} {cite}"] if self.wide else []
                 table.add_row(*cells, key=f"{d.person}:{d.rule}")
+                self.note_step(f"{d.person}:{d.rule}", d.event)
             if len(rows) > GROUP_LIMIT:
                 table.add_row(Text(t("more_rows", lang, n=len(rows) - GROUP_LIMIT), style="dim"), *[""] * (width - 1),
                               key=f"more-{group}")

@@ -65,10 +65,12 @@ class Overview(PersonRows, Vertical):
             self.query_one(wid).display = not empty
         due: DataTable[object] = self.query_one("#overview-due", DataTable)
         due.clear()
+        self.row_steps = {}
         items = due_list(people, svc.book, svc.today)
         for d in items[:LIST_LIMIT]:
             due.add_row(plain(d.name), d.what(lang), d.due.isoformat(), deadline_days_text(d, lang),
                         key=f"{d.person}:{d.rule}")
+            self.note_step(f"{d.person}:{d.rule}", d.event)
         if len(items) > LIST_LIMIT:
             due.add_row(Text(t("more_in_tab", lang, n=len(items) - LIST_LIMIT), style="dim"), "", "", "", key="more")
         if not due.row_count and not empty:
@@ -78,6 +80,7 @@ class Overview(PersonRows, Vertical):
         soon_items = upcoming(people, svc.book, svc.today)
         for u in soon_items[:LIST_LIMIT]:
             soon.add_row(plain(u.person.name), event_label(u.event, lang), u.earliest.isoformat(), key=f"{u.person.id}:soon")
+            self.note_step(f"{u.person.id}:soon", u.event)
         if len(soon_items) > LIST_LIMIT:
             soon.add_row(Text(t("more_in_planner", lang, n=len(soon_items) - LIST_LIMIT), style="dim"), "", "",
                          key="more")

@@ -19,7 +19,7 @@ from tracker.stages import STAGE_KEYS, event_label, stage_label
 from .keys import bind
 from .search import SearchIndex
 from .text import t
-from .widgets import iso, make_input, plain, tracker_app
+from .widgets import RecordRequest, iso, make_input, plain, tracker_app
 
 PAGE = 100
 WIDE = 110  # terminal columns from which the table shows every column
@@ -234,6 +234,11 @@ class People(Vertical):
         if not table.row_count:
             return None
         return int(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+
+    def record_request(self) -> RecordRequest | None:
+        """``r`` on a row: that person's record dialog (their next step)."""
+        pid = self.selected_person_id()
+        return None if pid is None else RecordRequest((pid,))
 
     def focus_filter(self) -> None:
         self.query_one("#people-filter", Input).focus()

@@ -1,4 +1,9 @@
-"""Meeting planner: for a meeting date, who is eligible for each stage step and who is blocked by what."""
+"""Meeting planner: for a meeting date, who is eligible for each stage step and who is blocked by what.
+
+Keyboard: the list has the focus, so digits and letters keep their meaning; ``m`` enters the date box
+(Enter or Esc leaves it). ``space`` marks people, ``r`` records one decision for the marked (or the row's
+step for the row under the cursor, on the meeting date), ``e`` exports the list, ``g`` the publicity notice.
+"""
 
 from __future__ import annotations
 
@@ -7,18 +12,23 @@ from datetime import date
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Input, Label
+from textual.widgets import DataTable, Input, Label, Select
 
 from tracker.dates import DateError, parse_date
-from tracker.reports import Verdict, eligibility
+from tracker.meeting import MEETING_STEPS, meeting_items
+from tracker.reports import Verdict
 from tracker.stages import event_label
 
+from .keys import bind, relabel
 from .text import t
-from .widgets import PersonRows, iso, make_input, new_table, plain, tracker_app
+from .widgets import PersonRows, RecordRequest, iso, new_table, person_id_from_key, plain, tracker_app
 
-STEP_LIMIT = 200  # rows per step (eligible first)
-STEPS = ("activist", "target", "admitted", "approved", "converted", "conversion-approved")
+STEP_LIMIT = 200  # rows per step (eligible first); filter by branch or step for the rest
+STEPS = MEETING_STEPS
+WIDE = 110
+MARK = "●"
 
 
 def short_reason(v: Verdict, lang: str) -> str:
@@ -33,22 +43,73 @@ def short_reason(v: Verdict, lang: str) -> str:
     return f"{v.code} {body}".strip()
 
 
+class DateBox(Input):
+    """The meeting date: takes only what a date is written with; Esc gives the focus back to the list."""
+
+    BINDINGS = [Binding("escape", "leave", show=False)]
+
+    def action_leave(self) -> None:
+        for node in self.ancestors:
+            if isinstance(node, Planner):
+                node.leave_date()
+                return
+
+
 class Planner(PersonRows, Vertical):
+    BINDINGS = [
+        bind("m", "date", "meeting_date"),
+        bind("space", "mark", "mark"),
+        bind("e", "export_list", "export_list"),
+        bind("g", "notice", "notice"),
+    ]
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.on_date: date | None = None
+        self.branch: str | None = None
+        self.step: str | None = None
+        self.marked: dict[int, str] = {}  # person id → the step of their marked row
+        self.wide: bool | None = None
 
     def compose(self) -> ComposeResult:
         app = tracker_app(self)
         lang = app.lang
         yield Label(t("planner_hint", lang), classes="hint")
         with Horizontal(id="planner-bar"):
-            yield Label(t("meeting_date", lang) + " ", classes="field-label")
-            yield make_input(app, value=iso(self.on_date or app.service.today), id="planner-date")
+            yield Label(t("meeting_date", lang) + " (m) ", classes="field-label")
+            box = DateBox(value=iso(self.on_date or app.service.today), id="planner-date",
+                          restrict=r"[0-9０-９./／\-－年月日 ]*", max_length=16)
+            box.cursor_blink = app.cursor_blink
+            yield box
+            yield Select([(event_label(k, lang), k) for k in STEPS], prompt=t("all_steps", lang), id="planner-step",
+                         value=self.step or Select.NULL)
+            yield Select([], prompt=t("all_branches", lang), id="planner-branch")
             yield Label("", id="planner-error", classes="error")
-        yield new_table([("step", t("next", lang)), ("name", t("name", lang)), ("status", t("status", lang)),
-                         ("detail", t("reason", lang))], id="planner-table", zebra=False)
+        yield new_table([], id="planner-table", zebra=False)
+        yield Label("", id="planner-marked")
 
+    def on_mount(self) -> None:
+        relabel(self, tracker_app(self).lang)  # the footer names the planner's keys in the UI's language
+
+    def set_columns(self) -> None:
+        wide = self.app.size.width >= WIDE
+        if wide == self.wide:
+            return
+        self.wide = wide
+        lang = tracker_app(self).lang
+        table: DataTable[object] = self.query_one("#planner-table", DataTable)
+        table.clear(columns=True)
+        cols = [("mark", " "), ("step", t("next", lang)), ("name", t("name", lang))]
+        cols += [("branch", t("branch", lang))] if wide else []
+        cols += [("status", t("status", lang)), ("detail", t("reason", lang))]
+        for key, label in cols:
+            table.add_column(label, key=key)
+
+    def on_resize(self) -> None:
+        if self.wide is not None and (self.app.size.width >= WIDE) != self.wide:
+            self.refresh_data()
+
+    # ---- filling the list
     def refresh_data(self) -> None:
         app = tracker_app(self)
         lang = app.lang
@@ -60,35 +121,129 @@ class Planner(PersonRows, Vertical):
             err.update(exc.zh if lang == "zh" else exc.en)
             return
         err.update("")
+        if on_date != self.on_date:
+            self.marked.clear()  # marks belong to one meeting
         self.on_date = on_date
         svc = app.service
-        items = eligibility(svc.people(), svc.book, on_date)
+        people = svc.people()
+        branch_sel: Select[str] = self.query_one("#planner-branch", Select)
+        with branch_sel.prevent(Select.Changed):
+            branch_sel.set_options([(plain(b), b) for b in sorted({p.branch for p in people if p.branch})])
+            if self.branch is not None:
+                branch_sel.value = self.branch
+        items = meeting_items(people, svc.book, on_date, today=svc.today, branch=self.branch, step=self.step)
+        self.set_columns()
         table: DataTable[object] = self.query_one("#planner-table", DataTable)
         table.clear()
+        self.row_steps = {}
+        blank = [""] if self.wide else []
         for step in STEPS:
             rows = [e for e in items if e.event == step]
             if not rows:
                 continue
-            ok = [e for e in rows if e.eligible]
-            table.add_row(Text(event_label(step, lang), style="bold orange1"), "",
-                          Text(f"{t('eligible', lang)} {len(ok)}/{len(rows)}", style="bold"), "", key=f"group-{step}")
-            ordered = sorted(rows, key=lambda e: (not e.eligible, e.earliest or date.max, e.person.id))
-            if len(ordered) > STEP_LIMIT:
-                ordered, rest = ordered[:STEP_LIMIT], len(ordered) - STEP_LIMIT
-            else:
-                rest = 0
-            for e in ordered:
+            ok = sum(1 for e in rows if e.eligible)
+            table.add_row("", Text(event_label(step, lang), style="bold orange1"), "", *blank,
+                          Text(f"{t('eligible', lang)} {ok}/{len(rows)}", style="bold"), "", key=f"group-{step}")
+            for e in rows[:STEP_LIMIT]:
                 if e.eligible:
                     status = Text("✓ " + t("eligible", lang), style="green")
                     detail = Text("")
                 else:
                     status = Text("✗ " + t("blocked", lang), style="red")
                     detail = plain(short_reason(e.check.refusals[0], lang), "dim")
-                table.add_row("", plain(e.person.name), status, detail, key=f"{e.person.id}:{step}")
-            if rest:
-                table.add_row("", Text(t("more_rows", lang, n=rest), style="dim"), "", "", key=f"more-{step}")
+                key = f"{e.person.id}:{step}"
+                mark = Text(MARK, style="bold cyan") if self.marked.get(e.person.id) == step else ""
+                table.add_row(mark, "", plain(e.person.name), *([plain(e.person.branch)] if self.wide else []),
+                              status, detail, key=key)
+                self.note_step(key, step)
+            if len(rows) > STEP_LIMIT:
+                table.add_row("", "", Text(t("more_rows_planner", lang, n=len(rows) - STEP_LIMIT), style="dim"),
+                              *blank, "", "", key=f"more-{step}")
+        if not table.row_count:
+            table.add_row("", "", Text(t("nobody_planner", lang), style="dim"), *blank, "", "", key="none")
+        self._show_marked()
+        self._cursor_off_headers(table)
 
-    @on(Input.Submitted, "#planner-date")
-    def _date(self) -> None:
+    def _cursor_off_headers(self, table: DataTable[object]) -> None:
+        """The cursor never rests on a step's heading."""
+        if table.row_count > 1 and person_id_from_key(self._row_key(table)) is None:
+            table.move_cursor(row=min(table.cursor_row + 1, table.row_count - 1), scroll=False)
+            if table.cursor_row == 1:  # the first step's heading stays in view above it
+                self.call_after_refresh(table.scroll_to, y=0, animate=False)
+
+    @staticmethod
+    def _row_key(table: DataTable[object]) -> str | None:
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
+
+    def _show_marked(self) -> None:
+        lang = tracker_app(self).lang
+        n = len(self.marked)
+        self.query_one("#planner-marked", Label).update(
+            t("marked", lang, n=n) if n else t("mark_hint", lang))
+
+    # ---- keys
+    def action_date(self) -> None:
+        self.query_one("#planner-date", Input).focus()
+
+    def leave_date(self) -> None:
+        """Esc in the date box: back to the list (the date applied when it reads as one)."""
         self.refresh_data()
         self.query_one("#planner-table").focus()
+
+    def action_mark(self) -> None:
+        table: DataTable[object] = self.query_one("#planner-table", DataTable)
+        key = self._row_key(table)
+        pid = person_id_from_key(key)
+        if pid is None or key is None:
+            return
+        step = self.row_steps.get(key, "")
+        if self.marked.get(pid) == step:
+            del self.marked[pid]
+        else:
+            self.marked[pid] = step
+        table.update_cell(key, "mark", Text(MARK, style="bold cyan") if pid in self.marked else "")
+        self._show_marked()
+        if table.cursor_row < table.row_count - 1:
+            table.move_cursor(row=table.cursor_row + 1)
+
+    def record_request(self) -> RecordRequest | None:
+        """``r``: the marked people (one decision), else the row's step; both on the meeting date."""
+        if self.marked:
+            steps = list(self.marked.values())
+            common = max(set(steps), key=steps.count)
+            return RecordRequest(tuple(self.marked), common, self.on_date, batch=True)
+        req = super().record_request()
+        return None if req is None else RecordRequest(req.pids, req.step, self.on_date)
+
+    def batch_done(self, saved: bool | None) -> None:
+        if saved:
+            self.marked.clear()
+            self.refresh_data()
+
+    def action_export_list(self) -> None:
+        from .meeting import MeetingExportModal
+
+        if self.on_date is not None:
+            app = tracker_app(self)
+            app.push_screen(MeetingExportModal(self.on_date, self.branch, self.step, app.export_dir))
+
+    def action_notice(self) -> None:
+        from .meeting import NoticeModal
+
+        marked = [pid for pid, step in self.marked.items() if step == "target"]
+        tracker_app(self).push_screen(NoticeModal(marked or None, self.branch))
+
+    # ---- events
+    @on(Input.Submitted, "#planner-date")
+    def _date(self) -> None:
+        self.leave_date()
+
+    @on(Select.Changed, "#planner-branch")
+    def _branch(self, event: Select.Changed) -> None:
+        self.branch = None if event.value is Select.NULL else str(event.value)
+        self.refresh_data()
+
+    @on(Select.Changed, "#planner-step")
+    def _step(self, event: Select.Changed) -> None:
+        self.step = None if event.value is Select.NULL else str(event.value)
+        self.refresh_data()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -27,9 +29,11 @@ FIELD_INPUTS = ("names", "days", "hours", "months", "reason")
 class RecordModal(ModalScreen[bool]):
     BINDINGS = [bind("escape", "cancel", "cancel"), bind("ctrl+s", "save", "save", priority=True)]
 
-    def __init__(self, person_id: int, preselect: str | None = None, pick_step: bool = False) -> None:
+    def __init__(self, person_id: int, preselect: str | None = None, pick_step: bool = False,
+                 on_date: date | None = None) -> None:
         super().__init__()
         self.person_id = person_id
+        self.on_date = on_date  # the planner's meeting date; None: today
         self.preselect = preselect
         self.pick_step = pick_step
         self.check: Check | None = None
@@ -55,7 +59,7 @@ class RecordModal(ModalScreen[bool]):
             yield Label(t("step", lang), classes="field-label")
             yield Select(options, value=first, allow_blank=False, id="rec-step")
             yield Label(t("date", lang), classes="field-label")
-            yield make_input(app, value=today.isoformat(), id="rec-date")
+            yield make_input(app, value=(self.on_date or today).isoformat(), id="rec-date")
             yield Label("", id="err-date", classes="error")
             with Vertical(id="box-names", classes="optional"):
                 yield Label(t("names", lang), classes="field-label")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
@@ -64,9 +66,40 @@ def row_person_id(table: DataTable[Any]) -> int | None:
     return person_id_from_key(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
 
 
+@dataclass(frozen=True)
+class RecordRequest:
+    """What ``r`` on a row asks for: whom, which step (that row's), and on which date (None: today)."""
+
+    pids: tuple[int, ...]
+    step: str | None = None
+    on: date | None = None
+    batch: bool = False  # several marked rows: one decision for all of them
+
+
 class PersonRows:
     """Mixed into panes whose tables have person rows keyed "<id>:…": Enter opens that person,
-    and ``r`` (record) acts on the person under the cursor."""
+    and ``r`` (record) acts on the person under the cursor, with that row's step (``row_steps``)."""
+
+    row_steps: dict[str, str]
+
+    def note_step(self, key: str, step: str) -> None:
+        """The step a person row is about (a deadline's, the planner's), for ``r`` on that row."""
+        if not hasattr(self, "row_steps"):
+            self.row_steps = {}
+        self.row_steps[key] = step
+
+    def record_request(self) -> RecordRequest | None:
+        node: Any = self
+        focused = node.screen.focused
+        table = focused if isinstance(focused, DataTable) and node in focused.ancestors else (
+            node.query(DataTable).first() if node.query(DataTable) else None)
+        if table is None or not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        pid = person_id_from_key(key)
+        if pid is None:
+            return None
+        return RecordRequest((pid,), getattr(self, "row_steps", {}).get(key or ""))
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         pid = person_id_from_key(event.row_key.value)

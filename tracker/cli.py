@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import __version__, cli_config, cli_corrections, cli_registers
+from . import __version__, cli_config, cli_corrections, cli_meeting, cli_registers
 from .dates import DateError, parse_date
 from .i18n import BilingualError, default_lang, label, pick
 from .profiles import ProfileError, load_rulebook
@@ -39,7 +39,7 @@ EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
 APP_NAME = "party-tracker"
 #: commands that only read (or change what must already be there): a missing file is a mistyped --db
 NEEDS_EXISTING_DB = frozenset({"list", "show", "status", "due", "eligible", "history", "export", "report",
-                               "edit", "undo", "fix", "unrecord"})
+                               "edit", "undo", "fix", "unrecord", "notice"})
 
 
 def default_db_path() -> Path:
@@ -88,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--json", action="store_true")
 
     r = sub.add_parser("record", help="记录一个步骤 record a step")
-    r.add_argument("person", help="id or unique name")
+    r.add_argument("person", nargs="+", help="id or unique name; several: one decision for each (one undo)")
     r.add_argument("event", help="one of: " + ", ".join(k for k in EVENT_KEYS if k != "applied"))
     r.add_argument("--on", required=True, help="the date it happened")
     r.add_argument("--names", help="names, comma separated (sponsors, mentors)")
@@ -100,6 +100,7 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--note", help="a note kept with the step")
     r.add_argument("--collective", action="store_true", help="oath: at a collective ceremony (七一, 国庆 …: R12)")
     r.add_argument("--override", help="written reason to proceed despite a minimum or gate")
+    r.add_argument("--skip-refused", action="store_true", help="several people: record those who pass, not the refused")
     r.add_argument("--json", action="store_true")
 
     cli_corrections.add_parsers(sub)
@@ -160,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("--unit", help="the unit heading the roster titles (default: tracker config unit)")
     ex.add_argument("--mask-id", action="store_true",
                     help="json: mask ID numbers, for a copy to share (the backup keeps them in full by default)")
+    cli_meeting.add_export_options(ex)
     ex.add_argument("--json", action="store_true")
 
     im = sub.add_parser("import", help="导入现有表格 import an XLSX/CSV sheet or a JSON backup")
@@ -178,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     ru.add_argument("--on", help="date (default today)")
     ru.add_argument("--json", action="store_true")
     cli_config.add_parsers(sub)
+    cli_meeting.add_parsers(sub)
     return p
 
 
@@ -273,13 +276,15 @@ def _date_arg(text: str, field: str) -> date:
 
 def cmd_record(ctx: Context, args: argparse.Namespace) -> int:
     svc = ctx.service
-    person = svc.find(args.person)
     if args.event == "applied":
         raise InputError("申请日期在新增人员时记录（tracker add --applied）。",
                          "The application date is recorded when adding the person (tracker add --applied).")
     ev = build_event(args.event, _date_arg(args.on, "on"), names=args.names, result=args.result,
                      days=args.days, hours=args.hours, months=args.months, reason=args.reason, note=args.note,
                      collective=args.collective)
+    if len(args.person) > 1:
+        return cli_meeting.record_batch(ctx, args, ev)
+    person = svc.find(args.person[0])
     done = svc.record(person.id, ev, override=args.override)
     lang = ctx.lang
     return _print_recorded(done, lang, args.json, pick(
@@ -435,7 +440,7 @@ def cmd_due(ctx: Context, args: argparse.Namespace) -> int:
 def cmd_eligible(ctx: Context, args: argparse.Namespace) -> int:
     svc = ctx.service
     on = _date_arg(args.on, "on")
-    items = [e for e in eligibility(svc.people(), svc.book, on, args.to) if e.eligible or args.all]
+    items = [e for e in eligibility(svc.people(), svc.book, on, args.to, today=svc.today) if e.eligible or args.all]
     lang = ctx.lang
     if args.json:
         _print_json([eligibility_json(e, lang) for e in items])
@@ -544,6 +549,7 @@ COMMANDS = {
     **cli_registers.COMMANDS,
     **cli_corrections.COMMANDS,
     **cli_config.COMMANDS,
+    **cli_meeting.COMMANDS,
 }
 
 

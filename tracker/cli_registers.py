@@ -23,6 +23,10 @@ if TYPE_CHECKING:
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     from .cli import EXIT_OK, _print_json, _say
 
+    if args.meeting:
+        from .cli_meeting import cmd_export_meeting
+
+        return cmd_export_meeting(ctx, args)
     svc, lang = ctx.service, ctx.lang
     person = svc.find(args.person).id if args.person else None
     if args.mask_id and args.full_id:

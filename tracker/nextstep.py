@@ -93,7 +93,7 @@ def next_step(person: Person, book: RuleBook, today: date, *, with_blockers: boo
     if not with_blockers:
         return NextStep(nxt, d, provisional=provisional)
     check_on = max(d, today)
-    blockers = tuple(v for v in rule_verdicts(person, Event(nxt, check_on), book) if not v.ok)
+    blockers = tuple(v for v in rule_verdicts(person, Event(nxt, check_on), book, now=today) if not v.ok)
     return NextStep(nxt, d, blockers, provisional, _prerequisite(person, blockers, book, check_on))
 
 
@@ -122,14 +122,15 @@ def _prerequisite(person: Person, blockers: tuple[Verdict, ...], book: RuleBook,
     return first
 
 
-def eligible_on(person: Person, on: date, book: RuleBook) -> Check | None:
-    """Would the next stage step pass every check on ``on``? None when there is no next step."""
+def eligible_on(person: Person, on: date, book: RuleBook, today: date | None = None) -> Check | None:
+    """Would the next stage step pass every check on ``on``? None when there is no next step. ``today`` only
+    dates hints (a missing publicity: the listing's earliest day if it started today)."""
     if not person.active:
         return None
     nxt = next_event(person)
     if nxt is None:
         return None
-    return check_event(person, Event(nxt, on), book, today=None)
+    return check_event(person, Event(nxt, on), book, today=None, now=today)
 
 
 # --------------------------------------------------------------------------- replaying a record

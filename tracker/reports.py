@@ -87,11 +87,13 @@ class Eligibility:
         return self.check.ok
 
 
-def eligibility(people: list[Person], book: RuleBook, on: date, to_stage: str | None = None) -> list[Eligibility]:
-    """For a meeting on ``on``: each active person's next stage step and whether it would pass."""
+def eligibility(people: list[Person], book: RuleBook, on: date, to_stage: str | None = None, *,
+                today: date | None = None) -> list[Eligibility]:
+    """For a meeting on ``on``: each active person's next stage step and whether it would pass (``today``
+    dates the hints of a missing step)."""
     out = []
     for p in people:
-        chk = eligible_on(p, on, book)
+        chk = eligible_on(p, on, book, today)
         if chk is None:
             continue
         ev = EVENT_BY_KEY[chk.event]

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from .dates import Length, add_length, add_months, length_provisional, minimum_met_on
 from .model import Event, Person
 from .profiles import Rule, RuleBook
+from .publicity import PUBLICITY, consent_event, publicity_window
 from .stages import (
     EVENT_BY_KEY,
     MUST_FOLLOW,
@@ -339,7 +340,33 @@ def _order_verdicts(person: Person, ev: Event, today: date | None) -> list[Verdi
     return out
 
 
-def _minimum(person: Person, rule: Rule, ev: Event) -> Verdict | None:
+def _no_publicity(person: Person, rule: Rule, ev: Event, book: RuleBook, now: date | None) -> Verdict:
+    """R6 without a publicity: from which day the listing could come if the publicity started today (``now``;
+    without it, on the step's date), or on the day of the higher committee's consent when that is later;
+    and whether the consent is there."""
+    act_zh, act_en = event_label(ev.event, "zh"), event_label(ev.event, "en")
+    ref = now or ev.date
+    consent = consent_event(book, ref)
+    consented = person.date_of(consent) if consent else None
+    start = max(ref, consented) if consented else ref
+    window = publicity_window(start, book)
+    p_zh, p_en = (PROVISIONAL_ZH, PROVISIONAL_EN) if window.provisional else ("", "")
+    when_zh = f"今天 {start} " if start == now else f"于 {start} "
+    when_en = f"today, {start}," if start == now else f"on {start}"
+    zh = (f"不能{act_zh}：尚未记录“{event_label(PUBLICITY, 'zh')}”；若{when_zh}开始公示，"
+          f"最早可于 {window.listable_from}{p_zh} {act_zh}。")
+    en = (f"Cannot record '{act_en}': the publicity is not recorded; if it started {when_en} the listing could "
+          f"come on {window.listable_from}{p_en} at the earliest.")
+    if consent is not None and consented is not None:
+        zh += f"上级党委已于 {consented} 同意，公示最早可于该日开始"
+        en += f" The higher committee consented on {consented}: the publicity may start from that day"
+    elif consent is not None:
+        zh += f"公示须在“{event_label(consent, 'zh')}”之后，该步骤尚未记录"
+        en += f" The publicity must follow '{event_label(consent, 'en')}', which is not recorded yet"
+    return replace(_verdict(rule, False, zh, en), provisional=window.provisional)
+
+
+def _minimum(person: Person, rule: Rule, ev: Event, book: RuleBook, now: date | None = None) -> Verdict | None:
     assert rule.from_ is not None and rule.length is not None
     act_zh, act_en = event_label(ev.event, "zh"), event_label(ev.event, "en")
     anchor = anchor_date(person, rule.from_, on=ev.date)
@@ -350,6 +377,8 @@ def _minimum(person: Person, rule: Rule, ev: Event) -> Verdict | None:
             return _verdict(rule, False, f"不能{act_zh}：出生日期未填写，无法核对年龄。请先补充出生日期（tracker edit）。",
                             f"Cannot record '{act_en}': the birth date is missing, so age cannot be checked. "
                             "Add it first (tracker edit)")
+        if rule.from_ == PUBLICITY:
+            return _no_publicity(person, rule, ev, book, now)
         label_zh = event_label(rule.from_, "zh") if rule.from_ != "probation_end" else "支部大会接收"
         label_en = event_label(rule.from_, "en") if rule.from_ != "probation_end" else "Admitted"
         return _verdict(rule, False, f"不能{act_zh}：尚未记录“{label_zh}”，请先记录。",
@@ -446,12 +475,13 @@ def _notices(ev: Event, book: RuleBook) -> list[Verdict]:
     return out
 
 
-def rule_verdicts(person: Person, ev: Event, book: RuleBook) -> list[Verdict]:
-    """Minimums, gates and ranges of the edition in force on the event's date."""
+def rule_verdicts(person: Person, ev: Event, book: RuleBook, *, now: date | None = None) -> list[Verdict]:
+    """Minimums, gates and ranges of the edition in force on the event's date; ``now`` (the real today)
+    dates the hints of a missing step ("if the publicity started today")."""
     out: list[Verdict] = []
     for rule in book.on(ev.date).for_event(ev.event):
         if rule.kind == "minimum":
-            v = _minimum(person, rule, ev)
+            v = _minimum(person, rule, ev, book, now)
             if v is not None:
                 out.append(v)
         elif rule.kind == "gate":
@@ -462,12 +492,13 @@ def rule_verdicts(person: Person, ev: Event, book: RuleBook) -> list[Verdict]:
 
 
 def check_event(person: Person, ev: Event, book: RuleBook, today: date | None = None, *,
-                with_notes: bool = True) -> Check:
-    """Everything the tool says about recording ``ev`` for ``person`` (before it is saved)."""
+                with_notes: bool = True, now: date | None = None) -> Check:
+    """Everything the tool says about recording ``ev`` for ``person`` (before it is saved). ``today`` refuses
+    a future date; ``now`` (default ``today``) dates the hints only (a planner checks a future meeting)."""
     order = _order_verdicts(person, ev, today)
     if any(not v.ok for v in order):
         return Check(ev.event, ev.date, tuple(order))
-    verdicts = rule_verdicts(person, ev, book)
+    verdicts = rule_verdicts(person, ev, book, now=now or today)
     if not with_notes:
         return Check(ev.event, ev.date, tuple(verdicts))
     after = person.with_events((*person.events, ev))

@@ -11,6 +11,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .batch import Batch as Batch  # re-exported: front ends catch and read these from here
+from .batch import BatchRefused as BatchRefused
 from .corrections import Correction, find_event, plan_details, plan_fix, plan_unrecord, with_override
 from .i18n import BilingualError
 from .inputs import InputError as InputError  # re-exported: every front end catches it from here
@@ -25,6 +27,8 @@ from .store import HistoryEntry, Store
 
 if TYPE_CHECKING:
     from .importers import ImportPlan
+    from .meeting import NoticeList
+    from .publicity import Notice
 
 
 class Conflict(BilingualError):
@@ -186,6 +190,47 @@ class Service:
                 en += f" (overrode {', '.join(ev.overridden)}: {ev.override})"
             hid = tx.log("record", zh, en)
         return Recorded(updated, check, hid)
+
+    def preview_many(self, pids: list[int], event: Event) -> list[tuple[Person, Check]]:
+        """What ``record_many`` would meet for each person, without saving (the TUI's live check)."""
+        return [(p, self.check(p, event)) for p in (self.person(pid) for pid in dict.fromkeys(pids))]
+
+    def record_many(self, pids: list[int], event: Event, *, override: str | None = None,
+                    skip_refused: bool = False) -> Batch:
+        """One decision of one meeting for many people: the same step and date, each person checked by the
+        rules, saved as ONE change (one history entry, one undo).
+
+        A person refused by a rule is refused as in ``record``: a written ``override`` lifts a minimum or gate
+        (for each person it applies to), never the order. Unless ``skip_refused``, any refusal left means
+        nothing is saved (BatchRefused names each person and why); with it, the others are recorded."""
+        if override:
+            override = clean_text(override, "override")
+        refuse_event_text(event)
+        if not pids:
+            raise InputError("没有选中任何人。", "No one is selected.", "person")
+        with self.store.transaction() as tx:
+            checked = self.preview_many(pids, event)  # fresh: the transaction re-read the file if it changed
+            bad_input = [v for _, c in checked for v in c.refusals if v.kind == "input"]
+            if bad_input:
+                raise InputError(bad_input[0].zh, bad_input[0].en, "date")
+            refused = [(p, c) for p, c in checked if c.hard_refusals or (c.refusals and not override)]
+            go = [(p, c) for p, c in checked if all(p.id != q.id for q, _ in refused)]
+            if (refused and not skip_refused) or not go:
+                raise BatchRefused(refused)
+            updated = [p.with_events((*p.events, self._apply_override(c, event, override))) for p, c in go]
+            tx.put_all(updated)
+            shown = [p.name for p in updated]
+            names_zh = "、".join(shown[:10]) + (f"等 {len(shown)} 人" if len(shown) > 10 else f"（{len(shown)} 人）")
+            names_en = ", ".join(shown[:10]) + (f" and {len(shown) - 10} more" if len(shown) > 10 else "")
+            label_zh, label_en = event_label(event.event, "zh"), event_label(event.event, "en")
+            zh = f"{label_zh} {event.date}：{names_zh}"
+            en = f"{label_en} on {event.date}: {names_en} ({len(shown)} people)"
+            lifted = sorted({v.rule for _, c in go for v in c.refusals})
+            if lifted:
+                zh += f"（超越规则 {', '.join(lifted)}，理由：{override}）"
+                en += f" (overrode {', '.join(lifted)}: {override})"
+            hid = tx.log("record", zh, en)
+        return Batch(updated, {p.id: c for p, c in go}, refused, hid)
 
     def edit(self, pid: int, changes: dict[str, Any], *, expect: dict[str, str] | None = None,
              override: str | None = None) -> Person:
@@ -415,6 +460,33 @@ class Service:
         target = path or (directory or Path.cwd()) / default_name(kind, today, fmt, branch)
         written = write_atomically(target, lambda fh: fh.write(payload), force=force)
         return Exported(written, fmt, rows)
+
+    def export_meeting(self, on: date, *, branch: str | None = None, step: str | None = None,
+                       fmt: str | None = None, path: Path | None = None, directory: Path | None = None,
+                       force: bool = False, lang: str = "zh") -> Exported:
+        """Write the planner's list for a meeting on ``on`` (xlsx, csv, md like the rosters; json as data)."""
+        from .exporters import default_name, render_rosters, write_atomically
+        from .meeting import meeting_items, meeting_json, meeting_roster
+
+        fmt = fmt or "xlsx"
+        items = meeting_items(self.people(), self.book, on, today=self.today, branch=branch, step=step)
+        payload = meeting_json(items, on, lang, branch) if fmt == "json" else render_rosters(
+            [meeting_roster(items, on, lang, today=self.today, unit=self.unit(), branch=branch)], fmt, lang)
+        target = path or (directory or Path.cwd()) / default_name(f"会议准备名单-{on}", self.today, fmt, branch)
+        written = write_atomically(target, lambda fh: fh.write(payload), force=force)
+        return Exported(written, fmt, len(items))
+
+    def notice(self, start: date, *, pids: list[int] | None = None, branch: str | None = None,
+               lang: str = "zh") -> tuple[Notice, NoticeList]:
+        """The publicity notice (公示) for the proposed targets (or ``pids``) starting on ``start``, with the
+        dates it must run; and who was asked for but cannot be on it yet (with why), or listed only later."""
+        from .meeting import publicity_people
+        from .publicity import build_notice
+
+        chosen = publicity_people(self.people(), self.book, start, pids=pids, branch=branch)
+        notice = build_notice(chosen.people, start, self.book, lang, issued=self.today, unit=self.unit(),
+                              branch=branch)
+        return notice, chosen
 
     # ---- settings
     def unit(self) -> str | None:
