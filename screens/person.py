@@ -10,11 +10,13 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
+from tracker.axis import person_axis
 from tracker.registers import mask_id
 from tracker.reports import person_view
 from tracker.stages import EVENT_BY_KEY, SECTIONS, event_label, pending_label, stage_label
 from tracker.textsafe import printable
 
+from .axischart import PersonAxis
 from .keys import bind, relabel
 from .text import t
 from .widgets import iso, new_table, notify, plain, tracker_app
@@ -47,6 +49,7 @@ class PersonScreen(Screen[None]):
         with Vertical(id="person-body"):
             yield Static("", id="person-head")
             yield Static("", id="person-details")
+            yield PersonAxis(lang, id="person-axis")
             yield Label(t("timeline", lang), classes="section")
             yield new_table([("n", "#"), ("step", t("step", lang)), ("mark", ""),
                              ("dates", t("date", lang)), ("info", "")], id="timeline", zebra=False)
@@ -88,6 +91,7 @@ class PersonScreen(Screen[None]):
         self.query_one("#person-details", Static).update(Text("  ".join(
             f"{k}: {v.isoformat() if hasattr(v, 'isoformat') else printable(str(v), keep_newlines=k == t('note', lang))}"
             for k, v in facts if v)))
+        self.query_one(PersonAxis).show(person_axis(person, svc.book, svc.today))
         table: DataTable[object] = self.query_one("#timeline", DataTable)
         row = table.cursor_row
         table.clear()
