@@ -85,4 +85,5 @@ def pipeline(people: list[Person], book: RuleBook, today: date,
     def freeze(stages: dict[str, list[int]]) -> dict[str, StageFlow]:
         return {k: StageFlow(v[0], v[1], tuple(v[2:])) for k, v in stages.items()}
 
-    return Pipeline(today, horizons, freeze(total), {b: freeze(s) for b, s in sorted(branches.items())})
+    order = sorted(branches, key=lambda b: (b == NO_BRANCH, b))  # named branches first, those without last
+    return Pipeline(today, horizons, freeze(total), {b: freeze(branches[b]) for b in order})
