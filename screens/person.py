@@ -36,6 +36,7 @@ class PersonScreen(Screen[None]):
         bind("c", "correct", "correct"),
         bind("i", "reveal_id", "reveal_id"),
         bind("delete", "remove", "remove"),
+        bind("g", "toggle_axis", "axis", show=False),
     ]
 
     def __init__(self, person_id: int) -> None:
@@ -43,6 +44,7 @@ class PersonScreen(Screen[None]):
         self.person_id = person_id
         self._first_paint = True
         self.reveal_id = False  # the ID number is sensitive (PIPL): masked until asked
+        self.show_axis = True  # the time axis (g hides it, e.g. on a short terminal; the app keeps this screen)
 
     def compose(self) -> ComposeResult:
         lang = tracker_app(self).lang
@@ -91,7 +93,10 @@ class PersonScreen(Screen[None]):
         self.query_one("#person-details", Static).update(Text("  ".join(
             f"{k}: {v.isoformat() if hasattr(v, 'isoformat') else printable(str(v), keep_newlines=k == t('note', lang))}"
             for k, v in facts if v)))
-        self.query_one(PersonAxis).show(person_axis(person, svc.book, svc.today))
+        axis = self.query_one(PersonAxis)
+        axis.display = self.show_axis
+        if axis.display:
+            axis.show(person_axis(person, svc.book, svc.today))
         table: DataTable[object] = self.query_one("#timeline", DataTable)
         row = table.cursor_row
         table.clear()
@@ -184,6 +189,10 @@ class PersonScreen(Screen[None]):
 
     def action_undo(self) -> None:
         tracker_app(self).action_undo()
+
+    def action_toggle_axis(self) -> None:
+        self.show_axis = not self.show_axis
+        self.refresh_data()
 
     def action_reveal_id(self) -> None:
         self.reveal_id = not self.reveal_id

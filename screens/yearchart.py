@@ -92,7 +92,6 @@ class YearScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="year-box"):
-            yield Static("", id="year-title", classes="title")
             yield Static("", id="year-chart")
             yield Static("", id="year-sentence")
         yield Footer()
@@ -108,7 +107,7 @@ class YearScreen(ModalScreen[None]):
         app = tracker_app(self)
         svc = app.service
         year = self.year or svc.today.year
-        self.query_one("#year-title", Static).update(Text(t("year_title", app.lang, year=year), style="bold"))
+        self.query_one("#year-box").border_title = t("year_title", app.lang, year=year)
         people = svc.people()
         if len(people) <= self.inline_limit:
             self._show(*self.compute(people, year, svc.today))

@@ -24,7 +24,7 @@ KIND_ORDER = {"overdue": 0, "deadline": 1, "waiting": 2, "earliest": 3}
 
 @dataclass(frozen=True)
 class Mark:
-    """One thing on a day: a deadline (``overdue``, ``deadline``, a reminder ``waiting`` from its date)
+    """One thing on a day: a deadline (``overdue``, ``deadline``; a reminder: ``waiting``, from its date)
     or the first day a next stage step is allowed (``earliest``)."""
 
     day: date
@@ -42,7 +42,7 @@ class Mark:
     def what(self, lang: str) -> str:
         """"截止：党组织派人谈话" / "Due: Intake talk"."""
         words = {"overdue": ("已逾期", "Overdue"), "deadline": ("截止", "Due"),
-                 "waiting": ("应及时办理", "Promptly from"), "earliest": ("最早可办", "Earliest")}[self.kind]
+                 "waiting": ("应及时办理", "Promptly"), "earliest": ("最早可办", "Earliest")}[self.kind]
         sep = "：" if lang == "zh" else ": "
         return (words[0] if lang == "zh" else words[1]) + sep + event_label(self.event, lang)
 
@@ -125,7 +125,8 @@ def person_marks(person: Person, book: RuleBook, today: date) -> list[Mark]:
         return []
     out = []
     for d in deadlines(person, book, today):
-        kind = "waiting" if d.status == "waiting" else ("overdue" if d.overdue else "deadline")
+        # a reminder ("及时", R14) has no due date: from its date it is to be done promptly, never overdue
+        kind = "waiting" if d.kind == "reminder" else ("overdue" if d.overdue else "deadline")
         out.append(Mark(d.due, kind, person.id, person.name, d.event, d.code, d.provisional))
     nxt = next_step(person, book, today, with_blockers=False)
     if nxt is not None and nxt.earliest is not None:

@@ -181,3 +181,10 @@ def test_the_flows_of_several_years_are_each_years_figures(tmp_path: Path) -> No
     assert sorted(trend) == list(range(2021, 2027))  # not beyond this year
     for year, flows in trend.items():
         assert flows == year_figures(people, year, TODAY).flows
+
+
+def test_the_end_of_probation_is_a_reminder_to_act_promptly_never_overdue() -> None:
+    p = probationer("2025-09-14")  # probation ended 2026-09-14; no conversion vote yet (R14: "及时")
+    marks = agenda([p], BOOK, TODAY).on(d("2026-09-14"))
+    assert [(m.kind, m.event) for m in marks] == [("waiting", "converted"), ("earliest", "converted")]
+    assert marks[0].what("zh") == "应及时办理：支部大会讨论转正"

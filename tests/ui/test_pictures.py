@@ -247,3 +247,20 @@ async def test_y_shows_the_years_figures_and_moves_between_years(make_app: MakeA
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, YearScreen)
+
+
+async def test_g_hides_and_shows_the_time_axis(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pid = next(p.id for p in app.service.people() if p.stage == "activist")
+        app.open_person(pid)
+        await pilot.pause()
+        axis = app.screen.query_one(PersonAxis)
+        table = app.screen.query_one("#timeline", DataTable)
+        shown_rows = table.size.height
+        await pilot.press("g")
+        await pilot.pause()
+        assert not axis.display and table.size.height > shown_rows  # the timeline gets the room
+        await pilot.press("g")
+        await pilot.pause()
+        assert axis.display and "入党积极分子" in str(axis.render())
