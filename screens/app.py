@@ -109,7 +109,8 @@ class MainScreen(Screen[None]):
     def action_yearly(self) -> None:
         from .yearchart import YearScreen
 
-        self.app.push_screen(YearScreen())
+        overview = self.query(Overview)  # the year of the branch the pipeline shows
+        self.app.push_screen(YearScreen(branch=overview.first().branch if overview else None))
 
     def action_toggle_left(self) -> None:
         for people in self.query(People):

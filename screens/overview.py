@@ -69,8 +69,6 @@ class Overview(PersonRows, Vertical):
         self.pipeline = None
         if len(people) <= self.inline_limit:
             self.pipeline = pipeline(people, svc.book, svc.today)
-        else:
-            self._compute_pipeline(people, svc.book, svc.today, self._generation)
         self._show_chart()
         self.lists_ready = False
         self.call_after_refresh(self.fill_lists)
@@ -130,4 +128,6 @@ class Overview(PersonRows, Vertical):
         if not soon.row_count and not empty:
             soon.add_row(Text(t("nobody_soon", lang), style="dim"), "", "", key="none")
         self.lists_ready = True
+        if self.pipeline is None:  # many people: after the lists, which it would otherwise share the CPU with
+            self._compute_pipeline(people, svc.book, svc.today, self._generation)
 

@@ -13,7 +13,7 @@ UI: dict[str, tuple[str, str]] = {
     "tab_calendar": ("日历", "Calendar"),
     "today": ("今天", "today"),
     "axis_legend": ("● 已办 ○ 最早（预计） ━ 最短期限/预备期 g 隐藏", "● done ○ earliest ━ minimum/probation g: hide"),
-    "year_title": ("{year}年度统计图（< > 换年份，Esc 返回）", "{year} in figures (< > another year, Esc back)"),
+    "year_title": ("{year}年度统计图{where}（< > 换年份，Esc 返回）", "{year} in figures{where} (< > another year, Esc back)"),
     "year_whole": ("{year}年全年", "The whole of {year}"),
     "year_to": ("{year}年（截至 {date}）", "{year} (to {date})"),
     "year_end_stages": ("年末各阶段人数", "In each stage at the year's end"),

@@ -17,7 +17,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer, Static
 
 from tracker.model import Person
+from tracker.pipeline import NO_BRANCH
 from tracker.stages import STAGE_KEYS
+from tracker.textsafe import printable
 from tracker.yearly import FLOW_KEYS, FLOW_LABELS, YearFigures, year_figures, year_flows
 
 from .charts import STAGE_COLOURS, bar, fit, spark, stage_name
@@ -84,9 +86,10 @@ class YearScreen(ModalScreen[None]):
             self.figs = figs
             self.trend = trend
 
-    def __init__(self, year: int | None = None) -> None:
+    def __init__(self, year: int | None = None, branch: str | None = None) -> None:
         super().__init__()
         self.year = year
+        self.branch = None if branch == NO_BRANCH else branch  # the overview's branch (None: every branch)
         self.figs: YearFigures | None = None
         self.trend: dict[int, dict[str, int]] = {}
 
@@ -107,23 +110,26 @@ class YearScreen(ModalScreen[None]):
         app = tracker_app(self)
         svc = app.service
         year = self.year or svc.today.year
-        self.query_one("#year-box").border_title = t("year_title", app.lang, year=year)
+        where = "" if self.branch is None else f" · {printable(self.branch)}"
+        self.query_one("#year-box").border_title = t("year_title", app.lang, year=year, where=where)
         people = svc.people()
         if len(people) <= self.inline_limit:
-            self._show(*self.compute(people, year, svc.today))
+            self._show(*self.compute(people, year, svc.today, self.branch))
         else:
             self.figs = None
             self.query_one("#year-chart", Static).update(Text(t("computing", app.lang), style="dim"))
             self.query_one("#year-sentence", Static).update("")
-            self._compute(people, year, svc.today)
+            self._compute(people, year, svc.today, self.branch)
 
     @staticmethod
-    def compute(people: list[Person], year: int, today: date) -> tuple[YearFigures, dict[int, dict[str, int]]]:
-        return year_figures(people, year, today), year_flows(people, year - TREND_YEARS + 1, year, today)
+    def compute(people: list[Person], year: int, today: date,
+                branch: str | None) -> tuple[YearFigures, dict[int, dict[str, int]]]:
+        return (year_figures(people, year, today, branch),
+                year_flows(people, year - TREND_YEARS + 1, year, today, branch))
 
     @work(thread=True, exclusive=True, group="year")
-    def _compute(self, people: list[Person], year: int, today: date) -> None:
-        self.post_message(self.Ready(*self.compute(people, year, today)))
+    def _compute(self, people: list[Person], year: int, today: date, branch: str | None) -> None:
+        self.post_message(self.Ready(*self.compute(people, year, today, branch)))
 
     @on(Ready)
     def _ready(self, message: Ready) -> None:

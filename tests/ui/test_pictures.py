@@ -264,3 +264,15 @@ async def test_g_hides_and_shows_the_time_axis(make_app: MakeApp) -> None:
         await pilot.press("g")
         await pilot.pause()
         assert axis.display and "入党积极分子" in str(axis.render())
+
+
+async def test_the_year_chart_follows_the_branch_the_pipeline_shows(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("b", "y")
+        await pilot.pause()
+        branch = app.service.people() and sorted({p.branch for p in app.service.people() if p.branch})[0]
+        assert isinstance(app.screen, YearScreen) and branch in str(app.screen.query_one("#year-box").border_title)
+        figs = year_figures(app.service.people(), 2026, TODAY, branch)
+        assert figs.sentence("zh") in str(app.screen.query_one("#year-sentence").render()).replace("\n", "")
