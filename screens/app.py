@@ -337,6 +337,8 @@ class TrackerApp(App[None]):
         for tab in TABS:
             yield SystemCommand(f"{t('tab_' + tab, lang)} ({KEYS['tab_' + tab][0]})", t("tab_" + tab, "en"),
                                 lambda tab=tab: main.action_tab(tab))
+        yield SystemCommand(f"{key_text('yearly', lang)} (y)", key_text("yearly", "en" if lang == "zh" else "zh"),
+                            main.action_yearly)
 
 
 __all__ = ["TrackerApp"]
