@@ -21,7 +21,7 @@ from tracker.calendar import WEEKS, Agenda, DayCell, agenda, clamp_day, month_gr
 from tracker.model import Person
 from tracker.profiles import RuleBook
 
-from .keys import bind
+from .keys import bind, relabel
 from .text import t
 from .widgets import PersonRows, plain, tracker_app
 
@@ -74,6 +74,9 @@ class MonthGrid(DataTable[Text]):
         def __init__(self, day: date) -> None:
             super().__init__()
             self.day = day
+
+    def on_mount(self) -> None:
+        relabel(self, tracker_app(self).lang)  # the footer shows these keys in the UI's language
 
     def _day(self) -> date:
         return self._calendar().day or tracker_app(self).service.today

@@ -276,3 +276,13 @@ async def test_the_year_chart_follows_the_branch_the_pipeline_shows(make_app: Ma
         assert isinstance(app.screen, YearScreen) and branch in str(app.screen.query_one("#year-box").border_title)
         figs = year_figures(app.service.people(), 2026, TODAY, branch)
         assert figs.sentence("zh") in str(app.screen.query_one("#year-sentence").render()).replace("\n", "")
+
+
+async def test_the_calendar_keys_in_the_footer_are_in_the_ui_language(make_app: MakeApp) -> None:
+    app = make_app("en")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("5")
+        await pilot.pause()
+        shown = {b.binding.description for b in app.screen.active_bindings.values() if b.binding.show}
+        assert {"Prev month", "Next month"} <= shown and "上月" not in shown
