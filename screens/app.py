@@ -23,6 +23,7 @@ from tracker.i18n import BilingualError
 from tracker.service import InputError, Service
 from tracker.textsafe import printable
 
+from .calendar import Calendar
 from .deadlines import Deadlines
 from .keys import KEYS, bind, help_text, key_text, relabel
 from .overview import Overview
@@ -32,8 +33,9 @@ from .planner import Planner
 from .text import procedure_text, t
 from .widgets import notify
 
-TABS = ("overview", "people", "deadlines", "planner")
-PANES: dict[str, type[Any]] = {"overview": Overview, "people": People, "deadlines": Deadlines, "planner": Planner}
+TABS = ("overview", "people", "deadlines", "planner", "calendar")
+PANES: dict[str, type[Any]] = {"overview": Overview, "people": People, "deadlines": Deadlines, "planner": Planner,
+                               "calendar": Calendar}
 
 
 class MainScreen(Screen[None]):
@@ -42,7 +44,9 @@ class MainScreen(Screen[None]):
         bind("2", "tab('people')", "tab_people"),
         bind("3", "tab('deadlines')", "tab_deadlines"),
         bind("4", "tab('planner')", "tab_planner"),
+        bind("5", "tab('calendar')", "tab_calendar"),
         bind("a", "toggle_left", "toggle_left", show=False),
+        bind("y", "yearly", "yearly", show=False),
     ]
 
     def __init__(self, initial: str = "overview") -> None:
@@ -99,6 +103,12 @@ class MainScreen(Screen[None]):
 
     def action_tab(self, key: str) -> None:
         self.query_one(TabbedContent).active = key
+
+    def action_yearly(self) -> None:
+        from .yearchart import YearScreen
+
+        overview = self.query(Overview)  # the year of the branch the pipeline shows
+        self.app.push_screen(YearScreen(branch=overview.first().branch if overview else None))
 
     def action_toggle_left(self) -> None:
         for people in self.query(People):
@@ -337,6 +347,8 @@ class TrackerApp(App[None]):
         for tab in TABS:
             yield SystemCommand(f"{t('tab_' + tab, lang)} ({KEYS['tab_' + tab][0]})", t("tab_" + tab, "en"),
                                 lambda tab=tab: main.action_tab(tab))
+        yield SystemCommand(f"{key_text('yearly', lang)} (y)", key_text("yearly", "en" if lang == "zh" else "zh"),
+                            main.action_yearly)
 
 
 __all__ = ["TrackerApp"]

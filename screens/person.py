@@ -10,11 +10,13 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
 
+from tracker.axis import person_axis
 from tracker.registers import mask_id
 from tracker.reports import person_view
 from tracker.stages import EVENT_BY_KEY, SECTIONS, event_label, pending_label, stage_label
 from tracker.textsafe import printable
 
+from .axischart import PersonAxis
 from .keys import bind, relabel
 from .text import t
 from .widgets import iso, new_table, notify, plain, tracker_app
@@ -34,6 +36,7 @@ class PersonScreen(Screen[None]):
         bind("c", "correct", "correct"),
         bind("i", "reveal_id", "reveal_id"),
         bind("delete", "remove", "remove"),
+        bind("g", "toggle_axis", "axis", show=False),
     ]
 
     def __init__(self, person_id: int) -> None:
@@ -41,12 +44,14 @@ class PersonScreen(Screen[None]):
         self.person_id = person_id
         self._first_paint = True
         self.reveal_id = False  # the ID number is sensitive (PIPL): masked until asked
+        self.show_axis = True  # the time axis (g hides it, e.g. on a short terminal; the app keeps this screen)
 
     def compose(self) -> ComposeResult:
         lang = tracker_app(self).lang
         with Vertical(id="person-body"):
             yield Static("", id="person-head")
             yield Static("", id="person-details")
+            yield PersonAxis(lang, id="person-axis")
             yield Label(t("timeline", lang), classes="section")
             yield new_table([("n", "#"), ("step", t("step", lang)), ("mark", ""),
                              ("dates", t("date", lang)), ("info", "")], id="timeline", zebra=False)
@@ -88,6 +93,10 @@ class PersonScreen(Screen[None]):
         self.query_one("#person-details", Static).update(Text("  ".join(
             f"{k}: {v.isoformat() if hasattr(v, 'isoformat') else printable(str(v), keep_newlines=k == t('note', lang))}"
             for k, v in facts if v)))
+        axis = self.query_one(PersonAxis)
+        axis.display = self.show_axis
+        if axis.display:
+            axis.show(person_axis(person, svc.book, svc.today))
         table: DataTable[object] = self.query_one("#timeline", DataTable)
         row = table.cursor_row
         table.clear()
@@ -180,6 +189,10 @@ class PersonScreen(Screen[None]):
 
     def action_undo(self) -> None:
         tracker_app(self).action_undo()
+
+    def action_toggle_axis(self) -> None:
+        self.show_axis = not self.show_axis
+        self.refresh_data()
 
     def action_reveal_id(self) -> None:
         self.reveal_id = not self.reveal_id

@@ -123,16 +123,14 @@ def _test_import_delay() -> None:
 
 def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     from .cli import EXIT_OK, _add_row, _console, _print_json, _table, _text
-    from .yearly import FLOW_KEYS, STOCK_KEYS, year_figures
+    from .yearly import FLOW_KEYS, FLOW_LABELS, STOCK_KEYS, year_figures
 
     lang, svc = ctx.lang, ctx.service
     figs = year_figures(svc.people(), args.year, svc.today, args.branch)
     if args.json:
         _print_json(figs.to_json(lang))
         return EXIT_OK
-    heads = {"applied": ("收到入党申请", "Applications"), "activist": ("确定积极分子", "Activists named"),
-             "target": ("确定发展对象", "Targets listed"), "approved": ("发展党员", "Admissions approved"),
-             "conversion-approved": ("预备党员转正", "Conversions approved"), "left": ("离开", "Left")}
+    heads = FLOW_LABELS
     end = pick("年末" if figs.complete else "现有", "end: " if figs.complete else "now: ", lang)
     title = pick(f"{figs.year}年发展党员工作统计" + ("" if figs.complete else f"（截至 {figs.as_of}）"),
                  f"Member development in {figs.year}" + ("" if figs.complete else f" (to {figs.as_of})"), lang)

@@ -97,3 +97,87 @@ def test_export_dialog_zh_large(snap_compare: Any, make_app: MakeApp, tmp_path: 
 
 def test_help_zh_large(snap_compare: Any, make_app: MakeApp) -> None:
     assert snap_compare(make_app("zh"), terminal_size=LARGE, press=["question_mark"])
+
+
+# --------------------------------------------------------------------------- the pictures
+
+async def _calendar(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await pilot.press("5")
+    await pilot.pause()
+
+
+async def _calendar_day_listed(pilot: Pilot[None]) -> None:
+    """December, on the 6th (two earliest dates and a deadline), Enter: the day's list has the focus."""
+    await _calendar(pilot)
+    await pilot.press("pagedown")
+    await pilot.pause()
+    for key in ("up", "up", "up", "right", "right", "right", "right", "right", "right", "enter"):
+        await pilot.press(key)
+    await pilot.pause()
+
+
+async def _year(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await pilot.press("y")
+    await pilot.pause()
+
+
+class TestPipelineChart:
+    """The overview's pipeline chart: bars per stage, the count, who may move on now / within 30 / 90 days."""
+
+    def test_overview_zh_small(self, snap_compare: Any, make_app: MakeApp) -> None:
+        assert snap_compare(make_app("zh"), terminal_size=SMALL)
+
+    def test_overview_en_large(self, snap_compare: Any, make_app: MakeApp) -> None:
+        assert snap_compare(make_app("en"), terminal_size=LARGE)
+
+    def test_overview_one_branch_zh_large(self, snap_compare: Any, make_app: MakeApp) -> None:
+        """After b: the first branch's pipeline."""
+        assert snap_compare(make_app("zh"), terminal_size=LARGE, press=["b"])
+
+
+class TestCalendar:
+    """The calendar tab: this month with its marks, today's list below."""
+
+    def test_calendar_zh_small(self, snap_compare: Any, make_app: MakeApp) -> None:
+        assert snap_compare(make_app("zh"), terminal_size=SMALL, run_before=_calendar)
+
+    def test_calendar_zh_large(self, snap_compare: Any, make_app: MakeApp) -> None:
+        assert snap_compare(make_app("zh"), terminal_size=LARGE, run_before=_calendar)
+
+    def test_calendar_en_small(self, snap_compare: Any, make_app: MakeApp) -> None:
+        assert snap_compare(make_app("en"), terminal_size=SMALL, run_before=_calendar)
+
+    def test_calendar_en_large(self, snap_compare: Any, make_app: MakeApp) -> None:
+        assert snap_compare(make_app("en"), terminal_size=LARGE, run_before=_calendar)
+
+    def test_calendar_day_listed_zh_large(self, snap_compare: Any, make_app: MakeApp) -> None:
+        """Enter on a day with marks: its people listed, the list focused."""
+        assert snap_compare(make_app("zh"), terminal_size=LARGE, run_before=_calendar_day_listed)
+
+
+class TestPersonAxis:
+    """A person's path on a time axis above the timeline (the other two sizes are test_person_*)."""
+
+    def test_person_zh_small(self, snap_compare: Any, make_app: MakeApp) -> None:
+        assert snap_compare(make_app("zh"), terminal_size=SMALL, run_before=_open_probationer)
+
+    def test_person_en_large(self, snap_compare: Any, make_app: MakeApp) -> None:
+        assert snap_compare(make_app("en"), terminal_size=LARGE, run_before=_open_probationer)
+
+
+class TestYearChart:
+    """y: the year's figures as bars, with each flow's trend over six years, and the report's sentences."""
+
+    def test_year_zh_small(self, snap_compare: Any, make_app: MakeApp) -> None:
+        assert snap_compare(make_app("zh"), terminal_size=SMALL, run_before=_year)
+
+    def test_year_zh_large(self, snap_compare: Any, make_app: MakeApp) -> None:
+        assert snap_compare(make_app("zh"), terminal_size=LARGE, run_before=_year)
+
+    def test_year_en_small(self, snap_compare: Any, make_app: MakeApp) -> None:
+        assert snap_compare(make_app("en"), terminal_size=SMALL, run_before=_year)
+
+    def test_year_en_large(self, snap_compare: Any, make_app: MakeApp) -> None:
+        assert snap_compare(make_app("en"), terminal_size=LARGE, run_before=_year)
