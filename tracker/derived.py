@@ -1,0 +1,127 @@
+"""What is derived from one person's events under a rule book, in one pure function.
+
+``derive(person, book)`` gives the fields a list or a count needs without replaying anyone: the stage,
+the stage date, whether the person is active, the approval awaited, each open deadline with its
+dates, and the next stage step with the earliest date the rules allow it. None of them depends on
+"today" (a deadline's days left is ``due - today``, computed when shown), so they can be kept beside
+the events and refreshed only when the person or the rule book changes.
+
+The file store keeps ``Derived.to_json()`` in each person's document and the book's
+``fingerprint()`` in the meta record; another backend can keep the same fields as columns. The events
+stay the truth: ``tests/core/test_derived.py`` recomputes every cached field and compares.
+
+This module imports the rules only inside ``derive`` and ``fingerprint``, so a reader whose
+cache is current never loads them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .model import Person
+    from .profiles import RuleBook
+
+#: bump when ``derive`` or the shape of ``Derived`` changes: every cached record is then recomputed
+DERIVE_VERSION = 1
+
+
+def _d(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _s(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@dataclass(frozen=True)
+class OpenDeadline:
+    """An open deadline, recurring duty or reminder (``rules.deadlines`` without today's days left)."""
+
+    rule: str  # the rule id of the edition in force on the anchor's date
+    event: str  # the step it waits for
+    kind: str  # deadline | recurring | reminder
+    anchor: date  # when the clock started
+    due: date
+    limit: date | None = None
+    provisional: bool = False  # rests on a year whose 调休 is not yet published
+
+    def to_json(self) -> list[Any]:
+        return [self.rule, self.event, self.kind, self.anchor.isoformat(), self.due.isoformat(),
+                _s(self.limit), self.provisional]
+
+    @classmethod
+    def from_json(cls, row: list[Any]) -> OpenDeadline:
+        rule, event, kind, anchor, due, limit, provisional = row
+        return cls(rule, event, kind, date.fromisoformat(anchor), date.fromisoformat(due), _d(limit),
+                   bool(provisional))
+
+
+@dataclass(frozen=True)
+class Derived:
+    """Everything a list, a count or the due list needs about one person, from events and rules alone."""
+
+    stage: str  # applicant | activist | target | probationary | member
+    active: bool  # False once the person left
+    stage_date: date | None
+    pending: str | None  # approval | conversion-approval (a vote awaiting the higher committee), else None
+    deadlines: tuple[OpenDeadline, ...]  # open deadlines, by due date
+    next_event: str | None  # the next stage step (None when left or a full member)
+    next_earliest: date | None  # the first date the rules allow it (not moved to today)
+    next_provisional: bool = False
+
+    @property
+    def next_due(self) -> date | None:
+        """The earliest due date among the open deadlines."""
+        return self.deadlines[0].due if self.deadlines else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"stage": self.stage, "active": self.active, "stage_date": _s(self.stage_date),
+                "pending": self.pending, "deadlines": [d.to_json() for d in self.deadlines],
+                "next": [self.next_event, _s(self.next_earliest), self.next_provisional]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Derived:
+        next_event, next_earliest, next_provisional = data["next"]
+        return cls(data["stage"], bool(data["active"]), _d(data["stage_date"]), data["pending"],
+                   tuple(OpenDeadline.from_json(row) for row in data["deadlines"]),
+                   next_event, _d(next_earliest), bool(next_provisional))
+
+
+@dataclass(frozen=True)
+class Summary:
+    """One person as a list shows them: id, name, branch and the derived fields (no events)."""
+
+    id: int
+    name: str
+    branch: str
+    derived: Derived
+
+
+def derive(person: Person, book: RuleBook) -> Derived:
+    """The derived fields of ``person`` under ``book`` (pure: the same events give the same fields)."""
+    from .nextstep import next_step
+    from .rules import deadlines, stage_date
+
+    anchor = person.events[0].date if person.events else date.min
+    open_items = sorted(deadlines(person, book, anchor), key=lambda d: (d.due, d.rule))
+    items = tuple(OpenDeadline(d.rule, d.event, d.kind, d.anchor, d.due, d.limit, d.provisional) for d in open_items)
+    nxt = next_step(person, book, anchor, with_blockers=False)
+    return Derived(person.stage, person.active, stage_date(person), person.pending, items,
+                   nxt.event if nxt else None, nxt.earliest if nxt else None, bool(nxt and nxt.provisional))
+
+
+def fingerprint(book: RuleBook) -> str:
+    """Names what the derived fields rest on: this module's version, every rule of every edition and
+    local profile as loaded, and the ``holidays`` data that working days count with."""
+    import hashlib
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        holidays_version = version("holidays")
+    except PackageNotFoundError:  # pragma: no cover - a dependency
+        holidays_version = "?"
+    text = repr((DERIVE_VERSION, holidays_version, book.editions, book.local, book.pinned))
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
