@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Document
 
 from .derived import Derived, Summary, derive, fingerprint
 from .model import Person
@@ -46,7 +45,7 @@ from .storefile import (
     replace_atomically,
     saves_in_this_process,
 )
-from .storelayout import DERIVED_KEY, loads, parse_own_layout, person_line, plain_line
+from .storelayout import DERIVED_KEY, People, loads, parse_own_layout, person_line, plain_line
 from .storeshape import SCHEMA_VERSION, TABLES, ShapeError, check_shape
 
 if TYPE_CHECKING:
@@ -78,6 +77,10 @@ def _bulk() -> Iterator[None]:
             gc.enable()
 
 
+def _empty() -> dict[str, MutableMapping[str, Any]]:
+    return {"meta": {}, "people": People(), "history": {}}
+
+
 def _damaged(path: Path, zh: str, en: str) -> StoreError:
     bak = backup_path(path)
     return StoreError(
@@ -93,7 +96,7 @@ class AtomicJSONStorage(Storage):
     def __init__(self, path: Path, shown: Path | None = None) -> None:
         self.path = path  # the real file (a symlink is followed: we write through it)
         self.shown = shown or path  # the name the user gave, for messages
-        self.data: dict[str, dict[str, Any]] = {t: {} for t in TABLES}
+        self.data: dict[str, MutableMapping[str, Any]] = _empty()
         self._lines: dict[str, dict[str, bytes]] = {t: {} for t in TABLES}
         self._dirty: set[tuple[str, str]] = set()
         #: each person's derived fields (``Derived.to_json()``) as read from a line that adds up, or as written
@@ -106,10 +109,12 @@ class AtomicJSONStorage(Storage):
         self.saves = 0
 
     # ---- TinyDB's interface
-    def read(self) -> dict[str, dict[str, Any]]:
+    # the people table is a ``People`` mapping (parsed line by line when asked for), not a dict: TinyDB only
+    # ever updates the meta and history tables, the store changes people itself (``Transaction._set``)
+    def read(self) -> dict[str, MutableMapping[str, Any]]:  # type: ignore[override]
         return self.data
 
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
+    def write(self, data: dict[str, MutableMapping[str, Any]]) -> None:  # type: ignore[override]
         if not self.writable:
             raise RuntimeError("write outside a transaction")
         self.data = data
@@ -131,7 +136,7 @@ class AtomicJSONStorage(Storage):
                     f"The database file {self.shown} does not exist. Check the path given by --db or TRACKER_DB; "
                     "to start a new database, use tracker add or tracker demo.",
                 )
-            self.data = {t: {} for t in TABLES}
+            self.data = _empty()
             self._lines = {t: {} for t in TABLES}
             self.derived = {}
             self.signature = None
@@ -153,10 +158,14 @@ class AtomicJSONStorage(Storage):
                             doc.pop(DERIVED_KEY, None)
             try:
                 # a line that adds up was written by this store, from documents it built: not checked again
-                data = check_shape(own.data if own is not None else whole,
+                data: dict[str, MutableMapping[str, Any]] = check_shape(own.data if own is not None else whole,
                                    trusted=own.derived.keys() if own is not None else ())
             except ShapeError as exc:
                 raise _damaged(self.shown, exc.zh, exc.en) from None
+        if not isinstance(data["people"], People):
+            people = People()
+            people.update(data["people"])
+            data["people"] = people
         self.data = data
         self._lines = own.lines if own is not None else {t: {} for t in TABLES}
         self.derived = own.derived if own is not None else {}
@@ -190,10 +199,10 @@ class AtomicJSONStorage(Storage):
             cache = self._lines[table]
             fresh: dict[str, bytes] = {}
             deriver = self.deriver if table == "people" else None
-            for key, doc in docs.items():
+            for key in docs:  # the documents of unchanged lines stay unparsed
                 entry = cache.get(key)
                 if entry is None or (table, key) in dirty or (deriver is not None and key not in self.derived):
-                    entry = self._line(table, key, doc, deriver)
+                    entry = self._line(table, key, docs[key], deriver)
                     if fresh_lines is not None:
                         fresh_lines.append(entry)
                 fresh[key] = entry
@@ -286,32 +295,53 @@ class Transaction:
         self.before: dict[str, dict[str, Any] | None] = {}
         self.changed = False  # set by every change; a refused step changes nothing
 
+    @property
+    def _docs(self) -> People:
+        docs = self._store._storage.data["people"]
+        assert isinstance(docs, People)
+        return docs
+
+    def _new_id(self) -> int:
+        """The next person id: one more than the highest ever seen by this store (as TinyDB numbers)."""
+        store = self._store
+        if store._next_id is None:
+            store._next_id = max((int(k) for k in self._docs), default=0) + 1
+        pid = store._next_id
+        store._next_id += 1
+        return pid
+
     def _remember(self, pid: int) -> None:
         self.changed = True
         key = str(pid)
         if key not in self.before:
-            doc = self._store._people_table.get(doc_id=pid)
-            self.before[key] = dict(doc) if doc is not None else None
+            docs = self._docs
+            self.before[key] = dict(docs[key]) if key in docs else None
+
+    def _set(self, pid: int, doc: dict[str, Any]) -> None:
+        """The one way a person's document changes (the people table bypasses TinyDB's table updates,
+        which rebuild the whole table: every document would be parsed)."""
+        self._docs[str(pid)] = doc
+        self._store._storage.touch("people", pid)
 
     def add(self, person: Person) -> Person:
         self.changed = True
         doc = person.to_doc()
-        pid: int = self._store._people_table.insert(doc)
-        self._store._storage.touch("people", pid)
+        pid = self._new_id()
+        self._set(pid, doc)
         self.before[str(pid)] = None
         saved = Person.from_doc(pid, doc)
         self._store._cache_person(saved)
         return saved
 
     def add_all(self, people: list[Person]) -> list[Person]:
-        """Insert many people with one table update (an import, the demo, a benchmark)."""
+        """Insert many people at once (an import, the demo, a benchmark)."""
         self.changed = True
-        docs = [p.to_doc() for p in people]
-        ids: list[int] = self._store._people_table.insert_multiple(docs)
         saved = []
-        for pid, doc in zip(ids, docs, strict=True):
+        for p in people:
+            doc = p.to_doc()
+            pid = self._new_id()
+            self._set(pid, doc)
             self.before[str(pid)] = None
-            self._store._storage.touch("people", pid)
             person = Person.from_doc(pid, doc)
             self._store._persons[pid] = person
             saved.append(person)
@@ -319,53 +349,32 @@ class Transaction:
         return saved
 
     def put(self, person: Person) -> None:
+        """Replace a stored person (KeyError when there is no such person)."""
+        if str(person.id) not in self._docs:
+            raise KeyError(person.id)
         self._remember(person.id)
-        doc = person.to_doc()
-
-        def replace(d: MutableMapping[str, Any]) -> None:
-            d.clear()
-            d.update(doc)
-
-        self._store._storage.touch("people", person.id)
-        self._store._people_table.update(replace, doc_ids=[person.id])
+        self._set(person.id, person.to_doc())
         self._store._cache_person(person)
 
     def put_all(self, people: list[Person]) -> None:
-        """Replace many stored people at once (an import's merges). ``put`` goes through a TinyDB table update,
-        which rebuilds the whole table each time: 8,000 merges held the lock for over a minute."""
-        docs = self._store._storage.data["people"]
+        """Replace many stored people at once (an import's merges)."""
         for person in people:
-            if str(person.id) not in docs:
-                self.put(person)
-                continue
-            self._remember(person.id)
-            docs[str(person.id)] = person.to_doc()
-            self._store._storage.touch("people", person.id)
-            self._store._cache_person(person)
+            self.put(person)
 
     def restore(self, pid: int, doc: dict[str, Any] | None) -> None:
         """Put a person back as a stored document was (None: remove them)."""
         self._remember(pid)
-        table = self._store._people_table
+        docs = self._docs
         if doc is None:
-            if table.contains(doc_id=pid):
-                table.remove(doc_ids=[pid])
+            if str(pid) in docs:
+                del docs[str(pid)]
             self._store._storage.touch("people", pid)
             self._store._persons.pop(pid, None)
             self._store._changed()
             return
         # an older version keeps the derived fields it does not know with the document: never restored
         doc = {k: v for k, v in doc.items() if k != DERIVED_KEY}
-        self._store._storage.touch("people", pid)
-        if table.contains(doc_id=pid):
-
-            def replace(d: MutableMapping[str, Any]) -> None:
-                d.clear()
-                d.update(doc)
-
-            table.update(replace, doc_ids=[pid])
-        else:
-            table.insert(Document(dict(doc), doc_id=pid))
+        self._set(pid, doc)
         self._store._cache_person(Person.from_doc(pid, doc))
 
     def log(self, action: str, zh: str, en: str, *, undoable: bool = True,
@@ -433,6 +442,7 @@ class Store:
         self._swept = False
         self._rulebook: RuleBook | None = None
         self._fingerprint: str | None = None
+        self._summaries: list[Summary] | None = None
         self._open(must_exist=must_exist)
         if rulebook is not None:
             self.use_rulebook(rulebook)
@@ -459,7 +469,8 @@ class Store:
         person = self._persons.get(pid)
         if person is None:
             person = Person.from_doc(pid, doc)
-        return derive(person, self._rulebook).to_json()
+        # the name and branch too, so that a list needs no one's document parsed
+        return {**derive(person, self._rulebook).to_json(), "name": doc["name"], "branch": doc.get("branch") or ""}
 
     def _cache_valid(self) -> bool:
         """Whether the derived fields read from the file were computed with this store's rule book."""
@@ -473,18 +484,19 @@ class Store:
         if book is None:
             raise RuntimeError("summaries() needs a rule book (Store(..., rulebook=) or use_rulebook)")
         if self._summaries is None:
-            kept = self._storage.derived if self._cache_valid() else {}
+            kept = self._storage.derived
+            valid = self._cache_valid()
             out = []
-            for key, doc in self._storage.data["people"].items():
+            for key in self._storage.data["people"]:
                 pid = int(key)
                 found = kept.get(key)
-                derived: Derived | None = None
-                if found is not None:
+                if found is not None and valid:
                     with contextlib.suppress(KeyError, TypeError, ValueError):
-                        derived = Derived.from_json(found)
-                if derived is None:
-                    derived = derive(self.person(pid) or Person.from_doc(pid, doc), book)
-                out.append(Summary(pid, doc["name"], doc.get("branch") or "", derived))
+                        out.append(Summary(pid, found["name"], found["branch"], Derived.from_json(found)))
+                        continue
+                person = self.person(pid)
+                assert person is not None
+                out.append(Summary(pid, person.name, person.branch, derive(person, book)))
             out.sort(key=lambda s: s.id)
             self._summaries = out
         return self._summaries
@@ -500,12 +512,12 @@ class Store:
             )
         storage = self._storage
         self._db = TinyDB(storage=lambda: storage)
-        self._people_table = self._db.table("people", cache_size=0)
         self._history_table = self._db.table("history", cache_size=0)
         self._meta_table = self._db.table("meta", cache_size=0)
         self._persons: dict[int, Person] = {}
         self._people_list: list[Person] | None = None
-        self._summaries: list[Summary] | None = None
+        self._summaries = None
+        self._next_id: int | None = None
         self._loaded_all = False
 
     # ---- reading
@@ -549,7 +561,9 @@ class Store:
 
     def ids_named(self, name: str) -> list[int]:
         """Ids of the people with exactly this name, without building every person."""
-        return sorted(int(k) for k, doc in self._storage.data["people"].items() if doc.get("name") == name)
+        kept = self._storage.derived  # the names kept with the derived fields: no document parsed for them
+        docs = self._storage.data["people"]
+        return sorted(int(k) for k in docs if (kept[k]["name"] if k in kept else docs[k].get("name")) == name)
 
     def settings(self) -> dict[str, str]:
         """This database's settings (e.g. ``unit``: the name heading every roster)."""

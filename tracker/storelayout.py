@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import json
 import zlib
+from collections.abc import Iterator, MutableMapping
 from typing import Any
 
 import orjson
@@ -33,6 +34,7 @@ from .storeshape import TABLES
 #: where a person's derived fields start on their line (a JSON string cannot hold these bytes unescaped)
 DERIVED_MARK = b',"derived":{"sum":'
 DERIVED_KEY = "derived"
+_TAIL_AT = len(b',"derived":')
 
 
 def dumps(doc: Any) -> bytes:
@@ -66,11 +68,8 @@ def person_line(key: str, doc: dict[str, Any], derived: dict[str, Any]) -> bytes
     return head + str(total).encode() + tail
 
 
-def verified_derived(line: bytes, doc: dict[str, Any]) -> dict[str, Any] | None:
-    """The derived fields of a parsed person line when its checksum adds up (removed from ``doc``)."""
-    derived = doc.pop(DERIVED_KEY, None)
-    if type(derived) is not dict:
-        return None
+def _checked_tail(line: bytes) -> dict[str, Any] | None:
+    """The derived fields at the end of a person's line when the line adds up (CRC-32), else None."""
     at = line.rfind(DERIVED_MARK)
     if at < 0:
         return None
@@ -79,16 +78,64 @@ def verified_derived(line: bytes, doc: dict[str, Any]) -> dict[str, Any] | None:
     digits = line[start:end]
     if end < 0 or not digits.isdigit() or len(digits) > 10:
         return None
-    if zlib.crc32(line[end:], zlib.crc32(line[:start])) != int(digits) or derived.pop("sum", None) != int(digits):
+    if zlib.crc32(line[end:], zlib.crc32(line[:start])) != int(digits):
         return None
-    return derived
+    try:
+        tail = orjson.loads(memoryview(line)[at + _TAIL_AT:len(line) - 1])  # {"sum":…}
+    except ValueError:
+        return None
+    if type(tail) is not dict or tail.pop("sum", None) != int(digits):
+        return None
+    return tail
+
+
+class People(MutableMapping[str, dict[str, Any]]):
+    """The people table: documents by id, each parsed from its line only when first asked for.
+
+    A line that adds up (see the module's doc) is kept unparsed: what a list or a count needs is in its
+    derived fields. Iterating the keys parses nothing; ``items()`` and ``values()`` parse everyone.
+    """
+
+    def __init__(self) -> None:
+        self._docs: dict[str, dict[str, Any] | None] = {}  # None: not parsed yet (its line is in _raw)
+        self._raw: dict[str, bytes] = {}
+
+    def put_line(self, key: str, line: bytes) -> None:
+        self._docs[key] = None
+        self._raw[key] = line
+
+    def __getitem__(self, key: str) -> dict[str, Any]:
+        doc = self._docs[key]
+        if doc is None:
+            doc = orjson.loads(memoryview(self._raw.pop(key))[len(key) + 3:])
+            assert type(doc) is dict
+            doc.pop(DERIVED_KEY, None)
+            self._docs[key] = doc
+        return doc
+
+    def __setitem__(self, key: str, doc: dict[str, Any]) -> None:
+        self._raw.pop(key, None)
+        self._docs[key] = doc
+
+    def __delitem__(self, key: str) -> None:
+        self._raw.pop(key, None)
+        del self._docs[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._docs
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._docs)
+
+    def __len__(self) -> int:
+        return len(self._docs)
 
 
 class Parsed:
     """A file read in our own layout: the documents, each one's line, and the verified derived fields."""
 
     def __init__(self) -> None:
-        self.data: dict[str, dict[str, Any]] = {}
+        self.data: dict[str, MutableMapping[str, Any]] = {}
         self.lines: dict[str, dict[str, bytes]] = {}
         self.derived: dict[str, dict[str, Any]] = {}
 
@@ -104,6 +151,7 @@ def parse_own_layout(raw: bytes) -> Parsed | None:
         return None
     out = Parsed()
     parse = orjson.loads
+    people = People()
     i = 1
     try:
         for n, table in enumerate(TABLES):
@@ -125,15 +173,21 @@ def parse_own_layout(raw: bytes) -> Parsed | None:
                     if skey in lines:
                         return None
                     lines[skey] = row[:-1] if j < last else row
-                people = table == "people"
-                for skey, entry in lines.items():
-                    doc = parse(memoryview(entry)[len(skey) + 3:])  # after "id": (ASCII digits)
-                    if people and type(doc) is dict:
-                        derived = verified_derived(entry, doc)
-                        if derived is not None:
-                            out.derived[skey] = derived
-                    docs[skey] = doc
-            out.data[table] = docs
+                if table == "people":
+                    for skey, entry in lines.items():
+                        tail = _checked_tail(entry)
+                        if tail is not None:  # written by this store and unchanged: parsed when asked for
+                            out.derived[skey] = tail
+                            people.put_line(skey, entry)
+                            continue
+                        doc = parse(memoryview(entry)[len(skey) + 3:])  # after "id": (ASCII digits)
+                        if type(doc) is dict:
+                            doc.pop(DERIVED_KEY, None)
+                        people[skey] = doc
+                else:
+                    for skey, entry in lines.items():
+                        docs[skey] = parse(memoryview(entry)[len(skey) + 3:])
+            out.data[table] = people if table == "people" else docs
             out.lines[table] = lines
             i = close + 1
     except (ValueError, IndexError):  # not JSON, not UTF-8, a missing frame line

@@ -12,7 +12,7 @@ keeps them. Event keys are checked against ``tracker.stages.EVENT_BY_KEY`` at ru
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping, MutableMapping
 from datetime import date
 from typing import Any
 
@@ -41,9 +41,9 @@ def _is_id(key: str) -> bool:
     return key.isascii() and key.isdigit() and key[0] != "0"
 
 
-def _table(data: dict[str, Any], name: str) -> dict[str, Any]:
+def _table(data: dict[str, Any], name: str) -> MutableMapping[str, Any]:
     table = data.get(name, {})
-    if not isinstance(table, dict):
+    if not isinstance(table, MutableMapping):  # a dict, or the store's lazily parsed people
         raise ShapeError(name, "应为对象（按编号列出的记录）", "should be an object of records by number")
     for key in table:
         if not _is_id(key):
@@ -143,7 +143,7 @@ def _options_fine(ev: dict[str, Any]) -> bool:
     return True
 
 
-def _history(table: dict[str, Any], check: _Checker) -> None:
+def _history(table: Mapping[str, Any], check: _Checker) -> None:
     for key, entry in table.items():
         where = f"history/{key}"
         if not isinstance(entry, dict):
@@ -164,7 +164,7 @@ def _history(table: dict[str, Any], check: _Checker) -> None:
                 check.person(doc, f"{where}/before/{pid}")
 
 
-def check_shape(data: Any, trusted: Collection[str] = ()) -> dict[str, dict[str, Any]]:
+def check_shape(data: Any, trusted: Collection[str] = ()) -> dict[str, MutableMapping[str, Any]]:
     """The tables of a parsed file, or ShapeError saying where it is not in our shape.
 
     ``trusted``: the people whose line this store wrote and that nothing changed since (its checksum
@@ -184,10 +184,15 @@ def check_shape(data: Any, trusted: Collection[str] = ()) -> dict[str, dict[str,
         if isinstance(schema, bool) or not isinstance(schema, int) or schema < 1:
             raise ShapeError("meta/1/schema", f"格式版本 {schema!r} 不是正整数", f"the schema {schema!r} is not a positive whole number")
         if schema > SCHEMA_VERSION:  # a newer program's file: the store refuses it as such, unchecked
-            return {name: dict(table) for name, table in tables.items()}
+            return {name: _copy(table) for name, table in tables.items()}
     check = _Checker()
-    for key, doc in tables["people"].items():
+    people = tables["people"]
+    for key in people:
         if key not in trusted:
-            check.person(doc, f"people/{key}")
+            check.person(people[key], f"people/{key}")
     _history(tables["history"], check)
-    return {name: dict(table) for name, table in tables.items()}
+    return {name: _copy(table) for name, table in tables.items()}
+
+
+def _copy(table: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+    return dict(table) if type(table) is dict else table  # the store's people stay unparsed
