@@ -18,11 +18,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
     from .model import Person
     from .profiles import RuleBook
+
+_T = TypeVar("_T")
 
 #: bump when ``derive`` or the shape of ``Derived`` changes: every cached record is then recomputed
 DERIVE_VERSION = 1
@@ -34,6 +36,14 @@ def _d(value: str | None) -> date | None:
 
 def _s(value: date | None) -> str | None:
     return value.isoformat() if value is not None else None
+
+
+def _build(cls: type[_T], values: dict[str, Any]) -> _T:
+    """A frozen dataclass from its fields, without ``__init__``'s per-field ``object.__setattr__`` (a list
+    of 10k people reads 10k of these); ``values`` must name every field."""
+    obj = object.__new__(cls)
+    object.__setattr__(obj, "__dict__", values)
+    return obj
 
 
 @dataclass(frozen=True)
@@ -55,8 +65,8 @@ class OpenDeadline:
     @classmethod
     def from_json(cls, row: list[Any]) -> OpenDeadline:
         rule, event, kind, anchor, due, limit, provisional = row
-        return cls(rule, event, kind, date.fromisoformat(anchor), date.fromisoformat(due), _d(limit),
-                   bool(provisional))
+        return _build(cls, {"rule": rule, "event": event, "kind": kind, "anchor": date.fromisoformat(anchor),
+                            "due": date.fromisoformat(due), "limit": _d(limit), "provisional": bool(provisional)})
 
 
 @dataclass(frozen=True)
@@ -85,9 +95,11 @@ class Derived:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Derived:
         next_event, next_earliest, next_provisional = data["next"]
-        return cls(data["stage"], bool(data["active"]), _d(data["stage_date"]), data["pending"],
-                   tuple(OpenDeadline.from_json(row) for row in data["deadlines"]),
-                   next_event, _d(next_earliest), bool(next_provisional))
+        return _build(cls, {"stage": data["stage"], "active": bool(data["active"]),
+                            "stage_date": _d(data["stage_date"]), "pending": data["pending"],
+                            "deadlines": tuple(OpenDeadline.from_json(row) for row in data["deadlines"]),
+                            "next_event": next_event, "next_earliest": _d(next_earliest),
+                            "next_provisional": bool(next_provisional)})
 
 
 @dataclass(frozen=True)
@@ -116,12 +128,24 @@ def derive(person: Person, book: RuleBook) -> Derived:
 def fingerprint(book: RuleBook) -> str:
     """Names what the derived fields rest on: this module's version, every rule of every edition and
     local profile as loaded, and the ``holidays`` data that working days count with."""
-    import hashlib
-    from importlib.metadata import PackageNotFoundError, version
+    import zlib
+    from importlib.util import find_spec
 
+    text = repr((DERIVE_VERSION, book.editions, book.local, book.pinned)).encode() + _holiday_data(find_spec)
+    return f"{DERIVE_VERSION}-{zlib.crc32(text):08x}{zlib.adler32(text):08x}{len(text):x}"
+
+
+def _holiday_data(find_spec: Any) -> bytes:
+    """The source of the ``holidays`` package's China calendar (the 调休 notices working days count with),
+    read as a file: importing the package to ask its version costs more than the rest of a ``status``."""
+    from pathlib import Path
+
+    spec = find_spec("holidays")
+    if spec is None or not spec.origin:  # pragma: no cover - a dependency
+        return b"?"
     try:
-        holidays_version = version("holidays")
-    except PackageNotFoundError:  # pragma: no cover - a dependency
-        holidays_version = "?"
-    text = repr((DERIVE_VERSION, holidays_version, book.editions, book.local, book.pinned))
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
+        return (Path(spec.origin).parent / "countries" / "china.py").read_bytes()
+    except OSError:  # pragma: no cover - another layout of the package: its version names the data
+        from importlib.metadata import version
+
+        return version("holidays").encode()

@@ -26,6 +26,7 @@ import os
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -45,7 +46,7 @@ from .storefile import (
     replace_atomically,
     saves_in_this_process,
 )
-from .storelayout import DERIVED_KEY, People, loads, parse_own_layout, person_line, plain_line
+from .storelayout import DERIVED_KEY, People, loads, parse_own_layout, person_line, plain_line, tail_json
 from .storeshape import SCHEMA_VERSION, TABLES, ShapeError, check_shape
 
 if TYPE_CHECKING:
@@ -100,7 +101,7 @@ class AtomicJSONStorage(Storage):
         self._lines: dict[str, dict[str, bytes]] = {t: {} for t in TABLES}
         self._dirty: set[tuple[str, str]] = set()
         #: each person's derived fields (``Derived.to_json()``) as read from a line that adds up, or as written
-        self.derived: dict[str, dict[str, Any]] = {}
+        self.derived: dict[str, memoryview | dict[str, Any]] = {}
         #: the people key and document → their derived fields, when the store knows the rule book
         self.deriver: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None
         self.signature: tuple[int, int, int] | None = None
@@ -486,20 +487,26 @@ class Store:
         if self._summaries is None:
             kept = self._storage.derived
             valid = self._cache_valid()
-            out = []
-            for key in self._storage.data["people"]:
-                pid = int(key)
-                found = kept.get(key)
-                if found is not None and valid:
-                    with contextlib.suppress(KeyError, TypeError, ValueError):
-                        out.append(Summary(pid, found["name"], found["branch"], Derived.from_json(found)))
-                        continue
-                person = self.person(pid)
-                assert person is not None
-                out.append(Summary(pid, person.name, person.branch, derive(person, book)))
-            out.sort(key=lambda s: s.id)
+            out: list[Summary] = []
+            with _bulk():
+                self._summarise(out, kept, valid, book)
+            out.sort(key=attrgetter("id"))
             self._summaries = out
         return self._summaries
+
+    def _summarise(self, out: list[Summary], kept: dict[str, memoryview | dict[str, Any]], valid: bool,
+                   book: RuleBook) -> None:
+        for key in self._storage.data["people"]:
+            pid = int(key)
+            tail = kept.get(key)
+            if tail is not None and valid:
+                with contextlib.suppress(KeyError, TypeError, ValueError):
+                    found = tail_json(tail)
+                    out.append(Summary(pid, found["name"], found["branch"], Derived.from_json(found)))
+                    continue
+            person = self.person(pid)
+            assert person is not None
+            out.append(Summary(pid, person.name, person.branch, derive(person, book)))
 
     def _open(self, *, must_exist: bool = False) -> None:
         self._storage.load(must_exist=must_exist)
@@ -563,7 +570,7 @@ class Store:
         """Ids of the people with exactly this name, without building every person."""
         kept = self._storage.derived  # the names kept with the derived fields: no document parsed for them
         docs = self._storage.data["people"]
-        return sorted(int(k) for k in docs if (kept[k]["name"] if k in kept else docs[k].get("name")) == name)
+        return sorted(int(k) for k in docs if (tail_json(kept[k]).get("name") if k in kept else docs[k].get("name")) == name)
 
     def settings(self) -> dict[str, str]:
         """This database's settings (e.g. ``unit``: the name heading every roster)."""

@@ -68,25 +68,34 @@ def person_line(key: str, doc: dict[str, Any], derived: dict[str, Any]) -> bytes
     return head + str(total).encode() + tail
 
 
-def _checked_tail(line: bytes) -> dict[str, Any] | None:
-    """The derived fields at the end of a person's line when the line adds up (CRC-32), else None."""
+def checked_tail(line: bytes) -> memoryview | None:
+    """The derived fields at the end of a person's line (unparsed: ``tail_json`` reads them) when the line
+    adds up (CRC-32), else None."""
     at = line.rfind(DERIVED_MARK)
     if at < 0:
         return None
     start = at + len(DERIVED_MARK)
     end = line.find(b",", start)
+    if end < 0 or end - start > 10:
+        return None
     digits = line[start:end]
-    if end < 0 or not digits.isdigit() or len(digits) > 10:
+    if not digits.isdigit():
         return None
-    if zlib.crc32(line[end:], zlib.crc32(line[:start])) != int(digits):
+    view = memoryview(line)
+    if zlib.crc32(view[end:], zlib.crc32(view[:start])) != int(digits):
         return None
-    try:
-        tail = orjson.loads(memoryview(line)[at + _TAIL_AT:len(line) - 1])  # {"sum":…}
-    except ValueError:
-        return None
-    if type(tail) is not dict or tail.pop("sum", None) != int(digits):
-        return None
-    return tail
+    return view[at + _TAIL_AT:len(line) - 1]
+
+
+def tail_json(tail: memoryview | dict[str, Any]) -> dict[str, Any]:
+    """The derived fields kept with a person: parsed from their line, or as computed in this process."""
+    if isinstance(tail, dict):
+        return tail
+    found = orjson.loads(tail)
+    if type(found) is not dict:
+        raise ValueError("derived fields that are not an object")
+    found.pop("sum", None)
+    return found
 
 
 class People(MutableMapping[str, dict[str, Any]]):
@@ -137,7 +146,7 @@ class Parsed:
     def __init__(self) -> None:
         self.data: dict[str, MutableMapping[str, Any]] = {}
         self.lines: dict[str, dict[str, bytes]] = {}
-        self.derived: dict[str, dict[str, Any]] = {}
+        self.derived: dict[str, memoryview | dict[str, Any]] = {}
 
 
 def parse_own_layout(raw: bytes) -> Parsed | None:
@@ -175,7 +184,7 @@ def parse_own_layout(raw: bytes) -> Parsed | None:
                     lines[skey] = row[:-1] if j < last else row
                 if table == "people":
                     for skey, entry in lines.items():
-                        tail = _checked_tail(entry)
+                        tail = checked_tail(entry)
                         if tail is not None:  # written by this store and unchanged: parsed when asked for
                             out.derived[skey] = tail
                             people.put_line(skey, entry)
