@@ -116,10 +116,15 @@ class People(MutableMapping[str, dict[str, Any]]):
     def __getitem__(self, key: str) -> dict[str, Any]:
         doc = self._docs[key]
         if doc is None:
-            doc = orjson.loads(memoryview(self._raw.pop(key))[len(key) + 3:])
-            assert type(doc) is dict
+            line = self._raw.get(key)
+            if line is None:  # another thread (the app's index builder) parsed it meanwhile
+                return self[key]
+            doc = orjson.loads(memoryview(line)[len(key) + 3:])
+            if type(doc) is not dict:
+                raise ValueError(f"person {key} is not an object")
             doc.pop(DERIVED_KEY, None)
-            self._docs[key] = doc
+            self._docs[key] = doc  # before the line goes, so that a reader on another thread finds one of them
+            self._raw.pop(key, None)
         return doc
 
     def __setitem__(self, key: str, doc: dict[str, Any]) -> None:
