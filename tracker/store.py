@@ -143,7 +143,7 @@ class AtomicJSONStorage(Storage):
             self.signature = None
             return
         raw, st = got
-        if not raw.strip():
+        if not raw or raw.isspace():  # (not raw.strip(): that copies the whole file)
             raise _damaged(self.shown, "文件为空", "the file is empty")
         with _bulk():
             own = parse_own_layout(raw)

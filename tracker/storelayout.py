@@ -181,7 +181,8 @@ def parse_own_layout(raw: bytes) -> Parsed | None:
                 for j, row in enumerate(body):
                     head = row.find(b'":', 1)
                     key = row[1:head]
-                    if row[:1] != b'"' or head < 0 or not key.isdigit() or (j < last and not row.endswith(b",")):
+                    if (row[:1] != b'"' or head < 0 or not key.isdigit() or key[:1] == b"0"
+                            or (j < last and not row.endswith(b","))):
                         return None
                     skey = key.decode()
                     if skey in lines:

@@ -45,10 +45,18 @@ def _table(data: dict[str, Any], name: str) -> MutableMapping[str, Any]:
     table = data.get(name, {})
     if not isinstance(table, MutableMapping):  # a dict, or the store's lazily parsed people
         raise ShapeError(name, "应为对象（按编号列出的记录）", "should be an object of records by number")
-    for key in table:
-        if not _is_id(key):
-            raise ShapeError(f"{name}/{key}", "编号不是正整数", "the key is not a positive whole number")
+    if not _all_ids(table):
+        key = next(k for k in table if not _is_id(k))
+        raise ShapeError(f"{name}/{key}", "编号不是正整数", "the key is not a positive whole number")
     return table
+
+
+def _all_ids(keys: Collection[str]) -> bool:
+    """``_is_id`` for every key, the usual yes without a Python call per key (10k people, 10k more in history)."""
+    if not keys:
+        return True
+    joined = "".join(keys)
+    return joined.isascii() and joined.isdigit() and "" not in keys and "0" not in {k[:1] for k in keys}
 
 
 class _Checker:
@@ -157,8 +165,9 @@ def _history(table: Mapping[str, Any], check: _Checker) -> None:
         before = entry.get("before", {})
         if not isinstance(before, dict):
             raise ShapeError(f"{where}/before", "应为对象", "should be an object")
+        fine = _all_ids(before)
         for pid, doc in before.items():
-            if not _is_id(pid):
+            if not fine and not _is_id(pid):
                 raise ShapeError(f"{where}/before/{pid}", "编号不是正整数", "the key is not a positive whole number")
             if doc is not None:
                 check.person(doc, f"{where}/before/{pid}")
