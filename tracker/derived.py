@@ -16,8 +16,11 @@ cache is current never loads them.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from datetime import date
+from importlib.util import find_spec
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 if TYPE_CHECKING:
@@ -128,18 +131,13 @@ def derive(person: Person, book: RuleBook) -> Derived:
 def fingerprint(book: RuleBook) -> str:
     """Names what the derived fields rest on: this module's version, every rule of every edition and
     local profile as loaded, and the ``holidays`` data that working days count with."""
-    import zlib
-    from importlib.util import find_spec
-
-    text = repr((DERIVE_VERSION, book.editions, book.local, book.pinned)).encode() + _holiday_data(find_spec)
+    text = repr((DERIVE_VERSION, book.editions, book.local, book.pinned)).encode() + _holiday_data()
     return f"{DERIVE_VERSION}-{zlib.crc32(text):08x}{zlib.adler32(text):08x}{len(text):x}"
 
 
-def _holiday_data(find_spec: Any) -> bytes:
+def _holiday_data() -> bytes:
     """The source of the ``holidays`` package's China calendar (the 调休 notices working days count with),
     read as a file: importing the package to ask its version costs more than the rest of a ``status``."""
-    from pathlib import Path
-
     spec = find_spec("holidays")
     if spec is None or not spec.origin:  # pragma: no cover - a dependency
         return b"?"
