@@ -115,6 +115,11 @@ class Summary:
     derived: Derived
 
 
+def summary(pid: int, name: str, branch: str, derived: Derived) -> Summary:
+    """``Summary(pid, name, branch, derived)``, built as fast as ``Derived.from_json`` builds (10k at a time)."""
+    return _build(Summary, {"id": pid, "name": name, "branch": branch, "derived": derived})
+
+
 def derive(person: Person, book: RuleBook) -> Derived:
     """The derived fields of ``person`` under ``book`` (pure: the same events give the same fields)."""
     from .nextstep import next_step

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any
 from tinydb import TinyDB
 from tinydb.storages import Storage
 
-from .derived import Derived, Summary, derive, fingerprint
+from .derived import Derived, Summary, derive, fingerprint, summary
 from .model import Person
 from .storefile import (
     LockedError,
@@ -500,10 +500,12 @@ class Store:
             pid = int(key)
             tail = kept.get(key)
             if tail is not None and valid:
-                with contextlib.suppress(KeyError, TypeError, ValueError):
+                try:
                     found = tail_json(tail)
-                    out.append(Summary(pid, found["name"], found["branch"], Derived.from_json(found)))
+                    out.append(summary(pid, found["name"], found["branch"], Derived.from_json(found)))
                     continue
+                except (KeyError, TypeError, ValueError):  # cannot happen to a line that adds up
+                    pass
             person = self.person(pid)
             assert person is not None
             out.append(Summary(pid, person.name, person.branch, derive(person, book)))
