@@ -20,7 +20,7 @@ from . import __version__, cli_config, cli_corrections, cli_meeting, cli_registe
 from .dates import DateError, parse_date
 from .i18n import BilingualError, default_lang, label, pick
 from .profiles import ProfileError, load_rulebook
-from .reports import due_list, eligibility, person_view, status
+from .reports import due_of, eligibility, person_view, status_of
 from .serialize import (
     deadline_json,
     eligibility_json,
@@ -52,6 +52,16 @@ class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         self.exit(EXIT_INPUT, f"{self.prog}: 用法错误 / usage error: {message}\n")
+
+
+def _limit(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"--limit 须为正整数 / must be a whole number, 1 or more: {text!r}")
+    return n
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -113,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
     ls.add_argument("--stage", choices=STAGE_KEYS)
     ls.add_argument("--branch")
     ls.add_argument("--all", action="store_true", help="include people who left")
+    ls.add_argument("--limit", type=_limit, help="show at most N people (default: everyone)")
     ls.add_argument("--json", action="store_true")
 
     st = sub.add_parser("status", help="各阶段人数与待办 counts and what is due")
@@ -120,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("due", help="逾期和即将到期 deadlines overdue or coming up")
     d.add_argument("--within", type=int, default=30, help="days ahead (default 30)")
+    d.add_argument("--limit", type=_limit, help="show at most N items, most urgent first (default: all)")
     d.add_argument("--json", action="store_true")
 
     el = sub.add_parser("eligible", help="会议前：谁可办理下一步 who may take their next step on a date")
@@ -212,6 +224,27 @@ def _console() -> Any:
 
     width = None if sys.stdout.isatty() else int(os.environ.get("COLUMNS", "120"))
     return Console(width=width, highlight=False, soft_wrap=False)
+
+
+def _plain() -> bool:
+    """Output for a pipe or a file: plain aligned text (``tracker.plaintext``); Rich only for a terminal."""
+    return not sys.stdout.isatty()
+
+
+def _print_table(title: str, columns: Sequence[str], rows: list[list[Any]], *, more: int = 0, lang: str = "zh") -> None:
+    """A table: Rich in a terminal (cells may be styled ``Text``), plain aligned text otherwise; ``more``: the
+    rows left out by --limit, said on a last line."""
+    if _plain():
+        from .plaintext import table_text
+
+        sys.stdout.write(table_text(title, columns, [[str(c) for c in row] for row in rows]))
+    else:
+        t = _table(title, columns)
+        for row in rows:
+            _add_row(t, *row)
+        _console().print(t)
+    if more:
+        print(pick(f"……另有 {more} 项未显示（--limit）。", f"… {more} more not shown (--limit).", lang))
 
 
 def _print_json(data: Any) -> None:
@@ -364,36 +397,41 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
-    from .rules import stage_date
-
-    people = [p for p in ctx.service.people() if (args.all or p.active)
-              and (args.stage is None or p.stage == args.stage)
-              and (args.branch is None or p.branch == args.branch)]
+    svc = ctx.service
+    everyone = svc.summaries()  # the derived fields: no one's events replayed
+    chosen = [s for s in everyone if (args.all or s.derived.active)
+              and (args.stage is None or s.derived.stage == args.stage)
+              and (args.branch is None or s.branch == args.branch)]
+    shown = chosen if args.limit is None else chosen[:args.limit]
     lang = ctx.lang
     if args.json:
-        _print_json([person_json(p) for p in people])
+        _print_json([person_json(svc.person(s.id)) for s in shown])
         return EXIT_OK
-    if not people:
-        print(label("no_people", lang) if not ctx.service.people() else pick("没有符合条件的人员。", "No one matches.", lang))
+    if not chosen:
+        print(label("no_people", lang) if not everyone else pick("没有符合条件的人员。", "No one matches.", lang))
         return EXIT_OK
-    t = _table(pick(f"人员名单（{len(people)}人）", f"People ({len(people)})", lang),
-               [label("id", lang), label("name", lang), label("stage", lang), label("stage_date", lang),
-                label("branch", lang)])
-    for p in people:
-        stage = stage_label(p.stage, lang) + (f"（{pending_label(p.pending, lang)}）" if p.pending else "")
-        _add_row(t, str(p.id), p.name + ("" if p.active else f" ({label('left', lang)})"), stage,
-                 str(stage_date(p) or ""), p.branch)
-    _console().print(t)
+    rows = []
+    for s in shown:
+        d = s.derived
+        stage = stage_label(d.stage, lang) + (f"（{pending_label(d.pending, lang)}）" if d.pending else "")
+        rows.append([str(s.id), s.name + ("" if d.active else f" ({label('left', lang)})"), stage,
+                     str(d.stage_date or ""), s.branch])
+    _print_table(pick(f"人员名单（{len(chosen)}人）", f"People ({len(chosen)})", lang),
+                 [label("id", lang), label("name", lang), label("stage", lang), label("stage_date", lang),
+                  label("branch", lang)], rows, more=len(chosen) - len(shown), lang=lang)
     return EXIT_OK
 
 
 def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
     svc = ctx.service
-    st = status(svc.people(), svc.book, svc.today)
+    everyone = svc.summaries()
+    st = status_of(everyone, svc.today)
     lang = ctx.lang
     if args.json:
         _print_json(st.to_json())
         return EXIT_OK
+    if _plain():
+        return _print_status_plain(st, lang, bool(everyone))
     con = _console()
     t = _table(pick(f"党员发展情况（{st.today}）", f"Member development on {st.today}", lang),
                [label("stage", lang), label("count", lang)])
@@ -408,8 +446,26 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
     for key, n in st.pending.items():
         if n:
             con.print(pick(f"{pending_label(key, 'zh')}：{n} 人。", f"{n} {pending_label(key, 'en')}.", lang))
-    if not svc.people():
+    if not everyone:
         con.print(label("no_people", lang))
+    return EXIT_OK
+
+
+def _print_status_plain(st: Any, lang: str, anyone: bool) -> int:
+    from .plaintext import table_text
+
+    rows = [[stage_label(key, lang), str(st.counts[key])] for key in STAGE_KEYS]
+    rows.append([label("left", lang), str(st.left)])
+    out = [table_text(pick(f"党员发展情况（{st.today}）", f"Member development on {st.today}", lang),
+                      [label("stage", lang), label("count", lang)], rows).rstrip("\n"),
+           pick(f"已逾期 {st.overdue} 项，30天内到期 {st.due_soon} 项，预备期已满待讨论转正 {st.waiting} 项。",
+                f"{st.overdue} overdue, {st.due_soon} due within 30 days, "
+                f"{st.waiting} waiting (probation ended, conversion not yet discussed).", lang)]
+    out += [pick(f"{pending_label(key, 'zh')}：{n} 人。", f"{n} {pending_label(key, 'en')}.", lang)
+            for key, n in st.pending.items() if n]
+    if not anyone:
+        out.append(label("no_people", lang))
+    print("\n".join(out))
     return EXIT_OK
 
 
@@ -417,7 +473,8 @@ def cmd_due(ctx: Context, args: argparse.Namespace) -> int:
     svc = ctx.service
     if args.within < 0:
         raise InputError("--within 须为非负天数。", "--within must be a number of days, 0 or more.", "within")
-    items = due_list(svc.people(), svc.book, svc.today, args.within)
+    every = due_of(svc.summaries(), svc.book, svc.today, args.within)
+    items = every if args.limit is None else every[:args.limit]
     lang = ctx.lang
     if args.json:
         _print_json([deadline_json(d, lang) for d in items])
@@ -425,15 +482,16 @@ def cmd_due(ctx: Context, args: argparse.Namespace) -> int:
     if not items:
         print(label("nothing_due", lang))
         return EXIT_OK
-    t = _table(pick(f"逾期和{args.within}天内到期（{svc.today}）", f"Overdue and due within {args.within} days ({svc.today})", lang),
-               [label("id", lang), label("name", lang), label("what", lang), label("due", lang),
-                label("days_left", lang), label("rule", lang)])
+    plain = _plain()
+    rows: list[list[Any]] = []
     for d in items:
         colour = "cyan" if d.status == "waiting" else "red" if d.overdue else "yellow"
         left = (d.waiting_text(lang) or str(d.days_left)) + (label("provisional", lang) if d.provisional else "")
-        _add_row(t, str(d.person), d.name, d.what(lang), d.due.isoformat(), _text(left, colour),
-                 f"{d.code} {d.citation_zh if lang == 'zh' else d.citation_en}")
-    _console().print(t)
+        rows.append([str(d.person), d.name, d.what(lang), d.due.isoformat(), left if plain else _text(left, colour),
+                     f"{d.code} {d.citation_zh if lang == 'zh' else d.citation_en}"])
+    _print_table(pick(f"逾期和{args.within}天内到期（{svc.today}）", f"Overdue and due within {args.within} days ({svc.today})", lang),
+                 [label("id", lang), label("name", lang), label("what", lang), label("due", lang),
+                  label("days_left", lang), label("rule", lang)], rows, more=len(every) - len(items), lang=lang)
     return EXIT_OK
 
 

@@ -203,7 +203,8 @@ _EVENT_DEFAULTS: dict[str, Any] = {
 }
 #: the keys of a stored event and a stored person that this version understands
 _EVENT_KEYS = frozenset({"event", "date", *_EVENT_DEFAULTS}) - {"extra"}
-_PERSON_KEYS = frozenset({*DETAIL_FIELDS, "events"})
+#: ``derived`` is the store's cache of what the events give (``tracker.derived``): never a detail of the person
+_PERSON_KEYS = frozenset({*DETAIL_FIELDS, "events", "derived"})
 
 
 def _event_sort_key(ev: Event) -> tuple[date, float]:

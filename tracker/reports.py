@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from .derived import OpenDeadline, Summary
 from .model import Event, Person
 from .nextstep import NextStep, eligible_on, next_step
 from .profiles import RuleBook
@@ -240,3 +241,55 @@ def row_summary(person: Person, book: RuleBook, today: date) -> RowSummary:
     nxt = next_step(person, book, today)
     return RowSummary(stage_date(person), nxt.event if nxt else None, nxt.earliest if nxt else None, False,
                       overdue, overrides)
+
+
+# ------------------------------------------------------------------ from the derived fields (no events replayed)
+
+def deadline_of(s: Summary, item: OpenDeadline, book: RuleBook, today: date) -> Deadline:
+    """The ``Deadline`` that ``rules.deadlines`` gives for this open item, from the derived fields alone."""
+    rule = book.on(item.anchor).get(item.rule)
+    if rule is None:  # derived with another rule book: the store does not hand such fields out
+        raise ValueError(f"rule {item.rule} is not in force on {item.anchor}")
+    return Deadline(s.id, s.name, rule.id, rule.code, item.event, item.anchor, item.due, item.limit,
+                    (item.due - today).days, rule.zh, rule.en, rule.citation("zh"), rule.citation("en"),
+                    item.kind, item.provisional, rule.from_)
+
+
+def due_of(summaries: list[Summary], book: RuleBook, today: date, within: int = DEFAULT_WITHIN) -> list[Deadline]:
+    """``due_list`` from the derived fields: the same deadlines in the same order."""
+    horizon = today.toordinal() + within
+    out = [deadline_of(s, d, book, today) for s in summaries if s.derived.active
+           for d in s.derived.deadlines if d.due.toordinal() <= horizon]
+    out.sort(key=lambda d: (d.due, d.person, d.rule))
+    return out
+
+
+def status_of(summaries: list[Summary], today: date, within: int = DEFAULT_WITHIN) -> Status:
+    """``status`` from the derived fields: the same counts."""
+    counts = dict.fromkeys(STAGE_KEYS, 0)
+    pending = {p.key: 0 for p in PENDING}
+    left = overdue = waiting = soon = 0
+    horizon = today.toordinal() + within
+    now = today.toordinal()
+    for s in summaries:
+        d = s.derived
+        if not d.active:
+            left += 1
+            continue
+        counts[d.stage] += 1
+        if d.pending is not None:
+            pending[d.pending] += 1
+        for item in d.deadlines:
+            due = item.due.toordinal()
+            if due > horizon:
+                continue
+            if item.kind == "reminder":
+                if due <= now:
+                    waiting += 1
+                else:
+                    soon += 1
+            elif due < now:
+                overdue += 1
+            else:
+                soon += 1
+    return Status(today, counts, left, overdue, soon, waiting, pending)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .batch import Batch as Batch  # re-exported: front ends catch and read these from here
 from .batch import BatchRefused as BatchRefused
 from .corrections import Correction, find_event, plan_details, plan_fix, plan_unrecord, with_override
+from .derived import Summary
 from .i18n import BilingualError
 from .inputs import InputError as InputError  # re-exported: every front end catches it from here
 from .inputs import build_event as build_event  # re-exported: the CLI and the app build steps with it
@@ -82,6 +83,7 @@ class Service:
         self.store = store
         self.book = book
         self.clock = clock
+        store.use_rulebook(book)  # the derived fields the store keeps are computed with this book
 
     @property
     def today(self) -> date:
@@ -94,6 +96,11 @@ class Service:
 
     def people(self) -> list[Person]:
         return self.store.people()
+
+    def summaries(self) -> list[Summary]:
+        """Everyone by id with their derived fields (stage, deadlines, next step): no events replayed
+        when the store keeps them current (``tracker.derived``)."""
+        return self.store.summaries()
 
     def person(self, pid: int) -> Person:
         p = self.store.person(pid)

@@ -26,14 +26,14 @@ import os
 from collections.abc import Callable, Iterator, MutableMapping
 from dataclasses import dataclass
 from datetime import datetime
-from json.scanner import make_scanner
+from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tinydb import TinyDB
 from tinydb.storages import Storage
-from tinydb.table import Document
 
+from .derived import Derived, Summary, derive, fingerprint, summary
 from .model import Person
 from .storefile import (
     LockedError,
@@ -46,7 +46,11 @@ from .storefile import (
     replace_atomically,
     saves_in_this_process,
 )
+from .storelayout import DERIVED_KEY, People, loads, parse_own_layout, person_line, plain_line, tail_json
 from .storeshape import SCHEMA_VERSION, TABLES, ShapeError, check_shape
+
+if TYPE_CHECKING:
+    from .profiles import RuleBook
 
 __all__ = ["SCHEMA_VERSION", "TABLES", "UNDO_DEPTH", "LockedError", "Store", "StoreError", "Transaction",
            "saves_in_this_process"]
@@ -74,12 +78,8 @@ def _bulk() -> Iterator[None]:
             gc.enable()
 
 
-def _dumps(doc: Any) -> bytes:
-    return json.dumps(doc, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
-
-
-#: json's C scanner: (text, index) → (value, end); StopIteration when no value starts there
-_SCAN_ONCE: Callable[[str, int], tuple[Any, int]] = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]
+def _empty() -> dict[str, MutableMapping[str, Any]]:
+    return {"meta": {}, "people": People(), "history": {}}
 
 
 def _damaged(path: Path, zh: str, en: str) -> StoreError:
@@ -91,76 +91,31 @@ def _damaged(path: Path, zh: str, en: str) -> StoreError:
     )
 
 
-def _parse_own_layout(raw: bytes) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, bytes]]] | None:
-    """Read a file in our own layout (see ``render``), each document from its own line.
-
-    Returns the data and each document's line, or None when the file is laid out any other way
-    (then it is parsed whole and written whole the next time). Parsing line by line costs about
-    what one ``json.loads`` of the whole file does, and proves every line we may reuse is one value.
-    """
-    rows = raw.split(b"\n")
-    if len(rows) < 3 + 2 * len(TABLES) or rows[0] != b"{" or rows[-1] != b"" or rows[-2] != b"}":
-        return None
-    data: dict[str, dict[str, Any]] = {}
-    cache: dict[str, dict[str, bytes]] = {}
-    scan = _SCAN_ONCE
-    i = 1
-    try:
-        for n, table in enumerate(TABLES):
-            if rows[i] != b'"' + table.encode() + b'": {':
-                return None
-            close = rows.index(b"}," if n < len(TABLES) - 1 else b"}", i + 1)
-            body = rows[i + 1:close]
-            docs: dict[str, Any] = {}
-            lines: dict[str, bytes] = {}
-            if body != [b""]:
-                # the lines first, then the documents: kept apart in memory, the lines join faster on write
-                last = len(body) - 1
-                for j, row in enumerate(body):
-                    head = row.find(b'":', 1)
-                    key = row[1:head]
-                    if row[:1] != b'"' or head < 0 or not key.isdigit() or (j < last and not row.endswith(b",")):
-                        return None
-                    skey = key.decode()
-                    if skey in lines:
-                        return None
-                    lines[skey] = row[:-1] if j < last else row
-                for skey, entry in lines.items():
-                    text = entry.decode()
-                    start = len(skey) + 3  # after "id": (ASCII, so the same in bytes and in text)
-                    doc, end = scan(text, start)  # the C scanner, without json.loads' per-call overhead
-                    if end != len(text):
-                        return None
-                    docs[skey] = doc
-            data[table] = docs
-            cache[table] = lines
-            i = close + 1
-    except (ValueError, IndexError, StopIteration):  # not JSON, not UTF-8, a missing frame line
-        return None
-    if i != len(rows) - 2:
-        return None
-    return data, cache
-
-
 class AtomicJSONStorage(Storage):
     """TinyDB storage holding the data in memory and writing it atomically on ``flush``."""
 
     def __init__(self, path: Path, shown: Path | None = None) -> None:
         self.path = path  # the real file (a symlink is followed: we write through it)
         self.shown = shown or path  # the name the user gave, for messages
-        self.data: dict[str, dict[str, Any]] = {t: {} for t in TABLES}
+        self.data: dict[str, MutableMapping[str, Any]] = _empty()
         self._lines: dict[str, dict[str, bytes]] = {t: {} for t in TABLES}
         self._dirty: set[tuple[str, str]] = set()
+        #: each person's derived fields (``Derived.to_json()``) as read from a line that adds up, or as written
+        self.derived: dict[str, memoryview | dict[str, Any]] = {}
+        #: the people key and document → their derived fields, when the store knows the rule book
+        self.deriver: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None
         self.signature: tuple[int, int, int] | None = None
         self.writable = False
         #: completed writes (renames) by this instance; the CLI says "saved" after Ctrl-C by it
         self.saves = 0
 
     # ---- TinyDB's interface
-    def read(self) -> dict[str, dict[str, Any]]:
+    # the people table is a ``People`` mapping (parsed line by line when asked for), not a dict: TinyDB only
+    # ever updates the meta and history tables, the store changes people itself (``Transaction._set``)
+    def read(self) -> dict[str, MutableMapping[str, Any]]:  # type: ignore[override]
         return self.data
 
-    def write(self, data: dict[str, dict[str, Any]]) -> None:
+    def write(self, data: dict[str, MutableMapping[str, Any]]) -> None:  # type: ignore[override]
         if not self.writable:
             raise RuntimeError("write outside a transaction")
         self.data = data
@@ -168,6 +123,8 @@ class AtomicJSONStorage(Storage):
     # ---- ours
     def touch(self, table: str, doc_id: int) -> None:
         self._dirty.add((table, str(doc_id)))
+        if table == "people":
+            self.derived.pop(str(doc_id), None)
 
     def load(self, *, must_exist: bool = False) -> None:
         """Read the file (if any) into memory, remembering each document's line."""
@@ -180,26 +137,39 @@ class AtomicJSONStorage(Storage):
                     f"The database file {self.shown} does not exist. Check the path given by --db or TRACKER_DB; "
                     "to start a new database, use tracker add or tracker demo.",
                 )
-            self.data = {t: {} for t in TABLES}
+            self.data = _empty()
             self._lines = {t: {} for t in TABLES}
+            self.derived = {}
             self.signature = None
             return
         raw, st = got
-        if not raw.strip():
+        if not raw or raw.isspace():  # (not raw.strip(): that copies the whole file)
             raise _damaged(self.shown, "文件为空", "the file is empty")
         with _bulk():
-            own = _parse_own_layout(raw)
+            own = parse_own_layout(raw)
             if own is None:
                 try:
                     whole = json.loads(raw)
                 except (json.JSONDecodeError, UnicodeDecodeError) as exc:
                     raise _damaged(self.shown, str(exc), str(exc)) from None
+                people = whole.get("people") if isinstance(whole, dict) else None
+                if isinstance(people, dict):  # derived fields are kept only on lines that add up
+                    for doc in people.values():
+                        if isinstance(doc, dict):
+                            doc.pop(DERIVED_KEY, None)
             try:
-                data = check_shape(own[0] if own is not None else whole)
+                # a line that adds up was written by this store, from documents it built: not checked again
+                data: dict[str, MutableMapping[str, Any]] = check_shape(own.data if own is not None else whole,
+                                   trusted=own.derived.keys() if own is not None else ())
             except ShapeError as exc:
                 raise _damaged(self.shown, exc.zh, exc.en) from None
+        if not isinstance(data["people"], People):
+            people = People()
+            people.update(data["people"])
+            data["people"] = people
         self.data = data
-        self._lines = own[1] if own is not None else {t: {} for t in TABLES}
+        self._lines = own.lines if own is not None else {t: {} for t in TABLES}
+        self.derived = own.derived if own is not None else {}
         self._dirty.clear()
         self.signature = (st.st_mtime_ns, st.st_size, st.st_ino)
 
@@ -216,9 +186,11 @@ class AtomicJSONStorage(Storage):
     def render(self) -> tuple[bytes, list[bytes] | None]:
         """The file's bytes in our layout, and the lines written fresh (None: every line is fresh).
 
-        The layout, which ``_parse_own_layout`` reads back: ``{``; per table a line ``"name": {``,
-        one ``"id":document`` a line separated by ``,`` (an empty line if none), ``},`` (``}`` for
-        the last table); ``}`` and a final newline. The cache holds each ``"id":document`` as written.
+        The layout, which ``storelayout.parse_own_layout`` reads back: ``{``; per table a line
+        ``"name": {``, one ``"id":document`` a line separated by ``,`` (an empty line if none), ``},``
+        (``}`` for the last table); ``}`` and a final newline. The cache holds each ``"id":document`` as
+        written. With a ``deriver``, a person's line written fresh carries their derived fields, and so does
+        every line whose derived fields are missing or do not add up (``derived`` lacks it).
         """
         parts: list[bytes] = [b"{"]
         fresh_lines: list[bytes] | None = [] if any(self._lines.values()) else None
@@ -227,10 +199,11 @@ class AtomicJSONStorage(Storage):
             docs = self.data.get(table, {})
             cache = self._lines[table]
             fresh: dict[str, bytes] = {}
-            for key, doc in docs.items():
+            deriver = self.deriver if table == "people" else None
+            for key in docs:  # the documents of unchanged lines stay unparsed
                 entry = cache.get(key)
-                if entry is None or (table, key) in dirty:
-                    entry = b'"' + key.encode() + b'":' + _dumps(doc)
+                if entry is None or (table, key) in dirty or (deriver is not None and key not in self.derived):
+                    entry = self._line(table, key, docs[key], deriver)
                     if fresh_lines is not None:
                         fresh_lines.append(entry)
                 fresh[key] = entry
@@ -242,15 +215,30 @@ class AtomicJSONStorage(Storage):
         self._dirty.clear()
         return b"\n".join(parts), fresh_lines
 
+    def _line(self, table: str, key: str, doc: dict[str, Any],
+              deriver: Callable[[str, dict[str, Any]], dict[str, Any]] | None) -> bytes:
+        if table != "people":
+            return plain_line(key, doc)
+        self.derived.pop(key, None)
+        if deriver is None:
+            return plain_line(key, doc)
+        try:
+            derived = deriver(key, doc)
+        except Exception:  # a rule that cannot judge this record: keep it without a cache, readers derive it
+            return plain_line(key, doc)
+        line = person_line(key, doc, derived)
+        self.derived[key] = derived
+        return line
+
     @staticmethod
     def verify(payload: bytes, fresh_lines: list[bytes] | None) -> None:
         """Check the bytes about to replace the database parse. Cheap in the usual case: only the
         lines written fresh and the frame; everything when the file was read in another layout."""
         if fresh_lines is None:
-            json.loads(payload)
+            loads(payload)
             return
         for entry in fresh_lines:
-            if not all(isinstance(doc, dict) for doc in json.loads(b"{" + entry + b"}").values()):
+            if not all(isinstance(doc, dict) for doc in loads(b"{" + entry + b"}").values()):
                 raise ValueError("a document is not an object")
         if not (payload.startswith(b'{\n"' + TABLES[0].encode() + b'": {\n') and payload.endswith(b"\n}\n}\n")):
             raise ValueError("the frame is not ours")
@@ -308,83 +296,86 @@ class Transaction:
         self.before: dict[str, dict[str, Any] | None] = {}
         self.changed = False  # set by every change; a refused step changes nothing
 
+    @property
+    def _docs(self) -> People:
+        docs = self._store._storage.data["people"]
+        assert isinstance(docs, People)
+        return docs
+
+    def _new_id(self) -> int:
+        """The next person id: one more than the highest ever seen by this store (as TinyDB numbers)."""
+        store = self._store
+        if store._next_id is None:
+            store._next_id = max((int(k) for k in self._docs), default=0) + 1
+        pid = store._next_id
+        store._next_id += 1
+        return pid
+
     def _remember(self, pid: int) -> None:
         self.changed = True
         key = str(pid)
         if key not in self.before:
-            doc = self._store._people_table.get(doc_id=pid)
-            self.before[key] = dict(doc) if doc is not None else None
+            docs = self._docs
+            self.before[key] = dict(docs[key]) if key in docs else None
+
+    def _set(self, pid: int, doc: dict[str, Any]) -> None:
+        """The one way a person's document changes (the people table bypasses TinyDB's table updates,
+        which rebuild the whole table: every document would be parsed)."""
+        self._docs[str(pid)] = doc
+        self._store._storage.touch("people", pid)
 
     def add(self, person: Person) -> Person:
         self.changed = True
         doc = person.to_doc()
-        pid: int = self._store._people_table.insert(doc)
-        self._store._storage.touch("people", pid)
+        pid = self._new_id()
+        self._set(pid, doc)
         self.before[str(pid)] = None
         saved = Person.from_doc(pid, doc)
         self._store._cache_person(saved)
         return saved
 
     def add_all(self, people: list[Person]) -> list[Person]:
-        """Insert many people with one table update (an import, the demo, a benchmark)."""
+        """Insert many people at once (an import, the demo, a benchmark)."""
         self.changed = True
-        docs = [p.to_doc() for p in people]
-        ids: list[int] = self._store._people_table.insert_multiple(docs)
         saved = []
-        for pid, doc in zip(ids, docs, strict=True):
+        for p in people:
+            doc = p.to_doc()
+            pid = self._new_id()
+            self._set(pid, doc)
             self.before[str(pid)] = None
-            self._store._storage.touch("people", pid)
             person = Person.from_doc(pid, doc)
             self._store._persons[pid] = person
             saved.append(person)
-        self._store._people_list = None
+        self._store._changed()
         return saved
 
     def put(self, person: Person) -> None:
+        """Replace a stored person (KeyError when there is no such person)."""
+        if str(person.id) not in self._docs:
+            raise KeyError(person.id)
         self._remember(person.id)
-        doc = person.to_doc()
-
-        def replace(d: MutableMapping[str, Any]) -> None:
-            d.clear()
-            d.update(doc)
-
-        self._store._storage.touch("people", person.id)
-        self._store._people_table.update(replace, doc_ids=[person.id])
+        self._set(person.id, person.to_doc())
         self._store._cache_person(person)
 
     def put_all(self, people: list[Person]) -> None:
-        """Replace many stored people at once (an import's merges). ``put`` goes through a TinyDB table update,
-        which rebuilds the whole table each time: 8,000 merges held the lock for over a minute."""
-        docs = self._store._storage.data["people"]
+        """Replace many stored people at once (an import's merges)."""
         for person in people:
-            if str(person.id) not in docs:
-                self.put(person)
-                continue
-            self._remember(person.id)
-            docs[str(person.id)] = person.to_doc()
-            self._store._storage.touch("people", person.id)
-            self._store._cache_person(person)
+            self.put(person)
 
     def restore(self, pid: int, doc: dict[str, Any] | None) -> None:
         """Put a person back as a stored document was (None: remove them)."""
         self._remember(pid)
-        table = self._store._people_table
+        docs = self._docs
         if doc is None:
-            if table.contains(doc_id=pid):
-                table.remove(doc_ids=[pid])
+            if str(pid) in docs:
+                del docs[str(pid)]
+            self._store._storage.touch("people", pid)
             self._store._persons.pop(pid, None)
-            self._store._people_list = None
+            self._store._changed()
             return
-        self._store._storage.touch("people", pid)
-        if table.contains(doc_id=pid):
-
-            def replace(d: MutableMapping[str, Any]) -> None:
-                d.clear()
-                d.update(doc)
-
-            table.update(replace, doc_ids=[pid])
-        else:
-            table.insert(Document(dict(doc), doc_id=pid))
+        # an older version keeps the derived fields it does not know with the document: never restored
+        doc = {k: v for k, v in doc.items() if k != DERIVED_KEY}
+        self._set(pid, doc)
         self._store._cache_person(Person.from_doc(pid, doc))
 
     def log(self, action: str, zh: str, en: str, *, undoable: bool = True,
@@ -434,8 +425,12 @@ class Transaction:
 class Store:
     """People and the change history in one JSON file. One instance per process and file."""
 
-    def __init__(self, path: Path, *, lock_timeout: float = 3.0, must_exist: bool = False) -> None:
+    def __init__(self, path: Path, *, lock_timeout: float = 3.0, must_exist: bool = False,
+                 rulebook: RuleBook | None = None) -> None:
         """Open the database at ``path``; ``must_exist``: a missing file is an error, not an empty database.
+
+        ``rulebook`` (or ``use_rulebook``, which the service calls): what the derived fields kept with each
+        person are computed with (``summaries``); without one, a write keeps no derived fields.
 
         A symlink is followed: the file it points to is read and written (the link stays), and the
         lock, temporary files and ``.bak`` sit beside that file.
@@ -446,7 +441,74 @@ class Store:
         self.lock_timeout = lock_timeout
         self._storage = AtomicJSONStorage(real, self.path)
         self._swept = False
+        self._rulebook: RuleBook | None = None
+        self._fingerprint: str | None = None
+        self._summaries: list[Summary] | None = None
         self._open(must_exist=must_exist)
+        if rulebook is not None:
+            self.use_rulebook(rulebook)
+
+    def use_rulebook(self, book: RuleBook) -> None:
+        """Compute the derived fields with ``book``: on every write (each changed person; everyone when the
+        book differs from the one the file's fields were computed with), and in ``summaries``."""
+        if book is self._rulebook:
+            return
+        self._rulebook = book
+        self._fingerprint = None
+        self._summaries = None
+        self._storage.deriver = self._derive_doc
+
+    def fingerprint(self) -> str | None:
+        """The rule book's fingerprint (``tracker.derived.fingerprint``); None without a rule book."""
+        if self._rulebook is not None and self._fingerprint is None:
+            self._fingerprint = fingerprint(self._rulebook)
+        return self._fingerprint
+
+    def _derive_doc(self, key: str, doc: dict[str, Any]) -> dict[str, Any]:
+        assert self._rulebook is not None
+        pid = int(key)
+        person = self._persons.get(pid)
+        if person is None:
+            person = Person.from_doc(pid, doc)
+        # the name and branch too, so that a list needs no one's document parsed
+        return {**derive(person, self._rulebook).to_json(), "name": doc["name"], "branch": doc.get("branch") or ""}
+
+    def _cache_valid(self) -> bool:
+        """Whether the derived fields read from the file were computed with this store's rule book."""
+        meta = self._storage.data["meta"].get("1") or {}
+        return self._rulebook is not None and meta.get(DERIVED_KEY) == self.fingerprint()
+
+    def summaries(self) -> list[Summary]:
+        """Everyone (who left too), by id, with their derived fields: those kept in the file when they were
+        computed with this rule book and their line adds up, the others derived from the events now."""
+        book = self._rulebook
+        if book is None:
+            raise RuntimeError("summaries() needs a rule book (Store(..., rulebook=) or use_rulebook)")
+        if self._summaries is None:
+            kept = self._storage.derived
+            valid = self._cache_valid()
+            out: list[Summary] = []
+            with _bulk():
+                self._summarise(out, kept, valid, book)
+            out.sort(key=attrgetter("id"))
+            self._summaries = out
+        return self._summaries
+
+    def _summarise(self, out: list[Summary], kept: dict[str, memoryview | dict[str, Any]], valid: bool,
+                   book: RuleBook) -> None:
+        for key in self._storage.data["people"]:
+            pid = int(key)
+            tail = kept.get(key)
+            if tail is not None and valid:
+                try:
+                    found = tail_json(tail)
+                    out.append(summary(pid, found["name"], found["branch"], Derived.from_json(found)))
+                    continue
+                except (KeyError, TypeError, ValueError):  # cannot happen to a line that adds up
+                    pass
+            person = self.person(pid)
+            assert person is not None
+            out.append(Summary(pid, person.name, person.branch, derive(person, book)))
 
     def _open(self, *, must_exist: bool = False) -> None:
         self._storage.load(must_exist=must_exist)
@@ -459,11 +521,12 @@ class Store:
             )
         storage = self._storage
         self._db = TinyDB(storage=lambda: storage)
-        self._people_table = self._db.table("people", cache_size=0)
         self._history_table = self._db.table("history", cache_size=0)
         self._meta_table = self._db.table("meta", cache_size=0)
         self._persons: dict[int, Person] = {}
         self._people_list: list[Person] | None = None
+        self._summaries = None
+        self._next_id: int | None = None
         self._loaded_all = False
 
     # ---- reading
@@ -476,7 +539,11 @@ class Store:
 
     def _cache_person(self, person: Person) -> None:
         self._persons[person.id] = person
+        self._changed()
+
+    def _changed(self) -> None:
         self._people_list = None
+        self._summaries = None
 
     def people(self) -> list[Person]:
         if self._people_list is None:
@@ -503,7 +570,9 @@ class Store:
 
     def ids_named(self, name: str) -> list[int]:
         """Ids of the people with exactly this name, without building every person."""
-        return sorted(int(k) for k, doc in self._storage.data["people"].items() if doc.get("name") == name)
+        kept = self._storage.derived  # the names kept with the derived fields: no document parsed for them
+        docs = self._storage.data["people"]
+        return sorted(int(k) for k in docs if (tail_json(kept[k]).get("name") if k in kept else docs[k].get("name")) == name)
 
     def settings(self) -> dict[str, str]:
         """This database's settings (e.g. ``unit``: the name heading every roster)."""
@@ -527,6 +596,18 @@ class Store:
         return dict(doc.get("before", {}))
 
     # ---- writing
+    def _mark_derived(self) -> None:
+        """Before a write: name the rule book the derived fields are computed with; if the file's were
+        computed with another, compute everyone's again (``render`` refreshes each line without them)."""
+        fp = self.fingerprint()
+        if fp is None:
+            return
+        if (self._storage.data["meta"].get("1") or {}).get(DERIVED_KEY) != fp:
+            self._storage.derived.clear()
+            self._summaries = None
+            self._storage.touch("meta", 1)
+            self._meta_table.update({DERIVED_KEY: fp}, doc_ids=[1])
+
     def _lock(self) -> contextlib.AbstractContextManager[None]:
         return hold_lock(self.lock_path, self.lock_timeout)
 
@@ -551,6 +632,7 @@ class Store:
                     if not storage.data["meta"]:
                         self._meta_table.insert({"schema": SCHEMA_VERSION,
                                                  "created": datetime.now().astimezone().isoformat(timespec="seconds")})
+                    self._mark_derived()
                     storage.flush()
             except BaseException:
                 storage.writable = False
