@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import __version__, cli_config, cli_corrections, cli_registers
+from . import __version__, cli_config, cli_corrections, cli_db, cli_registers
 from .dates import DateError, parse_date
 from .i18n import BilingualError, default_lang, label, pick
 from .profiles import ProfileError, load_rulebook
@@ -31,7 +31,8 @@ from .serialize import (
 )
 from .service import Conflict, InputError, Refused, Service, build_event
 from .stages import EVENT_KEYS, STAGE_KEYS, event_label, pending_label, stage_label
-from .store import Store, StoreError, saves_in_this_process
+from .backend import is_pg_url, open_store
+from .store import StoreError, saves_in_this_process
 from .textsafe import printable
 
 EXIT_OK, EXIT_REFUSED, EXIT_INPUT, EXIT_STORE = 0, 1, 2, 3
@@ -178,6 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
     ru.add_argument("--on", help="date (default today)")
     ru.add_argument("--json", action="store_true")
     cli_config.add_parsers(sub)
+    cli_db.add_parsers(sub)
     return p
 
 
@@ -190,7 +192,7 @@ class Context:
         today_text = args.today or env.get("TRACKER_TODAY")
         self.today: date = parse_date(today_text) if today_text else date.today()
         db = args.db or env.get("TRACKER_DB")
-        self.db_path = Path(db).expanduser() if db else default_db_path()
+        self.db_path: Path | str = db if is_pg_url(db or "") else Path(db).expanduser() if db else default_db_path()
         self.book = load_rulebook(args.profile or env.get("TRACKER_PROFILE"))
         self._service: Service | None = None
         self._must_exist = args.command in NEEDS_EXISTING_DB
@@ -198,7 +200,7 @@ class Context:
     @property
     def service(self) -> Service:
         if self._service is None:
-            store = Store(self.db_path, must_exist=self._must_exist)
+            store = open_store(self.db_path, book=self.book, must_exist=self._must_exist)
             today = self.today
             self._service = Service(store, self.book, lambda: today)
         return self._service
@@ -544,6 +546,7 @@ COMMANDS = {
     **cli_registers.COMMANDS,
     **cli_corrections.COMMANDS,
     **cli_config.COMMANDS,
+    **cli_db.COMMANDS,
 }
 
 

@@ -21,7 +21,8 @@ from .profiles import RuleBook
 from .registers import mask_id
 from .rules import Check, Verdict, check_event
 from .stages import event_label, stage_label
-from .store import HistoryEntry, Store
+from .store import HistoryEntry
+from .storeapi import StoreAPI
 
 if TYPE_CHECKING:
     from .importers import ImportPlan
@@ -74,7 +75,7 @@ class Recorded:
 # ------------------------------------------------------------------ the service
 
 class Service:
-    def __init__(self, store: Store, book: RuleBook, clock: Callable[[], date]) -> None:
+    def __init__(self, store: StoreAPI, book: RuleBook, clock: Callable[[], date]) -> None:
         self.store = store
         self.book = book
         self.clock = clock
@@ -224,10 +225,12 @@ class Service:
     def undo(self) -> HistoryEntry | None:
         """Revert the last change that is not yet undone; None when there is nothing to undo."""
         with self.store.transaction() as tx:
-            candidates = [h for h in self.store.history() if h.undoable and not h.undone and h.action != "undo"]
+            history = self.store.history()
+            candidates = [h for h in history if h.mine and h.undoable and not h.undone and h.action != "undo"]
             if not candidates:
                 return None
             last = candidates[-1]
+            _refuse_if_changed_since(last, history)
             for key, doc in self.store.history_before(last.id).items():
                 tx.restore(int(key), doc)
             tx.mark_undone(last.id)
@@ -482,6 +485,17 @@ class Service:
                 raise Refused(check)
             return replace(ev, override=reason, overridden=tuple(v.rule for v in check.refusals))
         return ev
+
+
+def _refuse_if_changed_since(last: HistoryEntry, history: list[HistoryEntry]) -> None:
+    """Undo puts people back as they were before ``last``: refused when a newer change (another user's, on a
+    shared database) touched one of them, so that it is not silently taken back too."""
+    newer = next((h for h in history if h.id > last.id and not h.undone and h.action != "undo"
+                  and set(h.people) & set(last.people)), None)
+    if newer is not None:
+        raise Conflict(f"不能撤销“{last.zh}”：之后的更改“{newer.zh}”也涉及同一人员。请用 tracker fix / unrecord 更正。",
+                       f"Cannot undo '{last.en}': a later change '{newer.en}' touched the same person. "
+                       "Use tracker fix / unrecord instead.")
 
 
 def _required_reason(reason: str | None) -> str:

@@ -1,0 +1,31 @@
+"""A PostgreSQL cluster for the session (skipped, with the reason, only when no server binaries exist)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from .cluster import Cluster, missing_reason
+
+
+@pytest.fixture(scope="session")
+def cluster() -> Iterator[Cluster]:
+    reason = missing_reason()
+    if reason is not None:
+        pytest.skip(reason)
+    c = Cluster().start()
+    try:
+        yield c
+    finally:
+        c.stop()
+
+
+@pytest.fixture
+def pg_url(cluster: Cluster) -> str:
+    """The owner's URL of a fresh database with the tracker's tables (tracker db init)."""
+    from tracker import pgadmin
+
+    url = cluster.url(cluster.new_database())
+    pgadmin.init(url)
+    return url
