@@ -47,6 +47,12 @@ def _connect(url: str) -> Any:
                          f"Cannot connect to the PostgreSQL database: {_first_line(exc)}") from None
 
 
+def psycopg_errors() -> Any:
+    import psycopg
+
+    return psycopg.errors
+
+
 def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
@@ -237,7 +243,15 @@ class PgStore:
         self.lock_timeout = lock_timeout
         self._conn = _connect(url)
         self.backend_pid: int = self._conn.info.backend_pid
-        version = schema_version(self._conn)
+        try:
+            version = schema_version(self._conn)
+        except psycopg_errors().InsufficientPrivilege:
+            user = self._conn.info.user
+            self._conn.close()
+            raise StoreError(
+                f"数据库用户 {user} 没有使用台账 {self.path} 的权限。请数据库管理员运行 tracker db grant {user} --branch 支部。",
+                f"The database user {user} has no access to the tracker {self.path}. Ask the administrator to run "
+                f"tracker db grant {user} --branch BRANCH.") from None
         if version is None:
             raise StoreError(
                 f"数据库 {self.path} 还没有台账的表。请由数据库管理员运行 tracker --db URL db init。",
