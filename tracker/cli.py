@@ -613,7 +613,8 @@ def _main(argv: Sequence[str] | None) -> int:
 def run_tui(ctx: Context) -> int:
     from screens.app import TrackerApp
 
-    app = TrackerApp(ctx.service, lang=ctx.lang)
+    # PostgreSQL announces changes (NOTIFY): reading them costs no round trip, so look often (within a second)
+    app = TrackerApp(ctx.service, lang=ctx.lang, watch_seconds=0.25 if is_pg_url(ctx.db_path) else 2.0)
     app.run()
     return tui_exit_code(app)
 
