@@ -20,7 +20,7 @@ from . import __version__, cli_config, cli_corrections, cli_db, cli_registers
 from .dates import DateError, parse_date
 from .i18n import BilingualError, default_lang, label, pick
 from .profiles import ProfileError, load_rulebook
-from .reports import due_list, eligibility, person_view, status
+from .reports import eligibility, person_view
 from .serialize import (
     deadline_json,
     eligibility_json,
@@ -386,7 +386,7 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
     svc = ctx.service
-    st = status(svc.people(), svc.book, svc.today)
+    st = svc.status()
     lang = ctx.lang
     if args.json:
         _print_json(st.to_json())
@@ -405,7 +405,7 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
     for key, n in st.pending.items():
         if n:
             con.print(pick(f"{pending_label(key, 'zh')}：{n} 人。", f"{n} {pending_label(key, 'en')}.", lang))
-    if not svc.people():
+    if not any(st.counts.values()) and not st.left:
         con.print(label("no_people", lang))
     return EXIT_OK
 
@@ -414,7 +414,7 @@ def cmd_due(ctx: Context, args: argparse.Namespace) -> int:
     svc = ctx.service
     if args.within < 0:
         raise InputError("--within 须为非负天数。", "--within must be a number of days, 0 or more.", "within")
-    items = due_list(svc.people(), svc.book, svc.today, args.within)
+    items = svc.due(args.within)
     lang = ctx.lang
     if args.json:
         _print_json([deadline_json(d, lang) for d in items])

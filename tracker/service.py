@@ -26,6 +26,8 @@ from .storeapi import StoreAPI
 
 if TYPE_CHECKING:
     from .importers import ImportPlan
+    from .reports import Status
+    from .rules import Deadline
 
 
 class Conflict(BilingualError):
@@ -91,6 +93,18 @@ class Service:
 
     def people(self) -> list[Person]:
         return self.store.people()
+
+    def status(self, within: int = 30) -> Status:
+        """Counts per stage and of what is due, without building everyone when the store keeps derived columns."""
+        from .summaries import status_report
+
+        return status_report(self.store, self.book, self.today, within)
+
+    def due(self, within: int = 30) -> list[Deadline]:
+        """Every open deadline overdue or due within ``within`` days, most urgent first."""
+        from .summaries import due_items
+
+        return due_items(self.store, self.book, self.today, within)
 
     def person(self, pid: int) -> Person:
         p = self.store.person(pid)

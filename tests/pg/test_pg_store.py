@@ -247,3 +247,28 @@ def test_a_database_without_tables_says_to_run_db_init(cluster: Cluster) -> None
     with pytest.raises(StoreError) as err:
         PgStore(cluster.url(cluster.new_database()), book=BOOK)
     assert "db init" in err.value.message("en")
+
+
+# ---------------------------------------------------------------- derived columns
+
+@pytest.mark.parametrize("today", [date(2025, 6, 1), TODAY, date(2027, 3, 1)])
+def test_status_and_due_from_the_derived_columns_equal_the_full_computation(pg_url: str, today: date) -> None:
+    from tracker.reports import due_list, status
+
+    service(pg_url).load_demo()  # derived columns written on 2026-11-27; read on other days
+    svc = Service(open_store(pg_url, book=BOOK), BOOK, lambda: today)
+    everyone = svc.people()
+    for within in (0, 30, 400):
+        assert svc.due(within) == due_list(everyone, BOOK, today, within)
+        assert svc.status(within) == status(everyone, BOOK, today, within)
+
+
+def test_derived_columns_are_recomputed_under_another_rule_profile(pg_url: str) -> None:
+    from tracker.reports import due_list
+
+    service(pg_url).load_demo()
+    old_rules = load_rulebook("cpc-2014")
+    svc = Service(open_store(pg_url, book=old_rules), old_rules, lambda: TODAY)
+    assert svc.due(60) == due_list(svc.people(), old_rules, TODAY, 60)
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        assert conn.execute("SELECT count(DISTINCT derived_by) FROM people").fetchone() == (1,)
