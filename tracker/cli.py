@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from . import __version__, cli_config, cli_corrections, cli_db, cli_registers
+from .backend import is_pg_url, open_store, shown_db
 from .dates import DateError, parse_date
 from .i18n import BilingualError, default_lang, label, pick
 from .profiles import ProfileError, load_rulebook
@@ -31,7 +32,6 @@ from .serialize import (
 )
 from .service import Conflict, InputError, Refused, Service, build_event
 from .stages import EVENT_KEYS, STAGE_KEYS, event_label, pending_label, stage_label
-from .backend import is_pg_url, open_store
 from .store import StoreError, saves_in_this_process
 from .textsafe import printable
 
@@ -191,8 +191,9 @@ class Context:
         self.lang: str = args.lang or default_lang()
         today_text = args.today or env.get("TRACKER_TODAY")
         self.today: date = parse_date(today_text) if today_text else date.today()
-        db = args.db or env.get("TRACKER_DB")
-        self.db_path: Path | str = db if is_pg_url(db or "") else Path(db).expanduser() if db else default_db_path()
+        db: str | None = args.db or env.get("TRACKER_DB")
+        #: a file's path, or a postgresql:// URL
+        self.db_path: Path | str = db if db and is_pg_url(db) else Path(db).expanduser() if db else default_db_path()
         self.book = load_rulebook(args.profile or env.get("TRACKER_PROFILE"))
         self._service: Service | None = None
         self._must_exist = args.command in NEEDS_EXISTING_DB
@@ -509,7 +510,8 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"loaded": len(people)})
     else:
-        _say(pick(f"已载入示例数据 {len(people)} 人（{ctx.db_path}）。", f"Loaded {len(people)} demo people into {ctx.db_path}.",
+        shown = shown_db(ctx.db_path)  # a PostgreSQL URL without its password
+        _say(pick(f"已载入示例数据 {len(people)} 人（{shown}）。", f"Loaded {len(people)} demo people into {shown}.",
                   ctx.lang))
     return EXIT_OK
 

@@ -73,9 +73,9 @@ def cmd_db(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_migrate(ctx: Context, args: argparse.Namespace) -> int:
     from . import pgadmin
+    from .backend import shown_url
     from .cli import EXIT_OK, _print_json, _say
     from .i18n import pick
-    from .pgstore import shown_url
 
     people, history = pgadmin.migrate(args.source, args.target, ctx.book)
     if args.json:

@@ -7,11 +7,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from .backend import is_pg_url
+from .backend import is_pg_url, shown_url
 from .i18n import BilingualError
 from .model import Person
 from .pgschema import GROUP_ROLES, migrate_schema, schema_version
-from .pgstore import _connect, _first_line, book_fingerprint, canonical_doc, derived, join_doc, shown_url
+from .pgstore import _connect, _first_line, book_fingerprint, canonical_doc, derived, join_doc
 from .profiles import RuleBook
 from .store import StoreError
 from .storeshape import SCHEMA_VERSION as FILE_SCHEMA_VERSION

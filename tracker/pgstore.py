@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
+from .backend import shown_url
 from .model import Person
 from .pgschema import NOTIFY_CHANNEL, PG_SCHEMA_VERSION, schema_version
 from .profiles import RuleBook
@@ -55,18 +56,6 @@ def psycopg_errors() -> Any:
 
 def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-
-
-def shown_url(url: str) -> str:
-    """The URL without a password, for messages."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if parts.password is None:
-        return url
-    host = parts.hostname or ""
-    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
-    return urlunsplit(parts._replace(netloc=netloc))
 
 
 def book_fingerprint(book: RuleBook) -> str:

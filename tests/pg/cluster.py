@@ -5,6 +5,7 @@ PostgreSQL refuses to run as root: as root the cluster runs as the ``postgres`` 
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -61,10 +62,8 @@ class Cluster:
     def stop(self) -> None:
         pg_ctl = server_bin("pg_ctl")
         if pg_ctl and self.data.exists():
-            try:
+            with contextlib.suppress(subprocess.CalledProcessError):
                 self._run(pg_ctl, "-D", str(self.data), "-m", "immediate", "-w", "stop")
-            except subprocess.CalledProcessError:
-                pass
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def url(self, db: str = "postgres", user: str | None = None) -> str:

@@ -70,9 +70,9 @@ def test_a_branch_secretary_sees_and_counts_only_her_branch(pg_url: str, branche
 
 
 def test_a_branch_secretary_cannot_read_the_grants_or_change_settings(pg_url: str, branches: dict[str, int]) -> None:
-    with psycopg.connect(user_url(pg_url, "alice"), autocommit=True) as conn:
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            conn.execute("SELECT * FROM tracker_grants")
+    with psycopg.connect(user_url(pg_url, "alice"), autocommit=True) as conn, \
+            pytest.raises(psycopg.errors.InsufficientPrivilege):
+        conn.execute("SELECT * FROM tracker_grants")
     with pytest.raises(StoreError):
         service(user_url(pg_url, "alice")).set_unit("中共某某委员会")
     carol = service(user_url(pg_url, "carol"))
