@@ -11,6 +11,7 @@ from .backend import is_pg_url, shown_url
 from .i18n import BilingualError
 from .model import Person
 from .pgschema import GROUP_ROLES, migrate_schema, schema_version
+from .pgstore import _ROW_COLS as ROW_COLS
 from .pgstore import _connect, _first_line, book_fingerprint, canonical_doc, derived, join_doc
 from .profiles import RuleBook
 from .store import StoreError
@@ -203,15 +204,12 @@ def _write_pg(url: str, data: Data, book: RuleBook) -> None:
                 conn.execute("INSERT INTO tracker_meta (key, value) VALUES (%s, %s::jsonb) ON CONFLICT (key) "
                              "DO UPDATE SET value = excluded.value", (key, json.dumps(value, ensure_ascii=False)))
             cur = conn.cursor()
-            with cur.copy("COPY people (id, branch, name, details, events, stage, stage_date, active, pending, "
-                          "next_due, derived_by) FROM STDIN") as copy:
+            with cur.copy(f"COPY people (id, {', '.join(ROW_COLS)}) FROM STDIN") as copy:
                 for key, doc in data.get("people", {}).items():
                     person = Person.from_doc(int(key), doc)
                     details = {k: v for k, v in doc.items() if k != "events"}
-                    stage, sdate, active, pending, next_due = derived(person, book)
                     copy.write_row((int(key), person.branch, person.name, json.dumps(details, ensure_ascii=False),
-                                    json.dumps(doc.get("events", []), ensure_ascii=False), stage, sdate, active,
-                                    pending, next_due, fp))
+                                    json.dumps(doc.get("events", []), ensure_ascii=False), *derived(person, book), fp))
             people = data.get("people", {})
             with cur.copy("COPY history (id, who, at, action, zh, en, before, people, branches, undone, undoable) "
                           "FROM STDIN") as copy:

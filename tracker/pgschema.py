@@ -53,6 +53,8 @@ CREATE TABLE people (
   active     boolean NOT NULL,
   pending    text,
   next_due   date,                    -- the earliest open deadline's date (independent of "today")
+  due_dates  date[] NOT NULL DEFAULT '{}',  -- every open deadline's date …
+  due_kinds  text[] NOT NULL DEFAULT '{}',  -- … and its kind (deadline, recurring, reminder), in the same order
   derived_by text NOT NULL            -- the rule book's fingerprint the derived columns were computed with
 );
 CREATE INDEX people_branch ON people (branch);

@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 from collections.abc import Iterator
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from .backend import shown_url
@@ -65,13 +65,20 @@ def book_fingerprint(book: RuleBook) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
-def derived(person: Person, book: RuleBook) -> tuple[str, date | None, bool, str | None, date | None]:
-    """The derived columns of a person: stage, stage date, active, pending, the earliest open deadline.
+#: the derived columns, in the order ``derived`` returns them (then ``derived_by``)
+DERIVED_COLS = ("stage", "stage_date", "active", "pending", "next_due", "due_dates", "due_kinds")
+_ROW_COLS = ("branch", "name", "details", "events", *DERIVED_COLS, "derived_by")
 
-    Deadlines' dates do not depend on "today" (only their days left do), so ``next_due`` stays true
-    until the person or the rules change."""
-    dues = [d.due for d in deadlines(person, book, date.today())] if person.active else []
-    return person.stage, stage_date(person), person.active, person.pending, min(dues) if dues else None
+
+def derived(person: Person, book: RuleBook) -> tuple[Any, ...]:
+    """The derived columns of a person: stage, stage date, active, pending, the earliest open deadline, and
+    every open deadline's date and kind.
+
+    Deadlines' dates do not depend on "today" (only their days left do), so these stay true until the
+    person or the rules change."""
+    items = sorted(deadlines(person, book, date.today()), key=lambda d: d.due) if person.active else []
+    return (person.stage, stage_date(person), person.active, person.pending, items[0].due if items else None,
+            [d.due for d in items], [d.kind for d in items])
 
 
 def split_doc(doc: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
@@ -126,16 +133,15 @@ class PgTransaction:
         from psycopg.types.json import Jsonb
 
         details, events = split_doc(person.to_doc())
-        stage, sdate, active, pending, next_due = derived(person, self._store.book)
-        return (person.branch, person.name, Jsonb(details), Jsonb(events), stage, sdate, active, pending, next_due,
+        return (person.branch, person.name, Jsonb(details), Jsonb(events), *derived(person, self._store.book),
                 self._store.fingerprint)
 
     # ---- the store's Transaction API
     def add(self, person: Person) -> Person:
         self.changed = True
         row = self._cur.execute(
-            "INSERT INTO people (branch, name, details, events, stage, stage_date, active, pending, next_due, "
-            "derived_by) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id", self._row(person)).fetchone()
+            f"INSERT INTO people ({', '.join(_ROW_COLS)}) VALUES ({', '.join(['%s'] * len(_ROW_COLS))}) RETURNING id",
+            self._row(person)).fetchone()
         pid = int(row[0])
         self.before[str(pid)] = None
         self.locked[pid] = None
@@ -152,8 +158,7 @@ class PgTransaction:
         self._remember(person.id)
         self.branches.add(person.branch)
         self._cur.execute(
-            "UPDATE people SET branch = %s, name = %s, details = %s, events = %s, stage = %s, stage_date = %s, "
-            "active = %s, pending = %s, next_due = %s, derived_by = %s, version = version + 1 WHERE id = %s",
+            f"UPDATE people SET {', '.join(c + ' = %s' for c in _ROW_COLS)}, version = version + 1 WHERE id = %s",
             (*self._row(person), person.id))
         self._store._remember(person)
 
@@ -171,11 +176,8 @@ class PgTransaction:
         person = Person.from_doc(pid, doc)
         self.branches.add(person.branch)
         self._cur.execute(
-            "INSERT INTO people (branch, name, details, events, stage, stage_date, active, pending, next_due, "
-            "derived_by, id) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO UPDATE SET "
-            "branch = excluded.branch, name = excluded.name, details = excluded.details, events = excluded.events, "
-            "stage = excluded.stage, stage_date = excluded.stage_date, active = excluded.active, "
-            "pending = excluded.pending, next_due = excluded.next_due, derived_by = excluded.derived_by, "
+            f"INSERT INTO people ({', '.join(_ROW_COLS)}, id) VALUES ({', '.join(['%s'] * (len(_ROW_COLS) + 1))}) "
+            f"ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _ROW_COLS)}, "
             "version = people.version + 1", (*self._row(person), pid))
         self._store._remember(person)
 
@@ -380,6 +382,18 @@ class PgStore:
                 pending[pend] = pending.get(pend, 0) + int(n)
         return counts, left, pending
 
+    def due_counts(self, today: date, within: int) -> tuple[int, int, int]:
+        """Of the open deadlines due within ``within`` days: (overdue, waiting, all), counted by the server
+        (``reports.status`` counts the same from the due list: a reminder waits, it is never overdue)."""
+        self._refresh_derived()
+        row = self._conn.execute(
+            "SELECT count(*) FILTER (WHERE k <> 'reminder' AND d < %(today)s), "
+            "count(*) FILTER (WHERE k = 'reminder' AND d <= %(today)s), count(*) "
+            "FROM people, unnest(due_dates, due_kinds) AS u(d, k) "
+            "WHERE active AND next_due <= %(until)s AND d <= %(until)s",
+            {"today": today, "until": today + timedelta(days=within)}).fetchone()
+        return int(row[0]), int(row[1]), int(row[2])
+
     def _refresh_derived(self) -> None:
         """Recompute the derived columns of rows computed under other rules (another profile, a new version)."""
         stale = self._conn.execute("SELECT EXISTS (SELECT 1 FROM people WHERE derived_by <> %s)",
@@ -388,10 +402,9 @@ class PgStore:
             return
         with self.transaction() as tx:
             for p in self._fetch("WHERE derived_by <> %s", (self.fingerprint,), lock=True):
-                stage, sdate, active, pending, next_due = derived(p, self.book)
                 self._conn.execute(
-                    "UPDATE people SET stage = %s, stage_date = %s, active = %s, pending = %s, next_due = %s, "
-                    "derived_by = %s WHERE id = %s", (stage, sdate, active, pending, next_due, self.fingerprint, p.id))
+                    f"UPDATE people SET {', '.join(c + ' = %s' for c in (*DERIVED_COLS, 'derived_by'))} WHERE id = %s",
+                    (*derived(p, self.book), self.fingerprint, p.id))
             tx.changed = False  # the data did not change: nothing to announce
 
     # ---- writing

@@ -3,7 +3,7 @@
 A person's open deadlines have dates that do not depend on "today" (only their days left do), so a store that
 keeps each person's earliest open deadline (``next_due``) can hand over just the people with something due by
 a date; the due list built from them is the same as the one built from everyone. Stage counts come from the
-stage columns. The rules stay in ``tracker.rules``: the store only stores what they computed.
+stage columns, and the counts of what is due from each person's deadline dates and kinds. The rules stay in ``tracker.rules``: the store only stores what they computed.
 """
 
 from __future__ import annotations
@@ -30,7 +30,5 @@ def status_report(store: StoreAPI, book: RuleBook, today: date, within: int = DE
     found, left, found_pending = store.stage_summary()
     counts = {key: found.get(key, 0) for key in STAGE_KEYS}
     pending = {p.key: found_pending.get(p.key, 0) for p in PENDING}
-    items = due_items(store, book, today, within)
-    overdue = sum(1 for d in items if d.overdue)
-    waiting = sum(1 for d in items if d.status == "waiting")
-    return Status(today, counts, left, overdue, len(items) - overdue - waiting, waiting, pending)
+    overdue, waiting, total = store.due_counts(today, within)
+    return Status(today, counts, left, overdue, total - overdue - waiting, waiting, pending)
