@@ -59,8 +59,10 @@ CREATE TABLE people (
 );
 CREATE INDEX people_branch ON people (branch);
 CREATE INDEX people_name ON people (name);
-CREATE INDEX people_stage ON people (active, stage);
-CREATE INDEX people_next_due ON people (next_due) WHERE active;
+-- covering indexes: the committee's status counts from them alone (index-only scans)
+CREATE INDEX people_stage ON people (active, stage, pending) INCLUDE (branch);
+CREATE INDEX people_next_due ON people (next_due) INCLUDE (branch, due_dates, due_kinds) WHERE active;
+CREATE INDEX people_derived_by ON people (derived_by);
 CREATE INDEX people_id_number ON people ((details->>'id_number')) WHERE details ? 'id_number';
 
 CREATE TABLE history (

@@ -258,6 +258,7 @@ class PgStore:
         self._loaded_all = False
         self._stale: set[int] = set()
         self._tx: PgTransaction | None = None
+        self._derived_checked = False  # rows derived under other rules are recomputed once per session
         self.user: str = self._conn.execute("SELECT current_user").fetchone()[0]
 
     def close(self) -> None:
@@ -294,7 +295,7 @@ class PgStore:
         return changed
 
     # ---- reading
-    def _fetch(self, where: str = "", params: tuple[Any, ...] = (), lock: bool = False) -> list[Person]:
+    def _fetch(self, where: str = "", params: tuple[Any, ...] | dict[str, Any] = (), lock: bool = False) -> list[Person]:
         sql = f"SELECT {_PEOPLE_COLS} FROM people {where} ORDER BY id" + (" FOR UPDATE" if lock else "")
         return [Person.from_doc(int(r[0]), {**r[1], "events": r[2]}) for r in self._conn.execute(sql, params)]
 
@@ -396,12 +397,17 @@ class PgStore:
 
     def _refresh_derived(self) -> None:
         """Recompute the derived columns of rows computed under other rules (another profile, a new version)."""
-        stale = self._conn.execute("SELECT EXISTS (SELECT 1 FROM people WHERE derived_by <> %s)",
-                                   (self.fingerprint,)).fetchone()[0]
+        if self._derived_checked:
+            return
+        self._derived_checked = True
+        stale = self._conn.execute(  # two index range scans (an index is no help for <>)
+            "SELECT EXISTS (SELECT 1 FROM people WHERE derived_by < %(fp)s OR derived_by > %(fp)s)",
+            {"fp": self.fingerprint}).fetchone()[0]
         if not stale:
             return
         with self.transaction() as tx:
-            for p in self._fetch("WHERE derived_by <> %s", (self.fingerprint,), lock=True):
+            for p in self._fetch("WHERE derived_by < %(fp)s OR derived_by > %(fp)s", {"fp": self.fingerprint},
+                                 lock=True):
                 self._conn.execute(
                     f"UPDATE people SET {', '.join(c + ' = %s' for c in (*DERIVED_COLS, 'derived_by'))} WHERE id = %s",
                     (*derived(p, self.book), self.fingerprint, p.id))
