@@ -16,11 +16,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any, NoReturn
 
-from . import __version__, cli_config, cli_corrections, cli_meeting, cli_registers
+from . import __version__, cli_config, cli_corrections, cli_db, cli_meeting, cli_registers
+from .backend import is_pg_url, open_store, shown_db
 from .dates import DateError, parse_date
 from .i18n import BilingualError, default_lang, label, pick
 from .profiles import ProfileError, load_rulebook
-from .reports import due_of, eligibility, person_view, status_of
+from .reports import eligibility, person_view
 from .serialize import (
     deadline_json,
     eligibility_json,
@@ -31,7 +32,7 @@ from .serialize import (
 )
 from .service import Conflict, InputError, Refused, Service, build_event
 from .stages import EVENT_KEYS, STAGE_KEYS, event_label, pending_label, stage_label
-from .store import Store, StoreError, saves_in_this_process
+from .store import StoreError, saves_in_this_process
 from .textsafe import printable
 
 EXIT_OK, EXIT_REFUSED, EXIT_INPUT, EXIT_STORE = 0, 1, 2, 3
@@ -193,6 +194,7 @@ def build_parser() -> argparse.ArgumentParser:
     ru.add_argument("--json", action="store_true")
     cli_config.add_parsers(sub)
     cli_meeting.add_parsers(sub)
+    cli_db.add_parsers(sub)
     return p
 
 
@@ -204,8 +206,9 @@ class Context:
         self.lang: str = args.lang or default_lang()
         today_text = args.today or env.get("TRACKER_TODAY")
         self.today: date = parse_date(today_text) if today_text else date.today()
-        db = args.db or env.get("TRACKER_DB")
-        self.db_path = Path(db).expanduser() if db else default_db_path()
+        db: str | None = args.db or env.get("TRACKER_DB")
+        #: a file's path, or a postgresql:// URL
+        self.db_path: Path | str = db if db and is_pg_url(db) else Path(db).expanduser() if db else default_db_path()
         self.book = load_rulebook(args.profile or env.get("TRACKER_PROFILE"))
         self._service: Service | None = None
         self._must_exist = args.command in NEEDS_EXISTING_DB
@@ -213,7 +216,7 @@ class Context:
     @property
     def service(self) -> Service:
         if self._service is None:
-            store = Store(self.db_path, must_exist=self._must_exist)
+            store = open_store(self.db_path, book=self.book, must_exist=self._must_exist)
             today = self.today
             self._service = Service(store, self.book, lambda: today)
         return self._service
@@ -424,14 +427,14 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
     svc = ctx.service
-    everyone = svc.summaries()
-    st = status_of(everyone, svc.today)
+    st = svc.status()
+    anyone = any(st.counts.values()) or st.left > 0
     lang = ctx.lang
     if args.json:
         _print_json(st.to_json())
         return EXIT_OK
     if _plain():
-        return _print_status_plain(st, lang, bool(everyone))
+        return _print_status_plain(st, lang, anyone)
     con = _console()
     t = _table(pick(f"党员发展情况（{st.today}）", f"Member development on {st.today}", lang),
                [label("stage", lang), label("count", lang)])
@@ -446,7 +449,7 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
     for key, n in st.pending.items():
         if n:
             con.print(pick(f"{pending_label(key, 'zh')}：{n} 人。", f"{n} {pending_label(key, 'en')}.", lang))
-    if not everyone:
+    if not anyone:
         con.print(label("no_people", lang))
     return EXIT_OK
 
@@ -473,7 +476,7 @@ def cmd_due(ctx: Context, args: argparse.Namespace) -> int:
     svc = ctx.service
     if args.within < 0:
         raise InputError("--within 须为非负天数。", "--within must be a number of days, 0 or more.", "within")
-    every = due_of(svc.summaries(), svc.book, svc.today, args.within)
+    every = svc.due(args.within)
     items = every if args.limit is None else every[:args.limit]
     lang = ctx.lang
     if args.json:
@@ -570,7 +573,8 @@ def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
     if args.json:
         _print_json({"loaded": len(people)})
     else:
-        _say(pick(f"已载入示例数据 {len(people)} 人（{ctx.db_path}）。", f"Loaded {len(people)} demo people into {ctx.db_path}.",
+        shown = shown_db(ctx.db_path)  # a PostgreSQL URL without its password
+        _say(pick(f"已载入示例数据 {len(people)} 人（{shown}）。", f"Loaded {len(people)} demo people into {shown}.",
                   ctx.lang))
     return EXIT_OK
 
@@ -608,6 +612,7 @@ COMMANDS = {
     **cli_corrections.COMMANDS,
     **cli_config.COMMANDS,
     **cli_meeting.COMMANDS,
+    **cli_db.COMMANDS,
 }
 
 
@@ -674,7 +679,8 @@ def _main(argv: Sequence[str] | None) -> int:
 def run_tui(ctx: Context) -> int:
     from screens.app import TrackerApp
 
-    app = TrackerApp(ctx.service, lang=ctx.lang)
+    # PostgreSQL announces changes (NOTIFY): reading them costs no round trip, so look often (within a second)
+    app = TrackerApp(ctx.service, lang=ctx.lang, watch_seconds=0.25 if is_pg_url(ctx.db_path) else 2.0)
     app.run()
     return tui_exit_code(app)
 

@@ -24,12 +24,15 @@ from .profiles import RuleBook
 from .registers import mask_id
 from .rules import Check, Verdict, check_event
 from .stages import event_label, stage_label
-from .store import HistoryEntry, Store
+from .store import HistoryEntry
+from .storeapi import StoreAPI
 
 if TYPE_CHECKING:
     from .importers import ImportPlan
     from .meeting import NoticeList
     from .publicity import Notice
+    from .reports import Status
+    from .rules import Deadline
 
 
 class Conflict(BilingualError):
@@ -79,7 +82,7 @@ class Recorded:
 # ------------------------------------------------------------------ the service
 
 class Service:
-    def __init__(self, store: Store, book: RuleBook, clock: Callable[[], date]) -> None:
+    def __init__(self, store: StoreAPI, book: RuleBook, clock: Callable[[], date]) -> None:
         self.store = store
         self.book = book
         self.clock = clock
@@ -99,8 +102,22 @@ class Service:
 
     def summaries(self) -> list[Summary]:
         """Everyone by id with their derived fields (stage, deadlines, next step): no events replayed
-        when the store keeps them current (``tracker.derived``)."""
-        return self.store.summaries()
+        when the store keeps them current (``tracker.derived``); else derived here."""
+        from .summaries import summaries_of
+
+        return summaries_of(self.store, self.book)
+
+    def status(self, within: int = 30) -> Status:
+        """Counts per stage and of what is due, without building everyone when the store keeps derived columns."""
+        from .summaries import status_report
+
+        return status_report(self.store, self.book, self.today, within)
+
+    def due(self, within: int = 30) -> list[Deadline]:
+        """Every open deadline overdue or due within ``within`` days, most urgent first."""
+        from .summaries import due_items
+
+        return due_items(self.store, self.book, self.today, within)
 
     def person(self, pid: int) -> Person:
         p = self.store.person(pid)
@@ -276,10 +293,12 @@ class Service:
     def undo(self) -> HistoryEntry | None:
         """Revert the last change that is not yet undone; None when there is nothing to undo."""
         with self.store.transaction() as tx:
-            candidates = [h for h in self.store.history() if h.undoable and not h.undone and h.action != "undo"]
+            history = self.store.history()
+            candidates = [h for h in history if h.mine and h.undoable and not h.undone and h.action != "undo"]
             if not candidates:
                 return None
             last = candidates[-1]
+            _refuse_if_changed_since(last, history)
             for key, doc in self.store.history_before(last.id).items():
                 tx.restore(int(key), doc)
             tx.mark_undone(last.id)
@@ -570,6 +589,17 @@ class Service:
                 raise Refused(check)
             return replace(ev, override=reason, overridden=tuple(v.rule for v in check.refusals))
         return ev
+
+
+def _refuse_if_changed_since(last: HistoryEntry, history: list[HistoryEntry]) -> None:
+    """Undo puts people back as they were before ``last``: refused when a newer change (another user's, on a
+    shared database) touched one of them, so that it is not silently taken back too."""
+    newer = next((h for h in history if h.id > last.id and not h.undone and h.action != "undo"
+                  and set(h.people) & set(last.people)), None)
+    if newer is not None:
+        raise Conflict(f"不能撤销“{last.zh}”：之后的更改“{newer.zh}”也涉及同一人员。请用 tracker fix / unrecord 更正。",
+                       f"Cannot undo '{last.en}': a later change '{newer.en}' touched the same person. "
+                       "Use tracker fix / unrecord instead.")
 
 
 def _required_reason(reason: str | None) -> str:

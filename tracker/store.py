@@ -283,6 +283,7 @@ class HistoryEntry:
     people: list[int]
     undone: bool
     undoable: bool
+    mine: bool = True  # made by the user now connected (a file has one user; PostgreSQL knows who)
 
     def summary(self, lang: str) -> str:
         return self.zh if lang == "zh" else self.en
