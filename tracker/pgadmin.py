@@ -167,12 +167,12 @@ def migrate(source: str, target: str, book: RuleBook) -> tuple[int, int]:
     if is_pg_url(target):
         _write_pg(target, data, book)
     else:
-        _write_file(Path(target).expanduser(), data)
+        _write_file(Path(target).expanduser(), data, book)
     return len(data.get("people", {})), len(data.get("history", {}))
 
 
-def _write_file(path: Path, data: Data) -> None:
-    from .store import AtomicJSONStorage
+def _write_file(path: Path, data: Data, book: RuleBook) -> None:
+    from .store import AtomicJSONStorage, Store
     from .storefile import hold_lock
 
     real = path.resolve()
@@ -183,6 +183,9 @@ def _write_file(path: Path, data: Data) -> None:
         storage.data = {t: dict(data.get(t, {})) for t in TABLES}
         storage.writable = True
         storage.flush()
+    store = Store(path, rulebook=book)  # once more through the store: each line gets its derived fields
+    with store.transaction() as tx:
+        tx.changed = True
 
 
 def _write_pg(url: str, data: Data, book: RuleBook) -> None:
