@@ -7,23 +7,26 @@ without touching time or files.
 from __future__ import annotations
 
 import asyncio
+import re
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from rich.table import Table
 from rich.text import Text
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Input, Static, TabbedContent, TabPane
 
 from tracker.i18n import BilingualError
 from tracker.service import InputError, Service
 from tracker.textsafe import printable
 
 from .deadlines import Deadlines
+from .footer import LocalFooter
 from .keys import KEYS, bind, help_text, key_text, relabel
 from .overview import Overview
 from .people import People
@@ -42,7 +45,7 @@ class MainScreen(Screen[None]):
         bind("2", "tab('people')", "tab_people"),
         bind("3", "tab('deadlines')", "tab_deadlines"),
         bind("4", "tab('planner')", "tab_planner"),
-        bind("a", "toggle_left", "toggle_left", show=False),
+        bind("a", "toggle_left", "toggle_left"),
     ]
 
     def __init__(self, initial: str = "overview") -> None:
@@ -61,7 +64,7 @@ class MainScreen(Screen[None]):
                 with TabPane(t(f"tab_{key}", lang), id=key):
                     if key == self.initial:  # the others are built when first shown
                         yield PANES[key](id=f"pane-{key}")
-        yield Footer()
+        yield LocalFooter()
 
     def on_mount(self) -> None:
         app = self.app
@@ -150,7 +153,11 @@ class TrackerApp(App[None]):
     TITLE = "党员发展工作台账"
     BINDINGS = [
         bind("q", "quit", "quit"),
-        bind("question_mark", "help", "help"),
+        # priority: a text box does not swallow them (? is still typed into a box that has text in it)
+        bind("question_mark", "help", "help", priority=True),
+        bind("f1", "help(True)", "help_f1", show=False, priority=True),
+        bind("ctrl+p", "command_palette", "palette", show=False, priority=True),
+        bind("I", "import", "import", show=False),
         bind("slash", "search", "search"),
         bind("n", "new_person", "new_person"),
         bind("r", "record", "record"),
@@ -229,7 +236,13 @@ class TrackerApp(App[None]):
         self.push_screen(screen)
 
     # ---- actions
-    def action_help(self) -> None:
+    def action_help(self, anywhere: bool = False) -> None:
+        focused = self.focused
+        if not anywhere and isinstance(focused, Input) and focused.value and focused.id != "people-filter":
+            raise SkipAction()  # typing a "?" into a note or a name
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
         self.push_screen(HelpScreen())
 
     async def action_search(self) -> None:
@@ -267,15 +280,40 @@ class TrackerApp(App[None]):
         self.push_screen(ExportModal(self.export_dir))
 
     def action_undo(self) -> None:
+        """Undo the last change; one that touched several people (an import, the demo) is asked first."""
+        from .confirm import ConfirmModal
+
+        entry = self.service.next_undo()
+        if entry is None:
+            self.notify(t("nothing_to_undo", self.lang))
+            return
+        n = len(entry.people)
+        if n <= 1:
+            self._undo(entry.id)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._undo(entry.id)
+
+        self.push_screen(ConfirmModal(t("undo_many", self.lang, what=brief(entry.summary(self.lang)), n=n),
+                                      t("undo_yes", self.lang, n=n)), answered)
+
+    def _undo(self, expect: int) -> None:
         try:
-            entry = self.service.undo()
-        except BilingualError as exc:  # locked by another writer
+            entry = self.service.undo(expect=expect)
+        except BilingualError as exc:  # locked by another writer, or changed meanwhile
             notify(self, exc.message(self.lang), severity="error", timeout=6)
             return
         if entry is None:
             self.notify(t("nothing_to_undo", self.lang))
             return
-        self.data_changed(t("undone", self.lang, what=entry.summary(self.lang)))
+        self.data_changed(t("undone", self.lang, what=brief(entry.summary(self.lang))))
+
+    def action_import(self) -> None:
+        from .importing import ImportModal
+
+        self.push_screen(ImportModal(self.export_dir))
 
     def action_load_demo(self) -> None:
         try:
@@ -302,31 +340,54 @@ class TrackerApp(App[None]):
                 screen.refresh_data()
         self.notify(t("lang_switched", self.lang), timeout=2)
 
-    # ---- the command palette: every action is there
+    # ---- the command palette: every action is there, in the UI's language only
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(placeholder=t("palette_ph", self.lang), id="--command-palette"))
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """Our actions, and of Textual's own only what works here (no Screenshot: it writes into the
+        current folder without saying where; no Theme: its names are English)."""
         lang = self.lang
+
+        def command(title: str, key: str, callback: Any) -> SystemCommand:
+            # one line in the UI's language (no English second line under a Chinese command)
+            return SystemCommand(f"{title} ({key})" if key else title, "", callback)
+
         entries = [
             ("help", self.action_help), ("search", self.action_search), ("new_person", self.action_new_person),
             ("record", self.action_record), ("undo", self.action_undo), ("toggle_lang", self.action_toggle_lang),
-            ("load_demo", self.action_load_demo), ("export", self.action_export),
+            ("load_demo", self.action_load_demo), ("export", self.action_export), ("import", self.action_import),
         ]
         for bid, callback in entries:
-            key = KEYS[bid][0]
-            yield SystemCommand(f"{key_text(bid, lang)} ({key})", key_text(bid, "en" if lang == "zh" else "zh"),
-                                callback)
+            yield command(help_text(bid, lang), KEYS[bid][0], callback)
         if isinstance(screen, PersonScreen):
             for bid, callback in (("record_next", screen.action_record_next), ("record_any", screen.action_record_any),
                                   ("edit", screen.action_edit), ("leave", screen.action_leave),
                                   ("correct", screen.action_correct), ("remove", screen.action_remove),
                                   ("reveal_id", screen.action_reveal_id),
                                   ("back", screen.action_back)):
-                yield SystemCommand(f"{key_text(bid, lang)} ({KEYS[bid][0]})",
-                                    key_text(bid, "en" if lang == "zh" else "zh"), callback)
+                yield command(key_text(bid, lang), KEYS[bid][0], callback)
         main = self.main_screen()
         for tab in TABS:
-            yield SystemCommand(f"{t('tab_' + tab, lang)} ({KEYS['tab_' + tab][0]})", t("tab_" + tab, "en"),
-                                lambda tab=tab: main.action_tab(tab))
+            yield command(t("tab_" + tab, lang), KEYS["tab_" + tab][0], lambda tab=tab: main.action_tab(tab))
+        if screen.maximized is not None:
+            yield command(t("minimize", lang), "", screen.action_minimize)
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield command(t("maximize", lang), "", screen.action_maximize)
+        yield command(key_text("quit", lang), KEYS["quit"][0], self.action_quit)
+
+
+_RULE_IDS = re.compile(r"（超越规则 [^，）]*，理由：(.*)）$| \(overrode [^:)]*: (.*)\)$")
+
+
+def brief(summary: str) -> str:
+    """A change's summary for a toast: who and which step, without the rule ids an override lists
+    (those stay in the history)."""
+    return _RULE_IDS.sub(lambda m: f"（超越规则：{m.group(1)}）" if m.group(1) is not None
+                         else f" (overridden: {m.group(2)})", summary)
 
 
 __all__ = ["TrackerApp"]

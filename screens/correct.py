@@ -24,6 +24,7 @@ from .keys import bind
 from .record import render_check
 from .text import t
 from .widgets import make_input, plain, tracker_app
+from .wrap import Wrapped
 
 
 class CorrectModal(ModalScreen[bool]):
@@ -53,12 +54,12 @@ class CorrectModal(ModalScreen[bool]):
             if not self.removing:
                 yield Label(t("correct_date", lang), classes="field-label")
                 yield make_input(app, value=self.dates[-1].isoformat(), id="fix-date")
-                yield Label("", id="err-date", classes="error")
+                yield Wrapped("", id="err-date", classes="error")
             yield Label(t("fix_reason", lang), classes="field-label")
             yield make_input(app, id="fix-reason")
-            yield Label("", id="err-field", classes="error")
+            yield Wrapped("", id="err-field", classes="error")
             yield Label(t("checks", lang), classes="section")
-            yield Static("", id="fix-checks")
+            yield Wrapped("", id="fix-checks")
             with Vertical(id="box-override"):
                 yield Label(t("override", lang), classes="field-label")
                 yield make_input(app, id="fix-override")

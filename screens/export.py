@@ -16,6 +16,7 @@ from tracker.stages import STAGE_KEYS, stage_label
 from .keys import bind
 from .text import t
 from .widgets import make_input, notify, plain, tracker_app
+from .wrap import Wrapped
 
 FORMATS = (("Excel (.xlsx)", "xlsx"), ("CSV (.csv)", "csv"), ("Markdown (.md)", "md"), ("JSON 备份 / backup", "json"))
 
@@ -44,7 +45,7 @@ class ExportModal(ModalScreen[Path | None]):
             yield make_input(app, value=str(self.directory), id="x-dir")
             yield Checkbox(t("full_id", lang), id="x-full-id")
             yield Checkbox(t("overwrite", lang), id="x-force")
-            yield Label("", id="x-error", classes="error")
+            yield Wrapped("", id="x-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button(t("export", lang) + " (Ctrl+S)", variant="primary", id="x-save")
                 yield Button(t("cancel", lang) + " (Esc)", id="x-cancel")

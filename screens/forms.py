@@ -20,6 +20,7 @@ from tracker.textsafe import printable
 from .keys import bind
 from .text import t
 from .widgets import make_input, plain, tracker_app
+from .wrap import Wrapped
 
 TEXT_FIELDS = ("name", "birth", "ethnicity", "native_place", "education", "job", "branch", "phone", "id_number",
                "expected_departure", "note")
@@ -54,7 +55,7 @@ class PersonForm(ModalScreen[int | None]):
                     with Vertical(classes="field"):
                         yield Label(t("applied", lang), classes="field-label")
                         yield make_input(app, value=app.service.today.isoformat(), id="f-applied")
-                        yield Label("", id="err-applied", classes="error")
+                        yield Wrapped("", id="err-applied", classes="error")
                 with Vertical(classes="field"):
                     yield Label(t("gender", lang), classes="field-label")
                     yield Select([("男", "男"), ("女", "女")], prompt=t("choose", lang),
@@ -62,7 +63,7 @@ class PersonForm(ModalScreen[int | None]):
                 for field in TEXT_FIELDS[1:-1]:
                     yield from self._field(field, person)
             yield from self._field("note", person)
-            yield Label("", id="err-form", classes="error")
+            yield Wrapped("", id="err-form", classes="error")
             with Horizontal(id="box-override"):
                 yield Label(t("override", lang), classes="field-label")
                 yield make_input(app, id="f-override")
@@ -76,7 +77,7 @@ class PersonForm(ModalScreen[int | None]):
         with Vertical(classes="field"):
             yield Label(t(field, app.lang), classes="field-label")
             yield make_input(app, value=text, id=f"f-{field}")
-            yield Label("", id=f"err-{field}", classes="error")
+            yield Wrapped("", id=f"err-{field}", classes="error")
 
     def on_mount(self) -> None:
         self.query_one("#box-override").display = False

@@ -18,6 +18,7 @@ from tracker.textsafe import printable
 from .keys import bind, relabel
 from .text import t
 from .widgets import iso, new_table, notify, plain, tracker_app
+from .wrap import Wrapped
 
 STATUS_STYLE = {"done": ("✓", "green"), "next": ("→", "bold cyan"), "needed": ("!", "bold yellow"),
                "open": ("!", "yellow"), "todo": ("·", "dim")}
@@ -50,7 +51,7 @@ class PersonScreen(Screen[None]):
             yield Label(t("timeline", lang), classes="section")
             yield new_table([("n", "#"), ("step", t("step", lang)), ("mark", ""),
                              ("dates", t("date", lang)), ("info", "")], id="timeline", zebra=False)
-            yield Static("", id="person-next")
+            yield Wrapped("", id="person-next")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -141,7 +142,7 @@ class PersonScreen(Screen[None]):
                            style="bold yellow")
             for b in view.next.blockers:
                 nxt.append("\n✗" + printable(b.message(lang)), style="red")  # no space: Rich would break the line there
-        self.query_one("#person-next", Static).update(nxt)
+        self.query_one("#person-next", Wrapped).update(nxt)
 
     # ---- actions
     def action_back(self) -> None:

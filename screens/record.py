@@ -20,6 +20,7 @@ from tracker.textsafe import printable
 from .keys import bind
 from .text import t
 from .widgets import make_input, plain, tracker_app
+from .wrap import Wrapped
 
 FIELD_INPUTS = ("names", "days", "hours", "months", "reason")
 
@@ -56,7 +57,7 @@ class RecordModal(ModalScreen[bool]):
             yield Select(options, value=first, allow_blank=False, id="rec-step")
             yield Label(t("date", lang), classes="field-label")
             yield make_input(app, value=today.isoformat(), id="rec-date")
-            yield Label("", id="err-date", classes="error")
+            yield Wrapped("", id="err-date", classes="error")
             with Vertical(id="box-names", classes="optional"):
                 yield Label(t("names", lang), classes="field-label")
                 yield make_input(app, id="rec-names")
@@ -68,15 +69,15 @@ class RecordModal(ModalScreen[bool]):
                 with Vertical():
                     yield Label(t("days", lang), classes="field-label")
                     yield make_input(app, id="rec-days")
-                    yield Label("", id="err-days", classes="error")
+                    yield Wrapped("", id="err-days", classes="error")
                 with Vertical():
                     yield Label(t("hours", lang), classes="field-label")
                     yield make_input(app, id="rec-hours")
-                    yield Label("", id="err-hours", classes="error")
+                    yield Wrapped("", id="err-hours", classes="error")
             with Vertical(id="box-months", classes="optional"):
                 yield Label(t("months", lang), classes="field-label")
                 yield make_input(app, value="6", id="rec-months")
-                yield Label("", id="err-months", classes="error")
+                yield Wrapped("", id="err-months", classes="error")
             with Vertical(id="box-collective", classes="optional"):
                 yield Checkbox(t("collective", lang), id="rec-collective")
             with Vertical(id="box-reason", classes="optional"):
@@ -84,9 +85,9 @@ class RecordModal(ModalScreen[bool]):
                 yield make_input(app, id="rec-reason")
             yield Label(t("note", lang), classes="field-label")
             yield make_input(app, id="rec-note")
-            yield Label("", id="err-field", classes="error")
+            yield Wrapped("", id="err-field", classes="error")
             yield Label(t("checks", lang), classes="section")
-            yield Static("", id="rec-checks")
+            yield Wrapped("", id="rec-checks")
             with Vertical(id="box-override"):
                 yield Label(t("override", lang), classes="field-label")
                 yield make_input(app, id="rec-override")

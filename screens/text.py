@@ -13,9 +13,10 @@ UI: dict[str, tuple[str, str]] = {
     "pipeline": ("发展流程（在册人数）", "Pipeline (active people)"),
     "due_title": ("逾期与30天内到期", "Overdue and due within 30 days"),
     "soon_title": ("30天内可办理下一步", "Becoming eligible within 30 days"),
-    "empty_start": ("还没有人员。\n\n  n  新增入党申请人\n  D  载入示例数据（约40人）\n\n也可以在命令行用 tracker add 添加。",
-                    "No people yet.\n\n  n  add an applicant\n  D  load demo data (about 40 people)\n\n"
-                    "Or add people from the command line with 'tracker add'."),
+    "empty_start": ("还没有人员。\n\n  n  新增入党申请人\n  I  导入已有的名册（Excel、CSV）或备份，先预览再导入\n"
+                    "  D  载入示例数据（约40人）",
+                    "No people yet.\n\n  n  add an applicant\n  I  import an existing roster (Excel, CSV) or a "
+                    "backup, previewed first\n  D  load demo data (about 40 people)"),
     "nothing_due": ("没有逾期或即将到期的事项。", "Nothing overdue or due soon."),
     "nobody_soon": ("30天内没有人到期可办理下一步。", "Nobody becomes eligible in the next 30 days."),
     "filter_ph": ("筛选：姓名、拼音（zs / zhangsan）或支部", "Filter: name, pinyin (zs / zhangsan) or branch"),
@@ -120,6 +121,38 @@ UI: dict[str, tuple[str, str]] = {
         "with the person before approving, and only the approval makes a probationary member (probation counts "
         "from the meeting); conversion is discussed on a written request, and only its approval makes a full "
         "member (standing counts from the end of probation)."),
+    "palette_ph": ("搜索命令……", "Search for commands…"),
+    "maximize": ("最大化当前区域", "Maximize the focused area"),
+    "minimize": ("恢复正常大小", "Restore normal size"),
+    "yes": ("确定", "Yes"),
+    "no": ("取消", "No"),
+    "undo_many": ("撤销“{what}”？这次更改涉及 {n} 人，将全部恢复到更改之前。",
+                  "Undo '{what}'? This change touched {n} people; all of them go back to before it."),
+    "undo_yes": ("撤销 {n} 人的更改", "Undo for {n} people"),
+    "sorted_by": ("按“{column}”{order}排序", "Sorted by {column}, {order}"),
+    "ascending": ("升序", "ascending"),
+    "descending": ("降序", "descending"),
+    "left_shown": ("（含已离开，按 a 切换）", " (including those who left; a toggles)"),
+    "discard": ("放弃已填写的内容？", "Discard what you have typed?"),
+    "discard_yes": ("放弃", "Discard"),
+    "new_branch": ("新建支部……", "New branch…"),
+    "new_branch_name": ("新支部名称", "Name of the new branch"),
+    "required": ("（必填）", " (required)"),
+    "applied_required": ("请填写递交入党申请书的日期。", "Enter the date the application was received."),
+    "import_title": ("导入名册或备份", "Import a roster or backup"),
+    "import_file": ("文件（Excel .xlsx/.xls、CSV 或 JSON 备份）；回车预览", "File (Excel .xlsx/.xls, CSV or a JSON backup); Enter previews"),
+    "no_such_file": ("找不到文件：{path}", "No such file: {path}"),
+    "preview": ("预览", "Preview"),
+    "import_apply": ("导入", "Import"),
+    "skip_invalid": ("只导入无误的行（跳过有错误的行）", "Import the valid rows only (skip the rows with errors)"),
+    "import_nothing": ("没有需要导入的内容。", "Nothing to import."),
+    "import_has_errors": ("有错误：改正后重新预览，或勾选“只导入无误的行”。",
+                          "There are errors: fix them and preview again, or tick 'valid rows only'."),
+    "import_ready": ("预览无误：按 Ctrl+S 导入（导入后按 u 可整体撤销）。",
+                     "No errors: Ctrl+S imports (u then reverts the whole import)."),
+    "imported": ("已导入：新增 {new} 人，更新 {updated} 人（按 u 可整体撤销）。",
+                 "Imported: {new} added, {updated} updated (u reverts the whole import)."),
+    "birth_hint": ("如 1998-05 或 1998-05-16", "e.g. 1998-05 or 1998-05-16"),
 }
 
 

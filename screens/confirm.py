@@ -1,0 +1,45 @@
+"""A yes/no question before something that cannot be taken back in one key (a bulk undo, discarding a
+filled form, creating a folder). ``y``/``Enter`` agree, ``n``/``Esc`` decline; the footer shows both."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label
+
+from .footer import LocalFooter
+from .keys import bind, relabel
+from .text import t
+from .widgets import plain, tracker_app
+
+
+class ConfirmModal(ModalScreen[bool]):
+    BINDINGS = [bind("y", "yes", "confirm"), bind("n", "no", "decline"), bind("escape", "no", "cancel")]
+
+    def __init__(self, question: str, yes: str | None = None) -> None:
+        super().__init__()
+        self.question = question
+        self.yes = yes
+
+    def compose(self) -> ComposeResult:
+        lang = tracker_app(self).lang
+        with VerticalScroll(id="dialog", classes="confirm"):
+            yield Label(plain(self.question, keep_newlines=True), id="confirm-question", classes="wrapped")
+            with Horizontal(classes="buttons"):
+                yield Button(f"{self.yes or t('yes', lang)} (Y)", variant="warning", id="confirm-yes")
+                yield Button(f"{t('no', lang)} (N)", id="confirm-no")
+        yield LocalFooter()
+
+    def on_mount(self) -> None:
+        relabel(self, tracker_app(self).lang)
+        self.query_one("#confirm-yes").focus()
+
+    @on(Button.Pressed, "#confirm-yes")
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#confirm-no")
+    def action_no(self) -> None:
+        self.dismiss(False)
