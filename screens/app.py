@@ -124,8 +124,12 @@ class MainScreen(Screen[None]):
         return pid
 
 
+def tracker_app_lang(node: Any) -> str:
+    return str(node.app.lang)
+
+
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "close", show=False)]
+    BINDINGS = [bind("escape", "close", "back"), Binding("q", "close", show=False)]
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -143,6 +147,10 @@ class HelpScreen(ModalScreen[None]):
             yield Static(table)
             yield Static(Text("\n" + t("procedure_title", lang), style="bold"))
             yield Static(procedure_text(lang), id="help-procedure")
+        yield LocalFooter()
+
+    def on_mount(self) -> None:
+        relabel(self, tracker_app_lang(self))
 
     def action_close(self) -> None:
         self.dismiss(None)

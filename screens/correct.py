@@ -20,7 +20,8 @@ from tracker.reports import Check
 from tracker.service import InputError, Refused
 from tracker.stages import event_label
 
-from .keys import bind
+from .footer import LocalFooter
+from .keys import bind, relabel
 from .record import render_check
 from .text import t
 from .widgets import make_input, plain, tracker_app
@@ -67,8 +68,10 @@ class CorrectModal(ModalScreen[bool]):
                 yield Button(t("remove" if self.removing else "save", lang) + " (Ctrl+S)", variant="primary",
                              id="fix-save")
                 yield Button(t("cancel", lang) + " (Esc)", id="fix-cancel")
+        yield LocalFooter()
 
     def on_mount(self) -> None:
+        relabel(self, tracker_app(self).lang)
         self.update_checks()
         self.query_one("#fix-reason" if self.removing else "#fix-date").focus()
 

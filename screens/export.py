@@ -13,7 +13,8 @@ from textual.widgets import Button, Checkbox, Input, Label, Select
 from tracker.i18n import BilingualError
 from tracker.stages import STAGE_KEYS, stage_label
 
-from .keys import bind
+from .footer import LocalFooter
+from .keys import bind, relabel
 from .text import t
 from .widgets import make_input, notify, plain, tracker_app
 from .wrap import Wrapped
@@ -49,8 +50,10 @@ class ExportModal(ModalScreen[Path | None]):
             with Horizontal(classes="buttons"):
                 yield Button(t("export", lang) + " (Ctrl+S)", variant="primary", id="x-save")
                 yield Button(t("cancel", lang) + " (Esc)", id="x-cancel")
+        yield LocalFooter()
 
     def on_mount(self) -> None:
+        relabel(self, tracker_app(self).lang)
         self.query_one("#x-stage").focus()
 
     def action_cancel(self) -> None:

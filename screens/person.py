@@ -8,13 +8,14 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from tracker.registers import mask_id
 from tracker.reports import person_view
 from tracker.stages import EVENT_BY_KEY, SECTIONS, event_label, pending_label, stage_label
 from tracker.textsafe import printable
 
+from .footer import LocalFooter
 from .keys import bind, relabel
 from .text import t
 from .widgets import iso, new_table, notify, plain, tracker_app
@@ -45,6 +46,7 @@ class PersonScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         lang = tracker_app(self).lang
+        yield Header(show_clock=False)  # the unit and today's date, as on the main screen
         with Vertical(id="person-body"):
             yield Static("", id="person-head")
             yield Static("", id="person-details")
@@ -52,7 +54,7 @@ class PersonScreen(Screen[None]):
             yield new_table([("n", "#"), ("step", t("step", lang)), ("mark", ""),
                              ("dates", t("date", lang)), ("info", "")], id="timeline", zebra=False)
             yield Wrapped("", id="person-next")
-        yield Footer()
+        yield LocalFooter()
 
     def on_mount(self) -> None:
         relabel(self, tracker_app(self).lang)

@@ -17,7 +17,8 @@ from tracker.service import InputError, Refused, build_event
 from tracker.stages import EVENT_BY_KEY, EVENT_KEYS, event_label
 from tracker.textsafe import printable
 
-from .keys import bind
+from .footer import LocalFooter
+from .keys import bind, relabel
 from .text import t
 from .widgets import make_input, plain, tracker_app
 from .wrap import Wrapped
@@ -94,8 +95,10 @@ class RecordModal(ModalScreen[bool]):
             with Horizontal(classes="buttons"):
                 yield Button(t("save", lang) + " (Ctrl+S)", variant="primary", id="rec-save")
                 yield Button(t("cancel", lang) + " (Esc)", id="rec-cancel")
+        yield LocalFooter()
 
     def on_mount(self) -> None:
+        relabel(self, tracker_app(self).lang)
         self.show_fields()
         self.update_checks()
         self.query_one("#rec-step" if self.pick_step else "#rec-date").focus()

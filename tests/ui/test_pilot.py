@@ -203,6 +203,7 @@ async def test_new_person_form_errors_next_to_the_field(make_app: MakeApp) -> No
         await pilot.pause()
         form = app.screen
         form.query_one("#f-name", Input).value = "新同志"
+        form.query_one("#f-applied", Input).value = "2026-11-27"
         form.query_one("#f-id_number", Input).value = "110105194912310021"
         await pilot.press("ctrl+s")
         await pilot.pause()
