@@ -246,7 +246,7 @@ class TrackerApp(App[None]):
     # ---- actions
     def action_help(self, anywhere: bool = False) -> None:
         focused = self.focused
-        if not anywhere and isinstance(focused, Input) and focused.value and focused.id != "people-filter":
+        if not anywhere and isinstance(focused, Input) and focused.value:
             raise SkipAction()  # typing a "?" into a note or a name
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss(None)

@@ -7,12 +7,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label
+from textual.widgets import Button
 
 from .footer import LocalFooter
 from .keys import bind, relabel
 from .text import t
 from .widgets import plain, tracker_app
+from .wrap import Wrapped
 
 
 class ConfirmModal(ModalScreen[bool]):
@@ -26,7 +27,7 @@ class ConfirmModal(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         lang = tracker_app(self).lang
         with VerticalScroll(id="dialog", classes="confirm"):
-            yield Label(plain(self.question, keep_newlines=True), id="confirm-question", classes="wrapped")
+            yield Wrapped(plain(self.question, keep_newlines=True), id="confirm-question")
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.yes or t('yes', lang)} (Y)", variant="warning", id="confirm-yes")
                 yield Button(f"{t('no', lang)} (N)", id="confirm-no")

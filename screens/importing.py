@@ -24,6 +24,7 @@ from .footer import LocalFooter
 from .keys import bind, relabel
 from .text import t
 from .widgets import make_input, notify, plain, tracker_app
+from .wrap import Wrapped
 
 
 class ImportModal(ModalScreen[bool]):
@@ -51,9 +52,9 @@ class ImportModal(ModalScreen[bool]):
             yield Label(t("import_title", lang), classes="title")
             yield Label(t("import_file", lang), classes="field-label")
             yield make_input(app, value=f"{self.directory}/", id="imp-file")
-            yield Label("", id="imp-error", classes="error wrapped")
+            yield Wrapped("", id="imp-error", classes="error")
             yield LoadingIndicator(id="imp-loading")
-            yield Static("", id="imp-report", classes="wrapped")
+            yield Wrapped("", id="imp-report")
             yield Checkbox(t("skip_invalid", lang), id="imp-skip")
             with Horizontal(classes="buttons"):
                 yield Button(t("preview", lang) + " (Enter)", variant="default", id="imp-preview")

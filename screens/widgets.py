@@ -31,8 +31,17 @@ def tracker_app(node: Any) -> TrackerApp:
     return cast("TrackerApp", node.app)
 
 
+class Box(Input):
+    """A text box that lets ``?`` through to the help while it is empty (typed after text, it is text)."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        if character == "?" and not self.value:
+            return False
+        return super().check_consume_key(key, character)
+
+
 def make_input(app: TrackerApp, **kwargs: Any) -> Input:
-    inp = Input(**kwargs)
+    inp = Box(**kwargs)
     inp.cursor_blink = app.cursor_blink
     return inp
 

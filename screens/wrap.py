@@ -49,7 +49,8 @@ def _best_cut(text: str, start: int, end: int) -> int:
             continue
         if _breakable(after) or _breakable(before) or before == " ":
             return cut
-    return end  # one long Latin word: fold it where the line is full
+    # one long Latin word: fold it where the line is full, keeping a closing mark with what it closes
+    return end - 1 if text[end] in NO_LINE_START and end - 1 > start else end
 
 
 def wrap_text(text: Text, width: int) -> Text:
