@@ -364,3 +364,61 @@ async def test_import_dialog_names_a_missing_file_in_chinese(make_app: MakeApp, 
         await pilot.pause()
         text = app.screen.query_one("#imp-error").text.plain  # type: ignore[attr-defined]
         assert "找不到文件" in text and "Errno" not in text
+
+
+async def _export_dialog(app: object, pilot: object, folder: Path, stage: str = "activist", fmt: str = "csv") -> object:
+    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.press("e")  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    modal = app.screen  # type: ignore[attr-defined]
+    modal.query_one("#x-stage", Select).value = stage
+    modal.query_one("#x-format", Select).value = fmt
+    modal.query_one("#x-dir", Input).value = str(folder)
+    await pilot.press("ctrl+s")  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    return modal
+
+
+async def test_export_asks_before_creating_a_missing_folder(make_app: MakeApp, tmp_path: Path) -> None:
+    app = make_app()
+    folder = tmp_path / "新建" / "名册"
+    async with app.run_test(size=SIZE) as pilot:
+        await _export_dialog(app, pilot, folder)
+        assert isinstance(app.screen, ConfirmModal) and str(folder) in app.screen.query_one(
+            "#confirm-question").text.plain.replace("\n", "")  # type: ignore[attr-defined]
+        await pilot.press("n")
+        await pilot.pause()
+        assert not folder.exists()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        assert (folder / "入党积极分子名册-2026-11-27.csv").exists()
+
+
+async def test_export_messages_are_in_the_uis_words(make_app: MakeApp, tmp_path: Path) -> None:
+    app = make_app()
+    (tmp_path / "a-file").write_text("x")
+    async with app.run_test(size=SIZE) as pilot:
+        modal = await _export_dialog(app, pilot, tmp_path, stage="all", fmt="csv")
+        text = modal.query_one("#x-error").text.plain  # type: ignore[attr-defined]
+        assert "请选择一个阶段" in text and "--" not in text
+        modal.query_one("#x-stage", Select).value = "activist"  # type: ignore[attr-defined]
+        modal.query_one("#x-dir", Input).value = str(tmp_path / "a-file" / "x.csv")  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        text = modal.query_one("#x-error").text.plain  # type: ignore[attr-defined]
+        assert "不是文件夹" in text and "Errno" not in text
+        modal.query_one("#x-dir", Input).value = str(tmp_path)  # type: ignore[attr-defined]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await _export_dialog(app, pilot, tmp_path)  # the same file again
+        text = app.screen.query_one("#x-error").text.plain  # type: ignore[attr-defined]
+        assert "覆盖同名文件" in text and "--force" not in text and "（-o）" not in text
+
+
+async def test_export_of_an_empty_roster_warns(make_app: MakeApp, tmp_path: Path) -> None:
+    app = make_app(demo=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await _export_dialog(app, pilot, tmp_path, fmt="xlsx")
+        assert "名册为空" in toasts(app)
