@@ -176,8 +176,11 @@ class TrackerApp(App[None]):
     ]
 
     def __init__(self, service: Service, *, lang: str = "zh", cursor_blink: bool = True,
-                 watch_seconds: float = 2.0, initial_tab: str = "overview", export_dir: Path | None = None) -> None:
+                 watch_seconds: float = 2.0, initial_tab: str = "overview", export_dir: Path | None = None,
+                 background_from: int = 2000) -> None:
         super().__init__()
+        #: from this many people on, the overview is computed in a worker (the screen shows first)
+        self.background_from = background_from
         self.service = service
         self.lang = lang
         self.cursor_blink = cursor_blink

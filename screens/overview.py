@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import DataTable, Label, Static
+from textual.message import Message
+from textual.widgets import DataTable, Label, LoadingIndicator, Static
+from textual.worker import Worker, WorkerState
 
-from tracker.reports import due_list, stage_counts, upcoming
+from tracker.model import Person
+from tracker.reports import Deadline, Upcoming, due_list, stage_counts, upcoming
 from tracker.stages import STAGE_KEYS, STAGES, event_label
 
 from .text import t
@@ -19,22 +26,35 @@ SHORT_EN = {"applicant": "Applicant", "activist": "Activist", "target": "Target"
 
 
 class StageBox(Static):
-    def set_count(self, stage_key: str, count: int, lang: str) -> None:
+    def set_count(self, stage_key: str, count: int | None, lang: str) -> None:
         stage = next(s for s in STAGES if s.key == stage_key)
         label = stage.zh if lang == "zh" else f"{SHORT_EN[stage_key]}\n{stage.zh}"
-        self.update(Text.assemble((label, "bold"), "\n", (str(count), "bold cyan")))
+        self.update(Text.assemble((label, "bold"), "\n", ("…" if count is None else str(count), "bold cyan")))
 
 
 class Overview(PersonRows, Vertical):
-    """Counts come first (fast); the lists follow in the same refresh."""
+    """Counts come first; the lists follow. With many people both are computed in a worker (the screen
+    shows at once, with a loading indicator), and handed back as messages."""
+
+    class Counted(Message):
+        def __init__(self, counts: dict[str, int], empty: bool, generation: int = 0) -> None:
+            super().__init__()
+            self.counts, self.empty, self.generation = counts, empty, generation
+
+    class Listed(Message):
+        def __init__(self, due: list[Deadline], soon: list[Upcoming], generation: int = 0) -> None:
+            super().__init__()
+            self.due, self.soon, self.generation = due, soon, generation
 
     def compose(self) -> ComposeResult:
         lang = tracker_app(self).lang
+        self.lists_ready = False
         yield Label(t("pipeline", lang), classes="section")
         with Horizontal(id="pipeline"):
             for key in STAGE_KEYS:
                 yield StageBox(id=f"box-{key}", classes="stagebox")
         yield Static("", id="empty-start")
+        yield LoadingIndicator(id="overview-loading")
         yield Label(t("due_title", lang), classes="section", id="due-label")
         yield new_table([("name", t("name", lang)), ("what", t("what", lang)), ("due", t("due", lang)),
                          ("left", t("days_left", lang))], id="overview-due")
@@ -43,29 +63,68 @@ class Overview(PersonRows, Vertical):
                         id="overview-soon")
 
     def refresh_data(self) -> None:
-        """Counts first; the two lists right after the first paint (with 10k people they take
-        a quarter of a second, which should not hold up the screen)."""
         app = tracker_app(self)
-        lang, svc = app.lang, app.service
-        people = svc.people()
-        counts = stage_counts(people)
-        for key in STAGE_KEYS:
-            self.query_one(f"#box-{key}", StageBox).set_count(key, counts[key], lang)
+        svc = app.service
         self.lists_ready = False
-        self.call_after_refresh(self.fill_lists)
+        self.generation = getattr(self, "generation", 0) + 1  # a worker still running for older data is ignored
+        if svc.count() < app.background_from:  # a few hundred people: at once (and tests see it without waiting)
+            people = svc.people()
+            self._counted(self.Counted(stage_counts(people), not people, self.generation))
+            self.call_after_refresh(self._list_inline)
+            return
+        for key in STAGE_KEYS:
+            self.query_one(f"#box-{key}", StageBox).set_count(key, None, app.lang)
+        self._show_lists(None)
+        self.compute(svc.today, self.generation)
 
-    def fill_lists(self) -> None:
-        app = tracker_app(self)
-        lang, svc = app.lang, app.service
+    def _list_inline(self) -> None:
+        svc = tracker_app(self).service
         people = svc.people()
-        empty = not people
-        self.query_one("#empty-start", Static).update(t("empty_start", lang) if empty else "")
-        self.query_one("#empty-start").display = empty
+        self._listed(self.Listed(due_list(people, svc.book, svc.today), upcoming(people, svc.book, svc.today),
+                                 self.generation))
+
+    @work(thread=True, exclusive=True, group="overview", exit_on_error=False)
+    def compute(self, today: date, generation: int) -> None:
+        """Off the UI thread: build everyone, count (posted first), then the two lists."""
+        svc = tracker_app(self).service
+        people: list[Person] = list(svc.people())
+        self.post_message(self.Counted(stage_counts(people), not people, generation))
+        self.post_message(self.Listed(due_list(people, svc.book, today), upcoming(people, svc.book, today),
+                                      generation))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "overview" and event.state == WorkerState.ERROR:  # e.g. the file reloaded under it
+            self.refresh_data()
+
+    def _show_lists(self, empty: bool | None) -> None:
+        """None: still loading (the indicator instead of the lists)."""
+        self.query_one("#overview-loading").display = empty is None
+        self.query_one("#empty-start").display = bool(empty)
         for wid in ("#due-label", "#overview-due", "#soon-label", "#overview-soon"):
-            self.query_one(wid).display = not empty
-        due: DataTable[object] = self.query_one("#overview-due", DataTable)
+            self.query_one(wid).display = empty is False
+
+    @on(Counted)
+    def _counted(self, message: Counted) -> None:
+        if message.generation != self.generation:
+            return
+        lang = tracker_app(self).lang
+        for key in STAGE_KEYS:
+            self.query_one(f"#box-{key}", StageBox).set_count(key, message.counts[key], lang)
+        self.empty = message.empty
+        self.query_one("#empty-start", Static).update(t("empty_start", lang) if message.empty else "")
+        if message.empty:
+            self._show_lists(True)
+
+    @on(Listed)
+    def _listed(self, message: Listed) -> None:
+        if message.generation != self.generation:
+            return
+        lang = tracker_app(self).lang
+        empty = getattr(self, "empty", False)
+        self._show_lists(empty)
+        due: DataTable[Any] = self.query_one("#overview-due", DataTable)
         due.clear()
-        items = due_list(people, svc.book, svc.today)
+        items = message.due
         for d in items[:LIST_LIMIT]:
             due.add_row(plain(d.name), d.what(lang), d.due.isoformat(), deadline_days_text(d, lang),
                         key=f"{d.person}:{d.rule}")
@@ -73,15 +132,15 @@ class Overview(PersonRows, Vertical):
             due.add_row(Text(t("more_in_tab", lang, n=len(items) - LIST_LIMIT), style="dim"), "", "", "", key="more")
         if not due.row_count and not empty:
             due.add_row(Text(t("nothing_due", lang), style="dim"), "", "", "", key="none")
-        soon: DataTable[object] = self.query_one("#overview-soon", DataTable)
+        soon: DataTable[Any] = self.query_one("#overview-soon", DataTable)
         soon.clear()
-        soon_items = upcoming(people, svc.book, svc.today)
+        soon_items = message.soon
         for u in soon_items[:LIST_LIMIT]:
-            soon.add_row(plain(u.person.name), event_label(u.event, lang), u.earliest.isoformat(), key=f"{u.person.id}:soon")
+            soon.add_row(plain(u.person.name), event_label(u.event, lang), u.earliest.isoformat(),
+                         key=f"{u.person.id}:soon")
         if len(soon_items) > LIST_LIMIT:
             soon.add_row(Text(t("more_in_planner", lang, n=len(soon_items) - LIST_LIMIT), style="dim"), "", "",
                          key="more")
         if not soon.row_count and not empty:
             soon.add_row(Text(t("nobody_soon", lang), style="dim"), "", "", key="none")
         self.lists_ready = True
-

@@ -91,6 +91,10 @@ class Service:
     def people(self) -> list[Person]:
         return self.store.people()
 
+    def count(self) -> int:
+        """How many people (active or not) the database holds; cheap: nobody is built."""
+        return self.store.count()
+
     def person(self, pid: int) -> Person:
         p = self.store.person(pid)
         if p is None:

@@ -66,7 +66,7 @@ async def test_undo_of_one_persons_step_needs_no_question_and_names_person_and_s
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmModal)
         text = toasts(app)
-        assert "测试撤销" in text and "确定为入党积极分子" in text or "积极分子" in text
+        assert ("测试撤销" in text and "确定为入党积极分子" in text) or "积极分子" in text
         assert not re.search(r"[A-Za-z]{3,}", text)  # no rule ids, no English in the Chinese UI
 
 
@@ -422,3 +422,21 @@ async def test_export_of_an_empty_roster_warns(make_app: MakeApp, tmp_path: Path
     async with app.run_test(size=SIZE) as pilot:
         await _export_dialog(app, pilot, tmp_path, fmt="xlsx")
         assert "名册为空" in toasts(app)
+
+
+async def test_a_big_database_shows_the_screen_first_then_counts_then_lists(service: Service) -> None:
+    """Computed in a worker (here from 1 person on): a loading indicator, then the same counts and lists."""
+    from screens.app import TrackerApp
+    from screens.overview import StageBox
+    from tracker.reports import status
+
+    app = TrackerApp(service, lang="zh", cursor_blink=False, watch_seconds=0, background_from=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        counts = status(service.people(), service.book, service.today).counts
+        for stage, n in counts.items():
+            box = app.screen.query_one(f"#box-{stage}", StageBox)
+            assert str(box.render()).splitlines()[-1].strip() == str(n)
+        assert not app.screen.query_one("#overview-loading").display
+        assert app.screen.query_one("#overview-due", DataTable).row_count > 0
