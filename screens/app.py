@@ -8,16 +8,18 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from rich.table import Table
 from rich.text import Text
+from textual import events, work
 from textual.actions import SkipAction
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Header, Input, Static, TabbedContent, TabPane
 
@@ -35,6 +37,7 @@ from .planner import Planner
 from .text import procedure_text, t
 from .widgets import notify
 
+NEEDS_DATA = ("search", "new_person", "record", "export", "import", "undo", "load_demo")
 TABS = ("overview", "people", "deadlines", "planner")
 PANES: dict[str, type[Any]] = {"overview": Overview, "people": People, "deadlines": Deadlines, "planner": Planner}
 
@@ -53,6 +56,7 @@ class MainScreen(Screen[None]):
         self.initial = initial
         self._pane_lock = asyncio.Lock()
         self.focus_after_switch: tuple[str, str] | None = None  # (tab, selector) asked by an action
+        self.buffering: str | None = None  # "slash" or "n": letters typed ahead of the box are kept
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -71,11 +75,16 @@ class MainScreen(Screen[None]):
         assert isinstance(app, TrackerApp)
         relabel(self, app.lang)
         self.stale = set(TABS)
+        self.wanted_tab: str | None = None  # a tab asked for while the database was still being opened
         self._refresh_pane(self.current_tab())
 
     def _refresh_pane(self, key: str) -> None:
         """Panes are built and filled when first shown, and after a change only when visible:
         with 10k people a hidden planner or deadline list must not slow the first paint."""
+        app = self.app
+        assert isinstance(app, TrackerApp)
+        if not app.ready:  # still opening the file: the pane shows as loading, filled once it is open
+            return
         self.query_one(f"#pane-{key}", PANES[key]).refresh_data()
         self.stale.discard(key)
 
@@ -102,7 +111,53 @@ class MainScreen(Screen[None]):
         else:
             pane.query(DataTable).first().focus()
 
+    def on_key(self, event: events.Key) -> None:
+        """Typing ahead: the letters typed right after ``/`` or ``n`` (fast, or pasted) reach this screen before
+        the filter or the new-person form has the focus; they are kept and handed to it, never lost."""
+        app = self.app
+        assert isinstance(app, TrackerApp)
+        if isinstance(self.focused, Input):
+            return
+        if event.key in ("slash", "n") and not self.buffering and app.ready:
+            self.buffering, app.typed_ahead = event.key, ""
+            return  # the key itself goes on to its binding
+        if not self.buffering or not ((event.character and event.character.isprintable()) or event.key == "enter"):
+            return
+        event.stop()
+        event.prevent_default()
+        char = event.character if event.key != "enter" else "\r"
+        target = app.screen if self.buffering == "n" else self
+        box = target.query("#f-name" if self.buffering == "n" else "#people-filter")
+        if box and (self.buffering == "n" or box.first().has_focus):  # already there: straight in
+            box.first(Input).insert_text_at_cursor(char) if char != "\r" else None
+        else:
+            app.typed_ahead = (app.typed_ahead or "") + (char or "")
+
+    def on_screen_resume(self) -> None:
+        self.buffering = None  # back from the form (saved or cancelled): typing means keys again
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if self.buffering == "slash" and isinstance(event.widget, Input) and event.widget.id == "people-filter":
+            event.widget.insert_text_at_cursor(self.take_typed_ahead())
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if isinstance(event.widget, Input) and event.widget.id == "people-filter":
+            self.buffering = None
+
+    def take_typed_ahead(self) -> str:
+        app = self.app
+        assert isinstance(app, TrackerApp)
+        text, app.typed_ahead = app.typed_ahead, ""
+        return text.replace("\r", "")
+
     def action_tab(self, key: str) -> None:
+        if key != "people":
+            self.focus_after_switch = None
+        app = self.app
+        assert isinstance(app, TrackerApp)
+        if not app.ready and key != self.current_tab():
+            self.wanted_tab = key  # switched to once the database is open: the key press is not lost
+            return
         self.query_one(TabbedContent).active = key
 
     def action_toggle_left(self) -> None:
@@ -115,6 +170,9 @@ class MainScreen(Screen[None]):
     def refresh_data(self) -> None:
         self.stale = set(TABS)
         self._refresh_pane(self.current_tab())
+        if self.wanted_tab is not None:
+            self.action_tab(self.wanted_tab)
+            self.wanted_tab = None
 
     def selected_person_id(self) -> int | None:
         if not self.query(f"#pane-{self.current_tab()}"):
@@ -175,13 +233,24 @@ class TrackerApp(App[None]):
         bind("D", "load_demo", "load_demo", show=False),
     ]
 
-    def __init__(self, service: Service, *, lang: str = "zh", cursor_blink: bool = True,
+    class Opened(Message):
+        """The database was opened in the background: its service, or the error that stops the app."""
+
+        def __init__(self, service: Service | None, error: BilingualError | None = None) -> None:
+            super().__init__()
+            self.service, self.error = service, error
+
+    def __init__(self, service: Service | Callable[[], Service], *, lang: str = "zh", cursor_blink: bool = True,
                  watch_seconds: float = 2.0, initial_tab: str = "overview", export_dir: Path | None = None,
                  background_from: int = 2000) -> None:
         super().__init__()
         #: from this many people on, the overview is computed in a worker (the screen shows first)
         self.background_from = background_from
-        self.service = service
+        # a Service, or how to open one: then the screen shows first and the file is read in a worker
+        self._service = service if isinstance(service, Service) else None
+        self._opener = None if isinstance(service, Service) else service
+        self.error_message: str | None = None  # why the app stopped (the file could not be opened)
+        self.typed_ahead = ""  # letters typed before the box they were meant for had the focus
         self.lang = lang
         self.cursor_blink = cursor_blink
         self.watch_seconds = watch_seconds
@@ -190,13 +259,56 @@ class TrackerApp(App[None]):
         self._person_screen: PersonScreen | None = None
 
     # ---- lifecycle
+    @property
+    def service(self) -> Service:
+        if self._service is None:
+            raise RuntimeError("the database is not open yet")
+        return self._service
+
+    @property
+    def ready(self) -> bool:
+        """The database is open (until then the screen shows, loading)."""
+        return self._service is not None
+
     def on_mount(self) -> None:
         self.title = t("app_title", self.lang)
-        self.show_unit()
         relabel(self, self.lang)
         self.push_screen(MainScreen(self.initial_tab))
+        if self._opener is None:
+            self._started()
+        else:
+            self.sub_title = t("opening", self.lang)
+            self.open_database()
+
+    def _started(self) -> None:
+        self.show_unit()
         if self.watch_seconds > 0:
             self.set_interval(self.watch_seconds, self.watch_database)
+
+    @work(thread=True, exit_on_error=False, group="open")
+    def open_database(self) -> None:
+        """Read and check the file, and build everyone, off the UI thread (at 10k people about a second)."""
+        assert self._opener is not None
+        try:
+            svc = self._opener()
+            svc.people()
+        except BilingualError as exc:
+            self.post_message(self.Opened(None, exc))
+            return
+        self.post_message(self.Opened(svc))
+
+    def on_tracker_app_opened(self, message: Opened) -> None:
+        if message.error is not None:
+            self.error_message = message.error.message(self.lang)
+            self.exit(return_code=3)  # the database cannot be used now (tracker.cli prints why)
+            return
+        self._service = message.service
+        self._started()
+        self.main_screen().refresh_data()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the file is being opened only what needs no data works (help, palette, language, quit)."""
+        return self.ready or action not in NEEDS_DATA
 
     def watch_database(self) -> None:
         """A cron job or another window changed the file: reload and redraw."""
@@ -260,7 +372,7 @@ class TrackerApp(App[None]):
         main = self.main_screen()
         while self.screen is not main:
             self.pop_screen()
-        if main.current_tab() != "people":
+        if main.current_tab() != "people" or not main.query("#pane-people"):
             main.focus_after_switch = ("people", "#people-filter")  # the tab switch places the focus
             main.action_tab("people")
             return
@@ -355,7 +467,7 @@ class TrackerApp(App[None]):
     def action_command_palette(self) -> None:
         from textual.command import CommandPalette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(CommandPalette(placeholder=t("palette_ph", self.lang), id="--command-palette"))
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
@@ -109,8 +109,24 @@ class PersonForm(ModalScreen[int | None]):
         relabel(self, tracker_app(self).lang)
         self.query_one("#box-override").display = False
         self.query_one("#f-branch").display = not self.branches  # no branch yet: type the first one
-        self.query_one("#f-name").focus()
+        name = self.query_one("#f-name", Input)
+        name.focus()
+        app = tracker_app(self)
+        if self.person_id is None and app.typed_ahead:  # "n" then a name typed fast: nothing is lost
+            typed, app.typed_ahead = app.typed_ahead, ""
+            name.insert_text_at_cursor(typed.split("\r")[0])
+            if "\r" in typed:
+                self.query_one("#f-applied").focus()
         self.shown = self._values()  # what the form showed: Esc asks before throwing away anything else
+
+    def on_key(self, event: events.Key) -> None:
+        """Typed before the name box had the focus (``n`` then a name, fast): the letters go into the name."""
+        if self.focused is None and event.character and event.character.isprintable():
+            self.query_one("#f-name", Input).insert_text_at_cursor(event.character)
+            event.stop()
+        elif self.focused is None and event.key == "enter":
+            self.query_one("#f-applied" if self.query("#f-applied") else "#f-gender").focus()
+            event.stop()
 
     @on(Select.Changed, "#f-branch-choice")
     def _branch_chosen(self, event: Select.Changed) -> None:

@@ -168,6 +168,7 @@ UI: dict[str, tuple[str, str]] = {
     "imported": ("已导入：新增 {new} 人，更新 {updated} 人（按 u 可整体撤销）。",
                  "Imported: {new} added, {updated} updated (u reverts the whole import)."),
     "birth_month": ("出生年月", "Born (year-month)"),
+    "opening": ("正在打开数据库……", "Opening the database…"),
     "birth_hint": ("如 1998-05 或 1998-05-16", "e.g. 1998-05 or 1998-05-16"),
 }
 

@@ -610,8 +610,11 @@ def _main(argv: Sequence[str] | None) -> int:
 def run_tui(ctx: Context) -> int:
     from screens.app import TrackerApp
 
-    app = TrackerApp(ctx.service, lang=ctx.lang)
+    # the screen first: the file is opened (read, checked, everyone built) in the app's worker
+    app = TrackerApp(lambda: ctx.service, lang=ctx.lang)
     app.run()
+    if app.error_message:
+        print(app.error_message, file=sys.stderr)
     return tui_exit_code(app)
 
 

@@ -440,3 +440,44 @@ async def test_a_big_database_shows_the_screen_first_then_counts_then_lists(serv
             assert str(box.render()).splitlines()[-1].strip() == str(n)
         assert not app.screen.query_one("#overview-loading").display
         assert app.screen.query_one("#overview-due", DataTable).row_count > 0
+
+
+async def _burst(app: object, pilot: object, keys: list[str]) -> None:
+    """Keys as a fast typist or a paste sends them: all queued before the first is handled."""
+    from textual import events
+
+    for key in keys:
+        app.post_message(events.Key(key, {"slash": "/", "enter": "\r"}.get(key, key)))  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_a_pasted_search_loses_no_letter(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _burst(app, pilot, ["slash", "z", "s"])
+        assert app.focused is app.screen.query_one("#people-filter") and app.focused.value == "zs"  # type: ignore[attr-defined]
+
+
+async def test_a_search_typed_fast_on_the_people_tab_loses_no_letter(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _burst(app, pilot, ["2", "slash", "z", "s"])
+        assert app.screen.query_one("#people-filter", Input).value == "zs"
+
+
+async def test_n_then_a_name_then_enter_typed_fast(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await _burst(app, pilot, ["n", *"zhang", "enter"])
+        form = app.screen
+        assert isinstance(form, PersonForm) and form.query_one("#f-name", Input).value == "zhang"
+        assert app.focused is form.query_one("#f-applied")  # Enter moved on; nothing saved
+        await pilot.press("escape", "y")
+        await pilot.pause()
+        await pilot.press("2")  # keys mean keys again after the form
+        await pilot.pause()
+        assert app.screen.query_one("#tabs").active == "people"  # type: ignore[attr-defined]
