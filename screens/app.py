@@ -125,13 +125,14 @@ class MainScreen(Screen[None]):
             return
         event.stop()
         event.prevent_default()
-        char = event.character if event.key != "enter" else "\r"
+        char = "\r" if event.key == "enter" else (event.character or "")
         target = app.screen if self.buffering == "n" else self
         box = target.query("#f-name" if self.buffering == "n" else "#people-filter")
         if box and (self.buffering == "n" or box.first().has_focus):  # already there: straight in
-            box.first(Input).insert_text_at_cursor(char) if char != "\r" else None
+            if char != "\r":
+                box.first(Input).insert_text_at_cursor(char)
         else:
-            app.typed_ahead = (app.typed_ahead or "") + (char or "")
+            app.typed_ahead += char
 
     def on_screen_resume(self) -> None:
         self.buffering = None  # back from the form (saved or cancelled): typing means keys again
@@ -278,7 +279,7 @@ class TrackerApp(App[None]):
             self._started()
         else:
             self.sub_title = t("opening", self.lang)
-            self.open_database()
+            self.call_after_refresh(self.open_database)  # the first frame is drawn before the file is read
 
     def _started(self) -> None:
         self.show_unit()

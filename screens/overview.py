@@ -62,6 +62,12 @@ class Overview(PersonRows, Vertical):
         yield new_table([("name", t("name", lang)), ("next", t("next", lang)), ("earliest", t("earliest", lang))],
                         id="overview-soon")
 
+    def on_mount(self) -> None:
+        lang = tracker_app(self).lang
+        for key in STAGE_KEYS:  # the stages show at once; their counts ("…") once the file is read
+            self.query_one(f"#box-{key}", StageBox).set_count(key, None, lang)
+        self._show_lists(None)
+
     def refresh_data(self) -> None:
         app = tracker_app(self)
         svc = app.service
