@@ -11,6 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import DataTable, Input, Label, Select
 
 from tracker.model import Person
@@ -22,8 +23,9 @@ from .search import SearchIndex
 from .text import t
 from .widgets import iso, make_input, plain, tracker_app
 
-PAGE = 100
+PAGE = 50  # rows added at a time (a screenful and more); each new row is measured, so not more
 WIDE = 110  # terminal columns from which the table shows every column
+FILTER_DELAY = 0.06  # seconds after the last letter before a big list is filtered
 SORT_COLUMNS = ("id", "name", "stage", "branch", "stage_date", "next_date")
 
 
@@ -69,6 +71,9 @@ class People(Vertical):
         self._summaries: dict[int, RowSummary] = {}
         self.wide: bool | None = None
         self._index_started = False
+        self._filter_timer: Timer | None = None
+        self.index_ready = False
+        self._last: tuple[str, object, list[Person]] = ("", None, [])  # the last query, its scope and finds
 
     def compose(self) -> ComposeResult:
         app = tracker_app(self)
@@ -120,16 +125,27 @@ class People(Vertical):
             column.content_width = max(column.content_width, column.label.cell_len)
         table.refresh()
 
+    class IndexReady(Message):
+        """The pinyin of every name is known: a query typed meanwhile is matched again, by pinyin too."""
+
     @work(thread=True, exclusive=True, group="pinyin")
-    def build_index(self) -> None:
-        """pypinyin takes a moment to load: warm the index off the UI thread."""
-        self.index.build(tracker_app(self).service.people())
+    def build_index(self, people: list[Person]) -> None:
+        """pypinyin takes a moment to load and 10k names a second or two: built off the UI thread."""
+        self.index.build(people)
+        self.post_message(self.IndexReady())
+
+    @on(IndexReady)
+    def _index_ready(self) -> None:
+        self.index_ready = True
+        if self.query_text.strip():
+            self._last = ("", None, [])
+            self.apply_filter()
 
     # ---- data
     def refresh_data(self) -> None:
         if not self._index_started:  # first shown: warm the pinyin index in the background
             self._index_started = True
-            self.build_index()
+            self.build_index(list(tracker_app(self).service.people()))
         svc = tracker_app(self).service
         self._summaries.clear()
         branches = sorted({p.branch for p in svc.people() if p.branch})
@@ -151,11 +167,19 @@ class People(Vertical):
     def apply_filter(self) -> None:
         svc = tracker_app(self).service
         q = self.query_text
-        people = [p for p in svc.people()
-                  if (self.include_left or p.active)
-                  and (self.stage is None or p.stage == self.stage)
-                  and (self.branch is None or p.branch == self.branch)
-                  and self.index.matches(p, q)]
+        everyone = svc.people()
+        scope = (id(everyone), self.include_left, self.stage, self.branch)
+        last_q, last_scope, last_found = self._last
+        if scope == last_scope and q.startswith(last_q) and last_q.strip():
+            pool = last_found  # a letter more narrows what the last query found (a keystroke at 10k people)
+        else:
+            pool = [p for p in everyone
+                    if (self.include_left or p.active)
+                    and (self.stage is None or p.stage == self.stage)
+                    and (self.branch is None or p.branch == self.branch)]
+        on_demand = self.index_ready or svc.count() < tracker_app(self).background_from
+        people = [p for p in pool if self.index.matches(p, q, on_demand=on_demand)] if q.strip() else pool
+        self._last = (q, scope, people)
         self.matches = self._sorted(people)
         table = self.query_one(PeopleTable)
         table.clear()
@@ -237,7 +261,20 @@ class People(Vertical):
     # ---- events
     @on(Input.Changed, "#people-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
+        """With many people the list follows the typing a moment later (the letter shows at once, and a burst
+        of letters filters once); with few, at once."""
         self.query_text = event.value
+        app = tracker_app(self)
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        if app.service.count() < app.background_from:
+            self.apply_filter()
+        else:
+            self._filter_timer = self.set_timer(FILTER_DELAY, self._filter_now)
+
+    def _filter_now(self) -> None:
+        self._filter_timer = None
         self.apply_filter()
 
     @on(Input.Submitted, "#people-filter")
