@@ -88,8 +88,9 @@ class PersonScreen(Screen[None]):
                            "id_number", "expected_departure")]
         facts += [(t("stage_date", lang), view.stage_date), (t("probation_end", lang), view.probation_end),
                   (t("standing_from", lang), view.standing_from), (t("note", lang), person.note)]
+        colon = "：" if lang == "zh" else ": "  # Chinese punctuation in Chinese labels (性别：男)
         self.query_one("#person-details", Static).update(Text("  ".join(
-            f"{k}: {v.isoformat() if hasattr(v, 'isoformat') else printable(str(v), keep_newlines=k == t('note', lang))}"
+            f"{k}{colon}{v.isoformat() if hasattr(v, 'isoformat') else printable(str(v), keep_newlines=k == t('note', lang))}"
             for k, v in facts if v)))
         table: DataTable[object] = self.query_one("#timeline", DataTable)
         row = table.cursor_row
@@ -136,7 +137,7 @@ class PersonScreen(Screen[None]):
             table.move_cursor(row=row)
         nxt = Text()
         if view.next is not None:
-            nxt.append(f"{t('next_step', lang)}: {event_label(view.next.event, lang)}", style="bold cyan")
+            nxt.append(f"{t('next_step', lang)}{'：' if lang == 'zh' else ': '}{event_label(view.next.event, lang)}", style="bold cyan")
             if view.next.earliest:
                 nxt.append("  " + t("earliest_on", lang, date=view.next.earliest.isoformat()) + tentative)
             if view.next.prerequisite:

@@ -84,6 +84,10 @@ class Wrapped(Label):
     def update(self, content: Any = "", *, layout: bool = True) -> None:
         self._text = content if isinstance(content, Text) else Text(str(content))
         super().update(self._text, layout=layout)
+        self.display = bool(self._text.plain)  # an empty message takes no line
+
+    def on_mount(self) -> None:
+        self.display = bool(self._text.plain)
 
     @property
     def text(self) -> Text:

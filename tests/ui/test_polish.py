@@ -481,3 +481,15 @@ async def test_n_then_a_name_then_enter_typed_fast(make_app: MakeApp) -> None:
         await pilot.press("2")  # keys mean keys again after the form
         await pilot.pause()
         assert app.screen.query_one("#tabs").active == "people"  # type: ignore[attr-defined]
+
+
+async def test_person_screen_chinese_punctuation_and_today_visible(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        pid = next(p.id for p in app.service.people() if p.gender)
+        app.open_person(pid)
+        await pilot.pause()
+        details = str(app.screen.query_one("#person-details").render())
+        assert "性别：" in details and "性别:" not in details
+        assert "2026-11-27" in app.sub_title and app.screen.query("Header")  # today stays in view
