@@ -458,10 +458,14 @@ class TrackerApp(App[None]):
             if isinstance(screen, MainScreen | PersonScreen):
                 if isinstance(screen, MainScreen):
                     screen.initial = screen.current_tab()
+                # the same row and the same place afterwards: only the words change
+                focused = screen.focused.id if screen.focused is not None else None
+                rows = {tb.id: tb.cursor_row for tb in screen.query(DataTable) if tb.id}
                 await screen.recompose()
                 relabel(screen, self.lang)
                 screen.refresh_bindings()
                 screen.refresh_data()
+                self.call_after_refresh(_restore_place, screen, focused, rows)
         self.notify(t("lang_switched", self.lang), timeout=2)
 
     # ---- the command palette: every action is there, in the UI's language only
@@ -502,6 +506,15 @@ class TrackerApp(App[None]):
         elif screen.focused is not None and screen.focused.allow_maximize:
             yield command(t("maximize", lang), "", screen.action_maximize)
         yield command(key_text("quit", lang), KEYS["quit"][0], self.action_quit)
+
+
+def _restore_place(screen: Screen[Any], focused: str | None, rows: dict[str, int]) -> None:
+    for table in screen.query(DataTable):
+        row = rows.get(table.id or "")
+        if row is not None and row < table.row_count:
+            table.move_cursor(row=row)
+    if focused and screen.query(f"#{focused}"):
+        screen.query_one(f"#{focused}").focus()
 
 
 _RULE_IDS = re.compile(r"（超越规则 [^，）]*，理由：(.*)）$| \(overrode [^:)]*: (.*)\)$")

@@ -493,3 +493,18 @@ async def test_person_screen_chinese_punctuation_and_today_visible(make_app: Mak
         details = str(app.screen.query_one("#person-details").render())
         assert "性别：" in details and "性别:" not in details
         assert "2026-11-27" in app.sub_title and app.screen.query("Header")  # today stays in view
+
+
+async def test_switching_language_keeps_the_row_and_the_focus(make_app: MakeApp) -> None:
+    app = make_app(tab="people")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#people-table", DataTable)
+        table.focus()
+        await pilot.press("down", "down", "down")
+        await pilot.pause()
+        await pilot.press("l")
+        await pilot.pause()
+        await pilot.pause()
+        table = app.screen.query_one("#people-table", DataTable)
+        assert app.lang == "en" and table.cursor_row == 3 and app.focused is table
