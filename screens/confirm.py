@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Button
 
 from .footer import LocalFooter
 from .keys import bind, relabel
 from .text import t
-from .widgets import plain, tracker_app
+from .widgets import DialogScroll, plain, tracker_app
 from .wrap import Wrapped
 
 
@@ -26,7 +26,7 @@ class ConfirmModal(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         lang = tracker_app(self).lang
-        with VerticalScroll(id="dialog", classes="confirm"):
+        with DialogScroll(id="dialog", classes="confirm"):
             yield Wrapped(plain(self.question, keep_newlines=True), id="confirm-question")
             with Horizontal(classes="buttons"):
                 yield Button(f"{self.yes or t('yes', lang)} (Y)", variant="warning", id="confirm-yes")

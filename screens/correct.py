@@ -10,7 +10,7 @@ from datetime import date
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -24,7 +24,7 @@ from .footer import LocalFooter
 from .keys import bind, relabel
 from .record import render_check
 from .text import t
-from .widgets import make_input, plain, tracker_app
+from .widgets import DialogScroll, make_input, plain, tracker_app
 from .wrap import Wrapped
 
 
@@ -46,7 +46,7 @@ class CorrectModal(ModalScreen[bool]):
         lang = app.lang
         person = app.service.person(self.person_id)
         title = "remove_title" if self.removing else "correct_title"
-        with VerticalScroll(id="dialog"):
+        with DialogScroll(id="dialog"):
             yield Label(plain(t(title, lang, name=person.name, step=event_label(self.event, lang))), classes="title")
             if len(self.dates) > 1:
                 yield Label(t("which_one", lang), classes="field-label")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
@@ -18,7 +18,7 @@ from tracker.stages import STAGE_KEYS, stage_label
 from .footer import LocalFooter
 from .keys import bind, relabel
 from .text import t
-from .widgets import make_input, notify, plain, tracker_app
+from .widgets import DialogScroll, make_input, notify, plain, tracker_app
 from .wrap import Wrapped
 
 FORMATS = (("Excel (.xlsx)", "xlsx"), ("CSV (.csv)", "csv"), ("Markdown (.md)", "md"), ("JSON 备份 / backup", "json"))
@@ -35,7 +35,7 @@ class ExportModal(ModalScreen[Path | None]):
         app = tracker_app(self)
         lang = app.lang
         branches = sorted({p.branch for p in app.service.people() if p.branch})
-        with VerticalScroll(id="dialog"):
+        with DialogScroll(id="dialog"):
             yield Label(t("export_title", lang), classes="title")
             yield Label(t("stage", lang), classes="field-label")
             yield Select([(t("all_stages", lang), "all"), *((stage_label(k, lang), k) for k in STAGE_KEYS)],

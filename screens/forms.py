@@ -7,7 +7,7 @@ from typing import Any
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.containers import Grid, Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
@@ -20,7 +20,7 @@ from tracker.textsafe import printable
 from .footer import LocalFooter
 from .keys import bind, relabel
 from .text import t
-from .widgets import make_input, plain, tracker_app
+from .widgets import DialogScroll, make_input, plain, tracker_app
 from .wrap import Wrapped
 
 NEW_BRANCH = "\x00new"  # the "new branch" choice (no branch name can hold a NUL)
@@ -51,7 +51,7 @@ class PersonForm(ModalScreen[int | None]):
         if person is not None:
             self.loaded = {f: _text(getattr(person, f), f) for f in (*TEXT_FIELDS, "gender")}
         title = t("new_person", lang) if person is None else t("edit_person", lang, name=person.name)
-        with VerticalScroll(id="dialog"):
+        with DialogScroll(id="dialog"):
             yield Label(plain(title), classes="title")
             with Grid(id="form-grid"):
                 yield from self._field("name", person, required=True)

@@ -11,7 +11,7 @@ from pathlib import Path
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, LoadingIndicator, Static
@@ -23,7 +23,7 @@ from tracker.importers import ImportPlan
 from .footer import LocalFooter
 from .keys import bind, relabel
 from .text import t
-from .widgets import make_input, notify, plain, tracker_app
+from .widgets import DialogScroll, make_input, notify, plain, tracker_app
 from .wrap import Wrapped
 
 
@@ -48,7 +48,7 @@ class ImportModal(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         app = tracker_app(self)
         lang = app.lang
-        with VerticalScroll(id="dialog"):
+        with DialogScroll(id="dialog"):
             yield Label(t("import_title", lang), classes="title")
             yield Label(t("import_file", lang), classes="field-label")
             yield make_input(app, value=f"{self.directory}/", id="imp-file")

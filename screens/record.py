@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
@@ -20,7 +20,7 @@ from tracker.textsafe import printable
 from .footer import LocalFooter
 from .keys import bind, relabel
 from .text import t
-from .widgets import make_input, plain, tracker_app
+from .widgets import DialogScroll, make_input, plain, tracker_app
 from .wrap import Wrapped
 
 FIELD_INPUTS = ("names", "days", "hours", "months", "reason")
@@ -52,7 +52,7 @@ class RecordModal(ModalScreen[bool]):
             (other if any(v.kind == "order" for v in chk.hard_refusals) else valid).append(key)
         options = [(f"✓ {event_label(k, lang)}", k) for k in valid] + [(f"  {event_label(k, lang)}", k) for k in other]
         first = self.preselect if self.preselect in EVENT_KEYS else (valid[0] if valid else other[0])
-        with VerticalScroll(id="dialog"):
+        with DialogScroll(id="dialog"):
             yield Label(plain(t("record_title", lang, name=person.name)), classes="title")
             yield Label(t("step", lang), classes="field-label")
             yield Select(options, value=first, allow_blank=False, id="rec-step")

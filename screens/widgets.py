@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
+from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Input
 
 from tracker.dates import iso
@@ -98,3 +99,9 @@ def new_table(columns: list[tuple[str, str]], *, zebra: bool = True, **kwargs: A
     for key, label in columns:
         table.add_column(label, key=key)
     return table
+
+
+class DialogScroll(VerticalScroll):
+    """A dialog's body: scrolls to the focused field, but is no Tab stop of its own (an invisible one)."""
+
+    can_focus = False

@@ -508,3 +508,20 @@ async def test_switching_language_keeps_the_row_and_the_focus(make_app: MakeApp)
         await pilot.pause()
         table = app.screen.query_one("#people-table", DataTable)
         assert app.lang == "en" and table.cursor_row == 3 and app.focused is table
+
+
+async def test_tab_in_a_dialog_stops_only_on_fields_and_buttons(make_app: MakeApp) -> None:
+    from textual.containers import ScrollableContainer
+    from textual.widgets import Button
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for key in ("n", "e"):
+            await pilot.press(key)
+            await pilot.pause()
+            chain = app.screen.focus_chain
+            assert chain and not any(isinstance(w, ScrollableContainer) for w in chain)
+            assert all(isinstance(w, Input | Select | Button) or w.__class__.__name__ == "Checkbox" for w in chain)
+            await pilot.press("escape")
+            await pilot.pause()
