@@ -511,7 +511,7 @@ async def test_switching_language_keeps_the_row_and_the_focus(make_app: MakeApp)
 
 
 async def test_tab_in_a_dialog_stops_only_on_fields_and_buttons(make_app: MakeApp) -> None:
-    from textual.containers import ScrollableContainer
+    from textual.containers import VerticalScroll
     from textual.widgets import Button
 
     app = make_app()
@@ -521,7 +521,7 @@ async def test_tab_in_a_dialog_stops_only_on_fields_and_buttons(make_app: MakeAp
             await pilot.press(key)
             await pilot.pause()
             chain = app.screen.focus_chain
-            assert chain and not any(isinstance(w, ScrollableContainer) for w in chain)
+            assert chain and not any(isinstance(w, VerticalScroll) for w in chain)
             assert all(isinstance(w, Input | Select | Button) or w.__class__.__name__ == "Checkbox" for w in chain)
             await pilot.press("escape")
             await pilot.pause()
