@@ -167,10 +167,10 @@ def tmux_run(n: int | None, timeout: float = 60.0) -> dict[str, float]:
             out["lists"] = wait(lambda s: "逾期与30天内到期" in s, start)  # shown once the lists are filled
             time.sleep(0.5)
             subprocess.run(["tmux", "send-keys", "-t", session, "2"], check=True)
-            wait(lambda s: "显示 100/" in s, time.perf_counter())
+            wait(lambda s: "显示 50/" in s, time.perf_counter())
             subprocess.run(["tmux", "send-keys", "-t", session, "/"], check=True)
             time.sleep(1.0)
-            before = next(line for line in screen().splitlines() if "显示 100/" in line)
+            before = next(line for line in screen().splitlines() if "显示 50/" in line)
             t0 = time.perf_counter()
             subprocess.run(["tmux", "send-keys", "-t", session, "z"], check=True)
             out["keystroke"] = wait(lambda s: "显示" in s and before not in s, t0)
