@@ -133,6 +133,9 @@ class PersonScreen(Screen[None]):
             self._first_paint = False
             first = view.next.prerequisite or view.next.event
             row = next((i for i, r in enumerate(table.rows) if r.value == first), row)
+        keys = [str(r.value) for r in table.rows]
+        while row + 1 < len(keys) and keys[row].startswith("section-"):  # never on a part's heading
+            row += 1
         if row < table.row_count:
             table.move_cursor(row=row)
         nxt = Text()

@@ -525,3 +525,28 @@ async def test_tab_in_a_dialog_stops_only_on_fields_and_buttons(make_app: MakeAp
             assert all(isinstance(w, Input | Select | Button) or w.__class__.__name__ == "Checkbox" for w in chain)
             await pilot.press("escape")
             await pilot.pause()
+
+
+async def test_a_select_menus_footer_is_in_chinese(make_app: MakeApp) -> None:
+    from textual.widgets._footer import FooterKey
+
+    app = make_app(tab="people")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#people-stage", Select).focus()
+        await pilot.press("enter")  # the menu opens
+        await pilot.pause()
+        descriptions = [k.description for k in app.screen.query(FooterKey)]
+        assert "关闭菜单" in descriptions and "Dismiss menu" not in descriptions
+
+
+async def test_a_member_opens_on_a_step_not_on_a_heading(make_app: MakeApp) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        pid = next(p.id for p in app.service.people() if p.stage == "member")
+        app.open_person(pid)
+        await pilot.pause()
+        table = app.screen.query_one("#timeline", DataTable)
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        assert key is not None and not key.startswith("section-")
