@@ -1,9 +1,12 @@
 """TUI benchmark, headless, on 10k generated people (bench/.data, made on first run).
 
-    python -m bench.bench_tui [N]
+    python -m bench.bench_tui [N]          # headless (Pilot), in fresh processes
+    python -m bench.bench_tui --tmux [N]   # as a user sees it: the real app in tmux, the screen polled
 
-Measures: start to first paint of the overview (including loading the file), one filter
-keystroke on People (the table redrawn), opening a person. Medians, milliseconds.
+Measures: start to first paint of the overview (the file is read after it), the counts shown,
+the lists filled, one filter keystroke on People (the letter shown in the box; the table filtered
+and redrawn), opening a person; and the first paint of an empty database for comparison. Medians,
+milliseconds.
 
 "Painted" is when the screen has processed every pending message, its refresh included
 (Pilot's ``_wait_for_screen``). ``pilot.pause()`` would add Textual's wait for an idle CPU
@@ -52,13 +55,21 @@ async def one_run(n: int) -> dict[str, float]:
     if not path.exists():
         generate(n, path)
     start = time.perf_counter()
-    svc = Service(Store(path), load_rulebook(), lambda: TODAY)
-    app = TrackerApp(svc, lang="zh", cursor_blink=False, watch_seconds=0)
+    opened: list[Service] = []
+
+    def open_service() -> Service:  # as tracker.cli does: the app opens the file after its first frame
+        opened.append(Service(Store(path), load_rulebook(), lambda: TODAY))
+        return opened[0]
+
+    app = TrackerApp(open_service, lang="zh", cursor_blink=False, watch_seconds=0)
     out: dict[str, float] = {}
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot._wait_for_screen()
         out["first_paint"] = (time.perf_counter() - start) * 1000
         overview = app.screen.query_one(Overview)
+        while str(app.screen.query_one("#box-member").render()).endswith("…"):
+            await asyncio.sleep(0.005)
+        out["counts"] = (time.perf_counter() - start) * 1000
         while not overview.lists_ready:
             await asyncio.sleep(0.005)
         await pilot._wait_for_screen()
@@ -72,15 +83,23 @@ async def one_run(n: int) -> dict[str, float]:
         await pilot.pause()
         box = app.focused
         assert isinstance(box, Input)
-        keys = []
-        for key in "zhang":  # as typed: the Input changes, People filters and redraws its table
+        keys, filtered = [], []
+        count = app.screen.query_one("#people-count")
+        for key in "zhang":  # as typed: the letter shows in the box, then People filters and redraws its table
+            before = str(count.render())
             t = time.perf_counter()
             box.insert_text_at_cursor(key)
             await pilot._wait_for_screen()
             keys.append((time.perf_counter() - t) * 1000)
+            while str(count.render()) == before and time.perf_counter() - t < 3:
+                await asyncio.sleep(0.002)
+            await pilot._wait_for_screen()
+            filtered.append((time.perf_counter() - t) * 1000)
             await pilot.pause()
         assert people_rows(app) > 0
         out["keystroke"] = statistics.median(keys)
+        out["filtered"] = statistics.median(filtered)
+        svc = opened[0]
         pid = svc.people()[n // 2].id
         opens = []
         for i in range(5):
@@ -95,18 +114,97 @@ async def one_run(n: int) -> dict[str, float]:
     return out
 
 
+async def empty_run() -> float:
+    """First paint of an empty database (the yardstick: the goal is within 1.5× of it)."""
+    import tempfile
+    from pathlib import Path
+
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        svc = Service(Store(Path(tmp) / "empty.json"), load_rulebook(), lambda: TODAY)
+        app = TrackerApp(svc, lang="zh", cursor_blink=False, watch_seconds=0)
+        async with app.run_test(size=(120, 36)) as pilot:
+            await pilot._wait_for_screen()
+            return (time.perf_counter() - start) * 1000
+
+
+def tmux_run(n: int | None, timeout: float = 60.0) -> dict[str, float]:
+    """Start the real app in a detached tmux window and poll the screen (every 10 ms) until the overview is
+    painted, its counts are shown and its lists are filled; then type a letter into the People filter."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    if shutil.which("tmux") is None:
+        raise SystemExit("tmux is not installed")
+    tmp = tempfile.mkdtemp()
+    db = DATA / f"{n}.json" if n else Path(tmp) / "empty.json"
+    session = f"bench-tui-{os.getpid()}"
+    exe = Path(sys.executable).with_name("tracker")
+    cmd = f"TEXTUAL_ANIMATIONS=none {exe} --db {db} --today {TODAY.isoformat()} --lang zh"
+
+    def screen() -> str:
+        return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
+
+    def wait(pred: object, since: float) -> float:
+        end = time.perf_counter() + timeout
+        while time.perf_counter() < end:
+            if pred(screen()):  # type: ignore[operator]
+                return (time.perf_counter() - since) * 1000
+            time.sleep(0.01)
+        raise SystemExit(f"timed out; the screen was:\n{screen()}")
+
+    out: dict[str, float] = {}
+    start = time.perf_counter()
+    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", cmd], check=True)
+    try:
+        out["first_paint"] = wait(lambda s: "入党申请人" in s, start)
+        if n:
+            def head(s: str) -> str:
+                return "\n".join(s.splitlines()[:12])
+
+            out["counts"] = wait(lambda s: "入党申请人" in s and "…" not in head(s), start)
+            out["lists"] = wait(lambda s: "逾期与30天内到期" in s, start)  # shown once the lists are filled
+            time.sleep(0.5)
+            subprocess.run(["tmux", "send-keys", "-t", session, "2"], check=True)
+            wait(lambda s: "显示 50/" in s, time.perf_counter())
+            subprocess.run(["tmux", "send-keys", "-t", session, "/"], check=True)
+            time.sleep(1.0)
+            before = next(line for line in screen().splitlines() if "显示 50/" in line)
+            t0 = time.perf_counter()
+            subprocess.run(["tmux", "send-keys", "-t", session, "z"], check=True)
+            out["keystroke"] = wait(lambda s: "显示" in s and before not in s, t0)
+    finally:
+        subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
+    return out
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--once"]:  # one measurement in a fresh process, as a user starts the app
-        print(json.dumps(asyncio.run(one_run(int(sys.argv[2])))))
+        n = int(sys.argv[2])
+        print(json.dumps(asyncio.run(one_run(n)) if n else {"first_paint": asyncio.run(empty_run())}))
         return
     parser = argparse.ArgumentParser(prog="python -m bench.bench_tui", description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int, nargs="?", default=10_000, help="people (default 10000)")
-    n = parser.parse_args().n
+    parser.add_argument("--tmux", action="store_true", help="measure the real app in tmux, as a user sees it")
+    args = parser.parse_args()
+    n = args.n
     one_run_in_process(n)  # make the data first, outside the timings
+    if args.tmux:
+        empty = statistics.median(tmux_run(None)["first_paint"] for _ in range(3))
+        runs = [tmux_run(n) for _ in range(3)]
+        med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        print(f"tmux, {n} people: first paint {med['first_paint']:.0f} ms (empty database {empty:.0f} ms), counts "
+              f"{med['counts']:.0f} ms, lists {med['lists']:.0f} ms; a filter keystroke shown in "
+              f"{med['keystroke']:.0f} ms")
+        return
+    empty = statistics.median(one_run_in_process(0)["first_paint"] for _ in range(3))
     runs = [one_run_in_process(n) for _ in range(3)]
     med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-    print(f"{n} people: first paint {med['first_paint']:.0f} ms (lists filled {med['lists']:.0f} ms), "
-          f"filter keystroke {med['keystroke']:.0f} ms, open a person {med['open_person']:.0f} ms")
+    print(f"{n} people: first paint {med['first_paint']:.0f} ms (empty database {empty:.0f} ms), counts "
+          f"{med['counts']:.0f} ms, lists filled {med['lists']:.0f} ms, filter keystroke shown {med['keystroke']:.0f} ms "
+          f"(list filtered {med['filtered']:.0f} ms), "
+          f"open a person {med['open_person']:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -7,17 +7,21 @@ without touching time or files.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from rich.table import Table
 from rich.text import Text
+from textual import events, work
+from textual.actions import SkipAction
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import DataTable, Header, Input, Static, TabbedContent, TabPane
 
 from tracker.i18n import BilingualError
 from tracker.service import InputError, Service
@@ -25,6 +29,7 @@ from tracker.textsafe import printable
 
 from .calendar import Calendar
 from .deadlines import Deadlines
+from .footer import LocalFooter
 from .keys import KEYS, bind, help_text, key_text, relabel
 from .overview import Overview
 from .people import People
@@ -33,6 +38,7 @@ from .planner import Planner
 from .text import procedure_text, t
 from .widgets import notify
 
+NEEDS_DATA = ("search", "new_person", "record", "export", "import", "undo", "load_demo", "yearly")
 TABS = ("overview", "people", "deadlines", "planner", "calendar")
 PANES: dict[str, type[Any]] = {"overview": Overview, "people": People, "deadlines": Deadlines, "planner": Planner,
                                "calendar": Calendar}
@@ -45,7 +51,7 @@ class MainScreen(Screen[None]):
         bind("3", "tab('deadlines')", "tab_deadlines"),
         bind("4", "tab('planner')", "tab_planner"),
         bind("5", "tab('calendar')", "tab_calendar"),
-        bind("a", "toggle_left", "toggle_left", show=False),
+        bind("a", "toggle_left", "toggle_left"),
         bind("y", "yearly", "yearly", show=False),
     ]
 
@@ -54,6 +60,7 @@ class MainScreen(Screen[None]):
         self.initial = initial
         self._pane_lock = asyncio.Lock()
         self.focus_after_switch: tuple[str, str] | None = None  # (tab, selector) asked by an action
+        self.buffering: str | None = None  # "slash" or "n": letters typed ahead of the box are kept
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -65,18 +72,23 @@ class MainScreen(Screen[None]):
                 with TabPane(t(f"tab_{key}", lang), id=key):
                     if key == self.initial:  # the others are built when first shown
                         yield PANES[key](id=f"pane-{key}")
-        yield Footer()
+        yield LocalFooter()
 
     def on_mount(self) -> None:
         app = self.app
         assert isinstance(app, TrackerApp)
         relabel(self, app.lang)
         self.stale = set(TABS)
+        self.wanted_tab: str | None = None  # a tab asked for while the database was still being opened
         self._refresh_pane(self.current_tab())
 
     def _refresh_pane(self, key: str) -> None:
         """Panes are built and filled when first shown, and after a change only when visible:
         with 10k people a hidden planner or deadline list must not slow the first paint."""
+        app = self.app
+        assert isinstance(app, TrackerApp)
+        if not app.ready:  # still opening the file: the pane shows as loading, filled once it is open
+            return
         self.query_one(f"#pane-{key}", PANES[key]).refresh_data()
         self.stale.discard(key)
 
@@ -101,7 +113,54 @@ class MainScreen(Screen[None]):
         else:  # the planner too: its date box is entered with m (digits and letters keep their meaning)
             pane.query(DataTable).first().focus()
 
+    def on_key(self, event: events.Key) -> None:
+        """Typing ahead: the letters typed right after ``/`` or ``n`` (fast, or pasted) reach this screen before
+        the filter or the new-person form has the focus; they are kept and handed to it, never lost."""
+        app = self.app
+        assert isinstance(app, TrackerApp)
+        if isinstance(self.focused, Input):
+            return
+        if event.key in ("slash", "n") and not self.buffering and app.ready:
+            self.buffering, app.typed_ahead = event.key, ""
+            return  # the key itself goes on to its binding
+        if not self.buffering or not ((event.character and event.character.isprintable()) or event.key == "enter"):
+            return
+        event.stop()
+        event.prevent_default()
+        char = "\r" if event.key == "enter" else (event.character or "")
+        target = app.screen if self.buffering == "n" else self
+        box = target.query("#f-name" if self.buffering == "n" else "#people-filter")
+        if box and (self.buffering == "n" or box.first().has_focus):  # already there: straight in
+            if char != "\r":
+                box.first(Input).insert_text_at_cursor(char)
+        else:
+            app.typed_ahead += char
+
+    def on_screen_resume(self) -> None:
+        self.buffering = None  # back from the form (saved or cancelled): typing means keys again
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if self.buffering == "slash" and isinstance(event.widget, Input) and event.widget.id == "people-filter":
+            event.widget.insert_text_at_cursor(self.take_typed_ahead())
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        if isinstance(event.widget, Input) and event.widget.id == "people-filter":
+            self.buffering = None
+
+    def take_typed_ahead(self) -> str:
+        app = self.app
+        assert isinstance(app, TrackerApp)
+        text, app.typed_ahead = app.typed_ahead, ""
+        return text.replace("\r", "")
+
     def action_tab(self, key: str) -> None:
+        if key != "people":
+            self.focus_after_switch = None
+        app = self.app
+        assert isinstance(app, TrackerApp)
+        if not app.ready and key != self.current_tab():
+            self.wanted_tab = key  # switched to once the database is open: the key press is not lost
+            return
         self.query_one(TabbedContent).active = key
 
     def action_yearly(self) -> None:
@@ -120,6 +179,9 @@ class MainScreen(Screen[None]):
     def refresh_data(self) -> None:
         self.stale = set(TABS)
         self._refresh_pane(self.current_tab())
+        if self.wanted_tab is not None:
+            self.action_tab(self.wanted_tab)
+            self.wanted_tab = None
 
     def selected_person_id(self) -> int | None:
         if not self.query(f"#pane-{self.current_tab()}"):
@@ -129,8 +191,12 @@ class MainScreen(Screen[None]):
         return pid
 
 
+def tracker_app_lang(node: Any) -> str:
+    return str(node.app.lang)
+
+
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "close", show=False)]
+    BINDINGS = [bind("escape", "close", "back"), Binding("q", "close", show=False)]
 
     def compose(self) -> ComposeResult:
         app = self.app
@@ -148,6 +214,10 @@ class HelpScreen(ModalScreen[None]):
             yield Static(table)
             yield Static(Text("\n" + t("procedure_title", lang), style="bold"))
             yield Static(procedure_text(lang), id="help-procedure")
+        yield LocalFooter()
+
+    def on_mount(self) -> None:
+        relabel(self, tracker_app_lang(self))
 
     def action_close(self) -> None:
         self.dismiss(None)
@@ -158,7 +228,11 @@ class TrackerApp(App[None]):
     TITLE = "党员发展工作台账"
     BINDINGS = [
         bind("q", "quit", "quit"),
-        bind("question_mark", "help", "help"),
+        # priority: a text box does not swallow them (? is still typed into a box that has text in it)
+        bind("question_mark", "help", "help", priority=True),
+        bind("f1", "help(True)", "help_f1", show=False, priority=True),
+        bind("ctrl+p", "command_palette", "palette", show=False, priority=True),
+        bind("I", "import", "import", show=False),
         bind("slash", "search", "search"),
         bind("n", "new_person", "new_person"),
         bind("r", "record", "record"),
@@ -168,10 +242,24 @@ class TrackerApp(App[None]):
         bind("D", "load_demo", "load_demo", show=False),
     ]
 
-    def __init__(self, service: Service, *, lang: str = "zh", cursor_blink: bool = True,
-                 watch_seconds: float = 2.0, initial_tab: str = "overview", export_dir: Path | None = None) -> None:
+    class Opened(Message):
+        """The database was opened in the background: its service, or the error that stops the app."""
+
+        def __init__(self, service: Service | None, error: BilingualError | None = None) -> None:
+            super().__init__()
+            self.service, self.error = service, error
+
+    def __init__(self, service: Service | Callable[[], Service], *, lang: str = "zh", cursor_blink: bool = True,
+                 watch_seconds: float = 2.0, initial_tab: str = "overview", export_dir: Path | None = None,
+                 background_from: int = 2000) -> None:
         super().__init__()
-        self.service = service
+        #: from this many people on, the overview is computed in a worker (the screen shows first)
+        self.background_from = background_from
+        # a Service, or how to open one: then the screen shows first and the file is read in a worker
+        self._service = service if isinstance(service, Service) else None
+        self._opener = None if isinstance(service, Service) else service
+        self.error_message: str | None = None  # why the app stopped (the file could not be opened)
+        self.typed_ahead = ""  # letters typed before the box they were meant for had the focus
         self.lang = lang
         self.cursor_blink = cursor_blink
         self.watch_seconds = watch_seconds
@@ -180,13 +268,56 @@ class TrackerApp(App[None]):
         self._person_screen: PersonScreen | None = None
 
     # ---- lifecycle
+    @property
+    def service(self) -> Service:
+        if self._service is None:
+            raise RuntimeError("the database is not open yet")
+        return self._service
+
+    @property
+    def ready(self) -> bool:
+        """The database is open (until then the screen shows, loading)."""
+        return self._service is not None
+
     def on_mount(self) -> None:
         self.title = t("app_title", self.lang)
-        self.show_unit()
         relabel(self, self.lang)
         self.push_screen(MainScreen(self.initial_tab))
+        if self._opener is None:
+            self._started()
+        else:
+            self.sub_title = t("opening", self.lang)
+            self.call_after_refresh(self.open_database)  # the first frame is drawn before the file is read
+
+    def _started(self) -> None:
+        self.show_unit()
         if self.watch_seconds > 0:
             self.set_interval(self.watch_seconds, self.watch_database)
+
+    @work(thread=True, exit_on_error=False, group="open")
+    def open_database(self) -> None:
+        """Read and check the file, and build everyone, off the UI thread (at 10k people about a second)."""
+        assert self._opener is not None
+        try:
+            svc = self._opener()
+            svc.people()
+        except BilingualError as exc:
+            self.post_message(self.Opened(None, exc))
+            return
+        self.post_message(self.Opened(svc))
+
+    def on_tracker_app_opened(self, message: Opened) -> None:
+        if message.error is not None:
+            self.error_message = message.error.message(self.lang)
+            self.exit(return_code=3)  # the database cannot be used now (tracker.cli prints why)
+            return
+        self._service = message.service
+        self._started()
+        self.main_screen().refresh_data()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """While the file is being opened only what needs no data works (help, palette, language, quit)."""
+        return self.ready or action not in NEEDS_DATA
 
     def watch_database(self) -> None:
         """A cron job or another window changed the file: reload and redraw."""
@@ -237,14 +368,20 @@ class TrackerApp(App[None]):
         self.push_screen(screen)
 
     # ---- actions
-    def action_help(self) -> None:
+    def action_help(self, anywhere: bool = False) -> None:
+        focused = self.focused
+        if not anywhere and isinstance(focused, Input) and focused.value:
+            raise SkipAction()  # typing a "?" into a note or a name
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss(None)
+            return
         self.push_screen(HelpScreen())
 
     async def action_search(self) -> None:
         main = self.main_screen()
         while self.screen is not main:
             self.pop_screen()
-        if main.current_tab() != "people":
+        if main.current_tab() != "people" or not main.query("#pane-people"):
             main.focus_after_switch = ("people", "#people-filter")  # the tab switch places the focus
             main.action_tab("people")
             return
@@ -287,15 +424,40 @@ class TrackerApp(App[None]):
         self.push_screen(ExportModal(self.export_dir))
 
     def action_undo(self) -> None:
+        """Undo the last change; one that touched several people (an import, the demo) is asked first."""
+        from .confirm import ConfirmModal
+
+        entry = self.service.next_undo()
+        if entry is None:
+            self.notify(t("nothing_to_undo", self.lang))
+            return
+        n = len(entry.people)
+        if n <= 1:
+            self._undo(entry.id)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._undo(entry.id)
+
+        self.push_screen(ConfirmModal(t("undo_many", self.lang, what=brief(entry.summary(self.lang)), n=n),
+                                      t("undo_yes", self.lang, n=n)), answered)
+
+    def _undo(self, expect: int) -> None:
         try:
-            entry = self.service.undo()
-        except BilingualError as exc:  # locked by another writer
+            entry = self.service.undo(expect=expect)
+        except BilingualError as exc:  # locked by another writer, or changed meanwhile
             notify(self, exc.message(self.lang), severity="error", timeout=6)
             return
         if entry is None:
             self.notify(t("nothing_to_undo", self.lang))
             return
-        self.data_changed(t("undone", self.lang, what=entry.summary(self.lang)))
+        self.data_changed(t("undone", self.lang, what=brief(entry.summary(self.lang))))
+
+    def action_import(self) -> None:
+        from .importing import ImportModal
+
+        self.push_screen(ImportModal(self.export_dir))
 
     def action_load_demo(self) -> None:
         try:
@@ -316,39 +478,74 @@ class TrackerApp(App[None]):
             if isinstance(screen, MainScreen | PersonScreen):
                 if isinstance(screen, MainScreen):
                     screen.initial = screen.current_tab()
+                # the same row and the same place afterwards: only the words change
+                focused = screen.focused.id if screen.focused is not None else None
+                rows = {tb.id: tb.cursor_row for tb in screen.query(DataTable) if tb.id}
                 await screen.recompose()
                 relabel(screen, self.lang)
                 screen.refresh_bindings()
                 screen.refresh_data()
+                self.call_after_refresh(_restore_place, screen, focused, rows)
         self.notify(t("lang_switched", self.lang), timeout=2)
 
-    # ---- the command palette: every action is there
+    # ---- the command palette: every action is there, in the UI's language only
+    def action_command_palette(self) -> None:
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(CommandPalette(placeholder=t("palette_ph", self.lang), id="--command-palette"))
+
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """Our actions, and of Textual's own only what works here (no Screenshot: it writes into the
+        current folder without saying where; no Theme: its names are English)."""
         lang = self.lang
+
+        def command(title: str, key: str, callback: Any) -> SystemCommand:
+            # one line in the UI's language (no English second line under a Chinese command)
+            return SystemCommand(f"{title} ({key})" if key else title, "", callback)
+
         entries = [
             ("help", self.action_help), ("search", self.action_search), ("new_person", self.action_new_person),
             ("record", self.action_record), ("undo", self.action_undo), ("toggle_lang", self.action_toggle_lang),
-            ("load_demo", self.action_load_demo), ("export", self.action_export),
+            ("load_demo", self.action_load_demo), ("export", self.action_export), ("import", self.action_import),
         ]
         for bid, callback in entries:
-            key = KEYS[bid][0]
-            yield SystemCommand(f"{key_text(bid, lang)} ({key})", key_text(bid, "en" if lang == "zh" else "zh"),
-                                callback)
+            yield command(help_text(bid, lang), KEYS[bid][0], callback)
         if isinstance(screen, PersonScreen):
             for bid, callback in (("record_next", screen.action_record_next), ("record_any", screen.action_record_any),
                                   ("edit", screen.action_edit), ("leave", screen.action_leave),
                                   ("correct", screen.action_correct), ("remove", screen.action_remove),
                                   ("reveal_id", screen.action_reveal_id),
                                   ("back", screen.action_back)):
-                yield SystemCommand(f"{key_text(bid, lang)} ({KEYS[bid][0]})",
-                                    key_text(bid, "en" if lang == "zh" else "zh"), callback)
+                yield command(key_text(bid, lang), KEYS[bid][0], callback)
         main = self.main_screen()
         for tab in TABS:
-            yield SystemCommand(f"{t('tab_' + tab, lang)} ({KEYS['tab_' + tab][0]})", t("tab_" + tab, "en"),
-                                lambda tab=tab: main.action_tab(tab))
-        yield SystemCommand(f"{key_text('yearly', lang)} (y)", key_text("yearly", "en" if lang == "zh" else "zh"),
-                            main.action_yearly)
+            yield command(t("tab_" + tab, lang), KEYS["tab_" + tab][0], lambda tab=tab: main.action_tab(tab))
+        yield command(key_text("yearly", lang), "y", main.action_yearly)
+        if screen.maximized is not None:
+            yield command(t("minimize", lang), "", screen.action_minimize)
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield command(t("maximize", lang), "", screen.action_maximize)
+        yield command(key_text("quit", lang), KEYS["quit"][0], self.action_quit)
+
+
+def _restore_place(screen: Screen[Any], focused: str | None, rows: dict[str, int]) -> None:
+    for table in screen.query(DataTable):
+        row = rows.get(table.id or "")
+        if row is not None and row < table.row_count:
+            table.move_cursor(row=row)
+    if focused and screen.query(f"#{focused}"):
+        screen.query_one(f"#{focused}").focus()
+
+
+_RULE_IDS = re.compile(r"（超越规则 [^，）]*，理由：(.*)）$| \(overrode [^:)]*: (.*)\)$")
+
+
+def brief(summary: str) -> str:
+    """A change's summary for a toast: who and which step, without the rule ids an override lists
+    (those stay in the history)."""
+    return _RULE_IDS.sub(lambda m: f"（超越规则：{m.group(1)}）" if m.group(1) is not None
+                         else f" (overridden: {m.group(2)})", summary)
 
 
 __all__ = ["TrackerApp"]

@@ -96,10 +96,10 @@ class PipelineChart(Widget):
         head.append("".join(fit(h, col_w, "right") for h in heads), style="bold")
         out = [head]
         for key in STAGE_KEYS:
-            n = counts[key]
+            n = counts.get(key, 0)
             line = Text(fit(stage_name(key, lang), label_w), style="bold")
             line.append(fit(bar(n, top, bar_w - 1), bar_w), style=STAGE_COLOURS[key])
-            line.append(fit(compact(n), col_w, "right"), style="bold")
+            line.append(fit(compact(n) if counts else "…", col_w, "right"), style="bold")  # no counts: still reading
             if stages is None:
                 line.append(fit("…", 3 * col_w, "right"), style="dim")
             elif key == "member":

@@ -10,7 +10,7 @@ from datetime import date
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
@@ -20,10 +20,12 @@ from tracker.reports import Check
 from tracker.service import InputError, Refused
 from tracker.stages import event_label
 
-from .keys import bind
+from .footer import LocalFooter
+from .keys import bind, relabel
 from .record import render_check
 from .text import t
-from .widgets import make_input, plain, tracker_app
+from .widgets import DialogScroll, make_input, plain, tracker_app
+from .wrap import Wrapped
 
 
 class CorrectModal(ModalScreen[bool]):
@@ -44,7 +46,7 @@ class CorrectModal(ModalScreen[bool]):
         lang = app.lang
         person = app.service.person(self.person_id)
         title = "remove_title" if self.removing else "correct_title"
-        with VerticalScroll(id="dialog"):
+        with DialogScroll(id="dialog"):
             yield Label(plain(t(title, lang, name=person.name, step=event_label(self.event, lang))), classes="title")
             if len(self.dates) > 1:
                 yield Label(t("which_one", lang), classes="field-label")
@@ -53,12 +55,12 @@ class CorrectModal(ModalScreen[bool]):
             if not self.removing:
                 yield Label(t("correct_date", lang), classes="field-label")
                 yield make_input(app, value=self.dates[-1].isoformat(), id="fix-date")
-                yield Label("", id="err-date", classes="error")
+                yield Wrapped("", id="err-date", classes="error")
             yield Label(t("fix_reason", lang), classes="field-label")
             yield make_input(app, id="fix-reason")
-            yield Label("", id="err-field", classes="error")
+            yield Wrapped("", id="err-field", classes="error")
             yield Label(t("checks", lang), classes="section")
-            yield Static("", id="fix-checks")
+            yield Wrapped("", id="fix-checks")
             with Vertical(id="box-override"):
                 yield Label(t("override", lang), classes="field-label")
                 yield make_input(app, id="fix-override")
@@ -66,8 +68,10 @@ class CorrectModal(ModalScreen[bool]):
                 yield Button(t("remove" if self.removing else "save", lang) + " (Ctrl+S)", variant="primary",
                              id="fix-save")
                 yield Button(t("cancel", lang) + " (Esc)", id="fix-cancel")
+        yield LocalFooter()
 
     def on_mount(self) -> None:
+        relabel(self, tracker_app(self).lang)
         self.update_checks()
         self.query_one("#fix-reason" if self.removing else "#fix-date").focus()
 

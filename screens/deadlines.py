@@ -57,6 +57,10 @@ class Deadlines(PersonRows, Vertical):
         return True
 
     def on_resize(self) -> None:
+        # after the resize is laid out: rows filled in the middle of it keep their header's width
+        self.call_after_refresh(self._relayout)
+
+    def _relayout(self) -> None:
         if self.set_columns():
             self.refresh_data()
 
@@ -70,9 +74,10 @@ class Deadlines(PersonRows, Vertical):
         items = self.all_items()
         people = {p.id: p for p in app.service.people()}
         branches = sorted({people[d.person].branch for d in items if people[d.person].branch})
-        rules = sorted({(d.code, d.rule) for d in items}, key=lambda r: (len(r[0]), r[0]))
+        # the filter names a rule by its code and the step it is about, in the UI's language (no rule ids)
+        rules = sorted({(d.code, d.rule, d.what(lang)) for d in items}, key=lambda r: (len(r[0]), r[0], r[1]))
         self._set_options("#deadline-branch", [(plain(b), b) for b in branches], self.branch)
-        self._set_options("#deadline-rule", [(f"{code} {rid}", rid) for code, rid in rules], self.rule)
+        self._set_options("#deadline-rule", [(f"{code} {what}", rid) for code, rid, what in rules], self.rule)
         shown = [d for d in items if (self.branch is None or people[d.person].branch == self.branch)
                  and (self.rule is None or d.rule == self.rule)]
         self.set_columns()
@@ -102,6 +107,8 @@ class Deadlines(PersonRows, Vertical):
                               key=f"more-{group}")
         if not table.row_count:
             table.add_row(Text(t("nothing_due", lang), style="dim"), *[""] * (width - 1), key="none")
+        elif table.cursor_row == 0 and table.row_count > 1:
+            table.move_cursor(row=1)  # the cursor starts on the first person, not on a group's heading
 
     def _set_options(self, selector: str, options: list[tuple[Text | str, str]], current: str | None) -> None:
         sel: Select[str] = self.query_one(selector, Select)

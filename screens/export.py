@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select
 
+from tracker.exporters import FileExists
 from tracker.i18n import BilingualError
 from tracker.stages import STAGE_KEYS, stage_label
 
-from .keys import bind
+from .footer import LocalFooter
+from .keys import bind, relabel
 from .text import t
-from .widgets import make_input, notify, plain, tracker_app
+from .widgets import DialogScroll, make_input, notify, plain, tracker_app
+from .wrap import Wrapped
 
 FORMATS = (("Excel (.xlsx)", "xlsx"), ("CSV (.csv)", "csv"), ("Markdown (.md)", "md"), ("JSON 备份 / backup", "json"))
 
@@ -31,7 +35,7 @@ class ExportModal(ModalScreen[Path | None]):
         app = tracker_app(self)
         lang = app.lang
         branches = sorted({p.branch for p in app.service.people() if p.branch})
-        with VerticalScroll(id="dialog"):
+        with DialogScroll(id="dialog"):
             yield Label(t("export_title", lang), classes="title")
             yield Label(t("stage", lang), classes="field-label")
             yield Select([(t("all_stages", lang), "all"), *((stage_label(k, lang), k) for k in STAGE_KEYS)],
@@ -44,12 +48,14 @@ class ExportModal(ModalScreen[Path | None]):
             yield make_input(app, value=str(self.directory), id="x-dir")
             yield Checkbox(t("full_id", lang), id="x-full-id")
             yield Checkbox(t("overwrite", lang), id="x-force")
-            yield Label("", id="x-error", classes="error")
+            yield Wrapped("", id="x-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button(t("export", lang) + " (Ctrl+S)", variant="primary", id="x-save")
                 yield Button(t("cancel", lang) + " (Esc)", id="x-cancel")
+        yield LocalFooter()
 
     def on_mount(self) -> None:
+        relabel(self, tracker_app(self).lang)
         self.query_one("#x-stage").focus()
 
     def action_cancel(self) -> None:
@@ -64,11 +70,42 @@ class ExportModal(ModalScreen[Path | None]):
         self.action_save()
 
     def action_save(self) -> None:
+        """Export; a folder that does not exist yet is asked about first (a typo should not make one)."""
+        from .confirm import ConfirmModal
+
+        lang = tracker_app(self).lang
+        place, as_file = self._place()
+        stage, fmt = str(self.query_one("#x-stage", Select).value), str(self.query_one("#x-format", Select).value)
+        if fmt == "csv" and stage == "all":  # a CSV holds one roster: say so in the dialog's words
+            self._error(t("csv_one_stage", lang))
+            self.query_one("#x-stage").focus()
+            return
+        folder = place.parent if as_file else place
+        if folder.exists() and not folder.is_dir():
+            self._error(t("not_a_folder", lang, path=str(folder)))
+            return
+        if not folder.exists():
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self._export(place, as_file)
+
+            self.app.push_screen(ConfirmModal(t("make_folder", lang, path=str(folder)), t("make_folder_yes", lang)),
+                                 answered)
+            return
+        self._export(place, as_file)
+
+    def _place(self) -> tuple[Path, bool]:
+        place = Path(self.query_one("#x-dir", Input).value.strip() or ".").expanduser()
+        as_file = place.suffix.lower().lstrip(".") in ("xlsx", "csv", "md", "json")  # a file name, else a folder
+        return place, as_file
+
+    def _error(self, message: str) -> None:
+        self.query_one("#x-error", Label).update(plain(message, keep_newlines=True))
+
+    def _export(self, place: Path, as_file: bool) -> None:
         app = tracker_app(self)
         lang = app.lang
         branch = self.query_one("#x-branch", Select).value
-        place = Path(self.query_one("#x-dir", Input).value.strip() or ".").expanduser()
-        as_file = place.suffix.lower().lstrip(".") in ("xlsx", "csv", "md", "json")  # a file name, else a folder
         try:
             done = app.service.export(
                 stage=str(self.query_one("#x-stage", Select).value),
@@ -80,11 +117,19 @@ class ExportModal(ModalScreen[Path | None]):
                 path=place if as_file else None,
                 directory=None if as_file else place,
             )
+        except FileExists as exc:
+            self._error(t("file_exists", lang, path=str(exc.path)))
+            return
         except BilingualError as exc:
-            self.query_one("#x-error", Label).update(plain(exc.message(lang), keep_newlines=True))
+            self._error(exc.message(lang))
             return
-        except OSError as exc:
-            self.query_one("#x-error", Label).update(plain(f"{t('export_failed', lang)}{exc}"))
+        except OSError as exc:  # the UI's words, not Python's ("[Errno 13] Permission denied")
+            why = {errno.EACCES: "no_permission", errno.EPERM: "no_permission", errno.ENOSPC: "disk_full",
+                   errno.EROFS: "read_only", errno.ENOENT: "no_folder"}.get(exc.errno or 0, "cannot_write")
+            self._error(t("export_failed", lang) + t(why, lang, path=str(exc.filename or place)))
             return
-        notify(app, t("exported", lang, rows=done.rows, path=str(done.path)), timeout=6)
+        if done.rows == 0:
+            notify(app, t("exported_empty", lang, path=str(done.path)), severity="warning", timeout=8)
+        else:
+            notify(app, t("exported", lang, rows=done.rows, path=str(done.path)), timeout=6)
         self.dismiss(done.path)

@@ -47,6 +47,11 @@ KEYS: dict[str, tuple[str, str, str]] = {
     "notice": ("g", "公示", "Notice"),
     "save": ("ctrl+s", "保存", "Save"),
     "cancel": ("esc", "取消", "Cancel"),
+    "confirm": ("y", "确定", "Yes"),
+    "decline": ("n", "否", "No"),
+    "palette": ("ctrl+p", "命令面板", "Palette"),
+    "import": ("I", "导入", "Import"),
+    "help_f1": ("f1", "帮助", "Help"),
 }
 
 
@@ -86,6 +91,12 @@ HELP: dict[str, tuple[str, str]] = {
     "next_year": ("年度统计：下一年", "Year figures: next year"),
     "save": ("对话框：保存", "Dialogs: save"),
     "cancel": ("对话框：取消", "Dialogs: cancel"),
+    "confirm": ("确认对话框：确定", "Questions: yes"),
+    "decline": ("确认对话框：否", "Questions: no"),
+    "palette": ("命令面板：可执行全部操作", "Command palette: every action"),
+    "import": ("导入名册或备份（先预览，再导入）", "Import a roster or backup (preview first, then apply)"),
+    "help": ("帮助：按键一览（也可按 F1）", "Help: every key (also F1)"),
+    "help_f1": ("帮助（在任何地方，包括输入框中）", "Help (anywhere, also inside a text box)"),
 }
 
 

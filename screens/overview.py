@@ -4,19 +4,20 @@ becomes eligible soon."""
 from __future__ import annotations
 
 from datetime import date
-from typing import ClassVar
+from typing import Any
 
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import DataTable, Label, LoadingIndicator, Static
+from textual.worker import Worker, WorkerState
 
 from tracker.model import Person
 from tracker.pipeline import Pipeline, pipeline
 from tracker.profiles import RuleBook
-from tracker.reports import due_list, stage_counts, upcoming
+from tracker.reports import Deadline, Upcoming, due_list, stage_counts, upcoming
 from tracker.stages import event_label
 
 from .charts import PipelineChart
@@ -28,12 +29,20 @@ LIST_LIMIT = 100  # rows per list on the overview; the Deadlines tab and the pla
 
 
 class Overview(PersonRows, Vertical):
-    """Counts come first (fast); the lists follow in the same refresh, and the chart's "may move on"
-    columns from a worker when there are many people."""
+    """Counts come first; the lists follow; then the chart's "may move on" columns. With many people they are
+    computed in workers (the screen shows at once, with a loading indicator), and handed back as messages."""
 
     BINDINGS = [bind("b", "cycle_branch", "pipeline_branch", show=False)]
-    #: up to this many people the pipeline is computed at once (≈ 15 ms per 1,000); beyond, in a worker
-    inline_limit: ClassVar[int] = 2000
+
+    class Counted(Message):
+        def __init__(self, counts: dict[str, int], empty: bool, generation: int = 0) -> None:
+            super().__init__()
+            self.counts, self.empty, self.generation = counts, empty, generation
+
+    class Listed(Message):
+        def __init__(self, due: list[Deadline], soon: list[Upcoming], generation: int = 0) -> None:
+            super().__init__()
+            self.due, self.soon, self.generation = due, soon, generation
 
     class PipelineReady(Message):
         def __init__(self, data: Pipeline, generation: int) -> None:
@@ -45,13 +54,16 @@ class Overview(PersonRows, Vertical):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.branch: str | None = None  # the pipeline chart's branch (None: all)
         self.pipeline: Pipeline | None = None
-        self._generation = 0
+        self.generation = 0  # a worker's result for older data is ignored
         self.counts: dict[str, int] = {}
+        self.empty = False
+        self.lists_ready = False
 
     def compose(self) -> ComposeResult:
         lang = tracker_app(self).lang
         yield PipelineChart(lang, id="pipeline-chart")
         yield Static("", id="empty-start")
+        yield LoadingIndicator(id="overview-loading")
         yield Label(t("due_title", lang), classes="section", id="due-label")
         yield new_table([("name", t("name", lang)), ("what", t("what", lang)), ("due", t("due", lang)),
                          ("left", t("days_left", lang))], id="overview-due")
@@ -59,19 +71,49 @@ class Overview(PersonRows, Vertical):
         yield new_table([("name", t("name", lang)), ("next", t("next", lang)), ("earliest", t("earliest", lang))],
                         id="overview-soon")
 
+    def on_mount(self) -> None:
+        self._show_chart()  # the stages show at once; their counts ("…") once the file is read
+        self._show_lists(None)
+
     def refresh_data(self) -> None:
-        """Counts first; the two lists right after the first paint (with 10k people they take
-        a quarter of a second, which should not hold up the screen)."""
+        app = tracker_app(self)
+        svc = app.service
+        self.lists_ready = False
+        self.generation += 1
+        self.pipeline = None
+        if svc.count() < app.background_from:  # a few hundred people: at once (and tests see it without waiting)
+            people = svc.people()
+            self.pipeline = pipeline(people, svc.book, svc.today)
+            self._counted(self.Counted(stage_counts(people), not people, self.generation))
+            self.call_after_refresh(self._list_inline)
+            return
+        self.counts = {}
+        self._show_chart()
+        self._show_lists(None)
+        self.compute(svc.today, self.generation)
+
+    def _list_inline(self) -> None:
         svc = tracker_app(self).service
         people = svc.people()
-        self.counts = stage_counts(people)
-        self._generation += 1
-        self.pipeline = None
-        if len(people) <= self.inline_limit:
-            self.pipeline = pipeline(people, svc.book, svc.today)
-        self._show_chart()
-        self.lists_ready = False
-        self.call_after_refresh(self.fill_lists)
+        self._listed(self.Listed(due_list(people, svc.book, svc.today), upcoming(people, svc.book, svc.today),
+                                 self.generation))
+
+    @work(thread=True, exclusive=True, group="overview", exit_on_error=False)
+    def compute(self, today: date, generation: int) -> None:
+        """Off the UI thread: build everyone, count (posted first), the two lists, then the pipeline."""
+        svc = tracker_app(self).service
+        people: list[Person] = list(svc.people())
+        self.post_message(self.Counted(stage_counts(people), not people, generation))
+        self.post_message(self.Listed(due_list(people, svc.book, today), upcoming(people, svc.book, today),
+                                      generation))
+        self._post_pipeline(people, svc.book, today, generation)
+
+    def _post_pipeline(self, people: list[Person], book: RuleBook, today: date, generation: int) -> None:
+        self.post_message(self.PipelineReady(pipeline(people, book, today), generation))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.group == "overview" and event.state == WorkerState.ERROR:  # e.g. the file reloaded under it
+            self.refresh_data()
 
     def _show_chart(self) -> None:
         data = self.pipeline
@@ -80,13 +122,9 @@ class Overview(PersonRows, Vertical):
         # while the worker computes, the counts of every branch (the branch's own come with the rest)
         self.query_one(PipelineChart).show(self.counts, data, self.branch if data is not None else None)
 
-    @work(thread=True, exclusive=True, group="pipeline")
-    def _compute_pipeline(self, people: list[Person], book: RuleBook, today: date, generation: int) -> None:
-        self.post_message(self.PipelineReady(pipeline(people, book, today), generation))
-
     @on(PipelineReady)
     def _pipeline_ready(self, message: PipelineReady) -> None:
-        if message.generation == self._generation:  # not a result for data changed since
+        if message.generation == self.generation:  # not a result for data changed since
             self.pipeline = message.data
             self._show_chart()
 
@@ -98,19 +136,36 @@ class Overview(PersonRows, Vertical):
         self.branch = order[(order.index(self.branch) + 1) % len(order)] if self.branch in order else None
         self._show_chart()
 
-    def fill_lists(self) -> None:
-        app = tracker_app(self)
-        lang, svc = app.lang, app.service
-        people = svc.people()
-        empty = not people
-        self.query_one("#empty-start", Static).update(t("empty_start", lang) if empty else "")
-        self.query_one("#empty-start").display = empty
+    def _show_lists(self, empty: bool | None) -> None:
+        """None: still loading (the indicator instead of the lists)."""
+        self.query_one("#overview-loading").display = empty is None
+        self.query_one("#empty-start").display = bool(empty)
         for wid in ("#due-label", "#overview-due", "#soon-label", "#overview-soon"):
-            self.query_one(wid).display = not empty
-        due: DataTable[object] = self.query_one("#overview-due", DataTable)
+            self.query_one(wid).display = empty is False
+
+    @on(Counted)
+    def _counted(self, message: Counted) -> None:
+        if message.generation != self.generation:
+            return
+        lang = tracker_app(self).lang
+        self.counts = message.counts
+        self._show_chart()
+        self.empty = message.empty
+        self.query_one("#empty-start", Static).update(t("empty_start", lang) if message.empty else "")
+        if message.empty:
+            self._show_lists(True)
+
+    @on(Listed)
+    def _listed(self, message: Listed) -> None:
+        if message.generation != self.generation:
+            return
+        lang = tracker_app(self).lang
+        empty = self.empty
+        self._show_lists(empty)
+        due: DataTable[Any] = self.query_one("#overview-due", DataTable)
         due.clear()
         self.row_steps = {}
-        items = due_list(people, svc.book, svc.today)
+        items = message.due
         for d in items[:LIST_LIMIT]:
             due.add_row(plain(d.name), d.what(lang), d.due.isoformat(), deadline_days_text(d, lang),
                         key=f"{d.person}:{d.rule}")
@@ -119,11 +174,12 @@ class Overview(PersonRows, Vertical):
             due.add_row(Text(t("more_in_tab", lang, n=len(items) - LIST_LIMIT), style="dim"), "", "", "", key="more")
         if not due.row_count and not empty:
             due.add_row(Text(t("nothing_due", lang), style="dim"), "", "", "", key="none")
-        soon: DataTable[object] = self.query_one("#overview-soon", DataTable)
+        soon: DataTable[Any] = self.query_one("#overview-soon", DataTable)
         soon.clear()
-        soon_items = upcoming(people, svc.book, svc.today)
+        soon_items = message.soon
         for u in soon_items[:LIST_LIMIT]:
-            soon.add_row(plain(u.person.name), event_label(u.event, lang), u.earliest.isoformat(), key=f"{u.person.id}:soon")
+            soon.add_row(plain(u.person.name), event_label(u.event, lang), u.earliest.isoformat(),
+                         key=f"{u.person.id}:soon")
             self.note_step(f"{u.person.id}:soon", u.event)
         if len(soon_items) > LIST_LIMIT:
             soon.add_row(Text(t("more_in_planner", lang, n=len(soon_items) - LIST_LIMIT), style="dim"), "", "",
@@ -131,6 +187,3 @@ class Overview(PersonRows, Vertical):
         if not soon.row_count and not empty:
             soon.add_row(Text(t("nobody_soon", lang), style="dim"), "", "", key="none")
         self.lists_ready = True
-        if self.pipeline is None:  # many people: after the lists, which it would otherwise share the CPU with
-            self._compute_pipeline(people, svc.book, svc.today, self._generation)
-

@@ -6,10 +6,12 @@ from datetime import date
 
 from rich.text import Text
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.timer import Timer
 from textual.widgets import DataTable, Input, Label, Select
 
 from tracker.model import Person
@@ -21,15 +23,16 @@ from .search import SearchIndex
 from .text import t
 from .widgets import RecordRequest, iso, make_input, plain, tracker_app
 
-PAGE = 100
+PAGE = 50  # rows added at a time (a screenful and more); each new row is measured, so not more
 WIDE = 110  # terminal columns from which the table shows every column
+FILTER_DELAY = 0.06  # seconds after the last letter before a big list is filtered
 SORT_COLUMNS = ("id", "name", "stage", "branch", "stage_date", "next_date")
 
 
 class PeopleTable(DataTable[object]):
     # rows, not columns, are what a secretary pages through: Home/End go to the first/last row
-    BINDINGS = [bind("o", "sort", "sort"), Binding("home", "scroll_top", show=False),
-                Binding("end", "scroll_bottom", show=False)]
+    BINDINGS = [bind("o", "sort", "sort"), Binding("O", "reverse_sort", show=False),
+                Binding("home", "scroll_top", show=False), Binding("end", "scroll_bottom", show=False)]
 
     class NearEnd(Message):
         """Scrolled (mouse, End, PageDown) to the last rows: time for the next page."""
@@ -44,8 +47,16 @@ class PeopleTable(DataTable[object]):
             if isinstance(node, People):
                 node.cycle_sort()
 
+    def action_reverse_sort(self) -> None:
+        for node in self.ancestors:
+            if isinstance(node, People):
+                node.sort_by(node.sort_key)
+
 
 class People(Vertical):
+    # from the filter box, Esc or ↓ go to the results (the table handles ↓ itself when it has the focus)
+    BINDINGS = [Binding("down", "to_results", show=False), Binding("escape", "to_results", show=False)]
+
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.index = SearchIndex()
@@ -54,11 +65,15 @@ class People(Vertical):
         self.branch: str | None = None
         self.include_left = False
         self.sort_key = "id"
+        self.sort_reverse = False
         self.matches: list[Person] = []
         self.shown = 0
         self._summaries: dict[int, RowSummary] = {}
         self.wide: bool | None = None
         self._index_started = False
+        self._filter_timer: Timer | None = None
+        self.index_ready = False
+        self._last: tuple[str, object, list[Person]] = ("", None, [])  # the last query, its scope and finds
 
     def compose(self) -> ComposeResult:
         app = tracker_app(self)
@@ -88,23 +103,49 @@ class People(Vertical):
         columns += [("next", t("next", lang)), ("next_date", t("next_date", lang)), ("flags", t("flags", lang))]
         for key, label in columns:
             table.add_column(label, key=key)
+        self._mark_sort_column()
         if self.matches:
             self.shown = 0
             self.load_more()
 
     def on_resize(self) -> None:
-        self.set_columns(self.app.size.width >= WIDE)
+        # after the resize is laid out: rows filled in the middle of it keep their header's width
+        self.call_after_refresh(lambda: self.set_columns(self.app.size.width >= WIDE))
+
+    def _mark_sort_column(self) -> None:
+        """The sort column's header carries ▲ (ascending) or ▼ (descending)."""
+        lang = tracker_app(self).lang
+        table = self.query_one(PeopleTable)
+        for key, column in table.columns.items():
+            name = t(str(key.value), lang)
+            if key.value == self.sort_key:
+                column.label = Text(name + (" ▼" if self.sort_reverse else " ▲"), style="bold")
+            else:
+                column.label = Text(name)
+            column.content_width = max(column.content_width, column.label.cell_len)
+        table.refresh()
+
+    class IndexReady(Message):
+        """The pinyin of every name is known: a query typed meanwhile is matched again, by pinyin too."""
 
     @work(thread=True, exclusive=True, group="pinyin")
-    def build_index(self) -> None:
-        """pypinyin takes a moment to load: warm the index off the UI thread."""
-        self.index.build(tracker_app(self).service.people())
+    def build_index(self, people: list[Person]) -> None:
+        """pypinyin takes a moment to load and 10k names a second or two: built off the UI thread."""
+        self.index.build(people)
+        self.post_message(self.IndexReady())
+
+    @on(IndexReady)
+    def _index_ready(self) -> None:
+        self.index_ready = True
+        if self.query_text.strip():
+            self._last = ("", None, [])
+            self.apply_filter()
 
     # ---- data
     def refresh_data(self) -> None:
         if not self._index_started:  # first shown: warm the pinyin index in the background
             self._index_started = True
-            self.build_index()
+            self.build_index(list(tracker_app(self).service.people()))
         svc = tracker_app(self).service
         self._summaries.clear()
         branches = sorted({p.branch for p in svc.people() if p.branch})
@@ -126,11 +167,19 @@ class People(Vertical):
     def apply_filter(self) -> None:
         svc = tracker_app(self).service
         q = self.query_text
-        people = [p for p in svc.people()
-                  if (self.include_left or p.active)
-                  and (self.stage is None or p.stage == self.stage)
-                  and (self.branch is None or p.branch == self.branch)
-                  and self.index.matches(p, q)]
+        everyone = svc.people()
+        scope = (id(everyone), self.include_left, self.stage, self.branch)
+        last_q, last_scope, last_found = self._last
+        if scope == last_scope and q.startswith(last_q) and last_q.strip():
+            pool = last_found  # a letter more narrows what the last query found (a keystroke at 10k people)
+        else:
+            pool = [p for p in everyone
+                    if (self.include_left or p.active)
+                    and (self.stage is None or p.stage == self.stage)
+                    and (self.branch is None or p.branch == self.branch)]
+        on_demand = self.index_ready or svc.count() < tracker_app(self).background_from
+        people = [p for p in pool if self.index.matches(p, q, on_demand=on_demand)] if q.strip() else pool
+        self._last = (q, scope, people)
         self.matches = self._sorted(people)
         table = self.query_one(PeopleTable)
         table.clear()
@@ -138,6 +187,10 @@ class People(Vertical):
         self.load_more()
 
     def _sorted(self, people: list[Person]) -> list[Person]:
+        ordered = self._sorted_up(people)
+        return ordered[::-1] if self.sort_reverse else ordered
+
+    def _sorted_up(self, people: list[Person]) -> list[Person]:
         key = self.sort_key
         if key == "id":
             return people
@@ -174,23 +227,54 @@ class People(Vertical):
             table.add_row(*cells, key=str(p.id))
         self.shown += len(page)
         more = t("more", lang) if self.shown < len(self.matches) else ""
+        left = t("left_shown", lang) if self.include_left else ""
         self.query_one("#people-count", Label).update(
-            t("shown", lang, shown=self.shown, total=len(self.matches)) + more)
+            t("shown", lang, shown=self.shown, total=len(self.matches)) + more + left)
 
     def cycle_sort(self) -> None:
-        i = SORT_COLUMNS.index(self.sort_key)
-        self.sort_key = SORT_COLUMNS[(i + 1) % len(SORT_COLUMNS)]
+        """``o``: the next column that is shown, ascending."""
+        shown = [k for k in SORT_COLUMNS if k in {str(c.value) for c in self.query_one(PeopleTable).columns}]
+        i = shown.index(self.sort_key) if self.sort_key in shown else -1
+        self.sort_key, self.sort_reverse = shown[(i + 1) % len(shown)], True
+        self.sort_by(self.sort_key)
+
+    def sort_by(self, key: str) -> None:
+        """Sort by ``key``; the same column again reverses the order (a header clicked twice, ``O``)."""
+        self.sort_reverse = not self.sort_reverse if key == self.sort_key else False
+        self.sort_key = key
+        self._mark_sort_column()
         self.apply_filter()
-        self.app.notify(f"↕ {self.sort_key}", timeout=1.5)
+        lang = tracker_app(self).lang
+        order = t("descending" if self.sort_reverse else "ascending", lang)
+        self.app.notify(t("sorted_by", lang, column=t(key, lang), order=order), timeout=1.5)
 
     def toggle_left(self) -> None:
         self.include_left = not self.include_left
         self.apply_filter()
 
+    def action_to_results(self) -> None:
+        if self.screen.focused is self.query_one("#people-filter"):
+            self.query_one(PeopleTable).focus()
+        else:
+            raise SkipAction()
+
     # ---- events
     @on(Input.Changed, "#people-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
+        """With many people the list follows the typing a moment later (the letter shows at once, and a burst
+        of letters filters once); with few, at once."""
         self.query_text = event.value
+        app = tracker_app(self)
+        if self._filter_timer is not None:
+            self._filter_timer.stop()
+            self._filter_timer = None
+        if app.service.count() < app.background_from:
+            self.apply_filter()
+        else:
+            self._filter_timer = self.set_timer(FILTER_DELAY, self._filter_now)
+
+    def _filter_now(self) -> None:
+        self._filter_timer = None
         self.apply_filter()
 
     @on(Input.Submitted, "#people-filter")
@@ -211,8 +295,7 @@ class People(Vertical):
     def _header(self, event: DataTable.HeaderSelected) -> None:
         key = str(event.column_key.value)
         if key in SORT_COLUMNS:
-            self.sort_key = key
-            self.apply_filter()
+            self.sort_by(key)
 
     @on(DataTable.RowHighlighted, "#people-table")
     def _cursor_at_end(self, event: DataTable.RowHighlighted) -> None:

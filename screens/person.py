@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Header, Label, Static
 
 from tracker.axis import person_axis
 from tracker.registers import mask_id
@@ -17,9 +17,11 @@ from tracker.stages import EVENT_BY_KEY, SECTIONS, event_label, pending_label, s
 from tracker.textsafe import printable
 
 from .axischart import PersonAxis
+from .footer import LocalFooter
 from .keys import bind, relabel
 from .text import t
 from .widgets import iso, new_table, notify, plain, tracker_app
+from .wrap import Wrapped
 
 STATUS_STYLE = {"done": ("✓", "green"), "next": ("→", "bold cyan"), "needed": ("!", "bold yellow"),
                "open": ("!", "yellow"), "todo": ("·", "dim")}
@@ -48,6 +50,7 @@ class PersonScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         lang = tracker_app(self).lang
+        yield Header(show_clock=False)  # the unit and today's date, as on the main screen
         with Vertical(id="person-body"):
             yield Static("", id="person-head")
             yield Static("", id="person-details")
@@ -55,8 +58,8 @@ class PersonScreen(Screen[None]):
             yield Label(t("timeline", lang), classes="section")
             yield new_table([("n", "#"), ("step", t("step", lang)), ("mark", ""),
                              ("dates", t("date", lang)), ("info", "")], id="timeline", zebra=False)
-            yield Static("", id="person-next")
-        yield Footer()
+            yield Wrapped("", id="person-next")
+        yield LocalFooter()
 
     def on_mount(self) -> None:
         relabel(self, tracker_app(self).lang)
@@ -90,8 +93,9 @@ class PersonScreen(Screen[None]):
                            "id_number", "expected_departure")]
         facts += [(t("stage_date", lang), view.stage_date), (t("probation_end", lang), view.probation_end),
                   (t("standing_from", lang), view.standing_from), (t("note", lang), person.note)]
+        colon = "：" if lang == "zh" else ": "  # Chinese punctuation in Chinese labels (性别：男)
         self.query_one("#person-details", Static).update(Text("  ".join(
-            f"{k}: {v.isoformat() if hasattr(v, 'isoformat') else printable(str(v), keep_newlines=k == t('note', lang))}"
+            f"{k}{colon}{v.isoformat() if hasattr(v, 'isoformat') else printable(str(v), keep_newlines=k == t('note', lang))}"
             for k, v in facts if v)))
         axis = self.query_one(PersonAxis)
         axis.display = self.show_axis
@@ -138,11 +142,14 @@ class PersonScreen(Screen[None]):
             self._first_paint = False
             first = view.next.prerequisite or view.next.event
             row = next((i for i, r in enumerate(table.rows) if r.value == first), row)
+        keys = [str(r.value) for r in table.rows]
+        while row + 1 < len(keys) and keys[row].startswith("section-"):  # never on a part's heading
+            row += 1
         if row < table.row_count:
             table.move_cursor(row=row)
         nxt = Text()
         if view.next is not None:
-            nxt.append(f"{t('next_step', lang)}: {event_label(view.next.event, lang)}", style="bold cyan")
+            nxt.append(f"{t('next_step', lang)}{'：' if lang == 'zh' else ': '}{event_label(view.next.event, lang)}", style="bold cyan")
             if view.next.earliest:
                 nxt.append("  " + t("earliest_on", lang, date=view.next.earliest.isoformat()) + tentative)
             if view.next.prerequisite:
@@ -150,7 +157,7 @@ class PersonScreen(Screen[None]):
                            style="bold yellow")
             for b in view.next.blockers:
                 nxt.append("\n✗" + printable(b.message(lang)), style="red")  # no space: Rich would break the line there
-        self.query_one("#person-next", Static).update(nxt)
+        self.query_one("#person-next", Wrapped).update(nxt)
 
     # ---- actions
     def action_back(self) -> None:

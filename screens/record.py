@@ -7,7 +7,7 @@ from datetime import date
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
@@ -19,9 +19,11 @@ from tracker.service import InputError, Refused, build_event
 from tracker.stages import EVENT_BY_KEY, EVENT_KEYS, event_label
 from tracker.textsafe import printable
 
-from .keys import bind
+from .footer import LocalFooter
+from .keys import bind, relabel
 from .text import t
-from .widgets import make_input, plain, tracker_app
+from .widgets import DialogScroll, make_input, plain, tracker_app
+from .wrap import Wrapped
 
 FIELD_INPUTS = ("names", "days", "hours", "months", "reason")
 
@@ -54,13 +56,13 @@ class RecordModal(ModalScreen[bool]):
             (other if any(v.kind == "order" for v in chk.hard_refusals) else valid).append(key)
         options = [(f"✓ {event_label(k, lang)}", k) for k in valid] + [(f"  {event_label(k, lang)}", k) for k in other]
         first = self.preselect if self.preselect in EVENT_KEYS else (valid[0] if valid else other[0])
-        with VerticalScroll(id="dialog"):
+        with DialogScroll(id="dialog"):
             yield Label(plain(t("record_title", lang, name=person.name)), classes="title")
             yield Label(t("step", lang), classes="field-label")
             yield Select(options, value=first, allow_blank=False, id="rec-step")
             yield Label(t("date", lang), classes="field-label")
             yield make_input(app, value=(self.on_date or today).isoformat(), id="rec-date")
-            yield Label("", id="err-date", classes="error")
+            yield Wrapped("", id="err-date", classes="error")
             with Vertical(id="box-names", classes="optional"):
                 yield Label(t("names", lang), classes="field-label")
                 yield make_input(app, id="rec-names")
@@ -72,15 +74,15 @@ class RecordModal(ModalScreen[bool]):
                 with Vertical():
                     yield Label(t("days", lang), classes="field-label")
                     yield make_input(app, id="rec-days")
-                    yield Label("", id="err-days", classes="error")
+                    yield Wrapped("", id="err-days", classes="error")
                 with Vertical():
                     yield Label(t("hours", lang), classes="field-label")
                     yield make_input(app, id="rec-hours")
-                    yield Label("", id="err-hours", classes="error")
+                    yield Wrapped("", id="err-hours", classes="error")
             with Vertical(id="box-months", classes="optional"):
                 yield Label(t("months", lang), classes="field-label")
                 yield make_input(app, value="6", id="rec-months")
-                yield Label("", id="err-months", classes="error")
+                yield Wrapped("", id="err-months", classes="error")
             with Vertical(id="box-collective", classes="optional"):
                 yield Checkbox(t("collective", lang), id="rec-collective")
             with Vertical(id="box-reason", classes="optional"):
@@ -88,17 +90,19 @@ class RecordModal(ModalScreen[bool]):
                 yield make_input(app, id="rec-reason")
             yield Label(t("note", lang), classes="field-label")
             yield make_input(app, id="rec-note")
-            yield Label("", id="err-field", classes="error")
+            yield Wrapped("", id="err-field", classes="error")
             yield Label(t("checks", lang), classes="section")
-            yield Static("", id="rec-checks")
+            yield Wrapped("", id="rec-checks")
             with Vertical(id="box-override"):
                 yield Label(t("override", lang), classes="field-label")
                 yield make_input(app, id="rec-override")
             with Horizontal(classes="buttons"):
                 yield Button(t("save", lang) + " (Ctrl+S)", variant="primary", id="rec-save")
                 yield Button(t("cancel", lang) + " (Esc)", id="rec-cancel")
+        yield LocalFooter()
 
     def on_mount(self) -> None:
+        relabel(self, tracker_app(self).lang)
         self.show_fields()
         self.update_checks()
         self.query_one("#rec-step" if self.pick_step else "#rec-date").focus()

@@ -42,7 +42,9 @@ class SearchIndex:
         for p in people:
             self.key_for(p)
 
-    def matches(self, person: Person, query: str) -> bool:
+    def matches(self, person: Person, query: str, *, on_demand: bool = True) -> bool:
+        """``on_demand=False`` (the index still being built off the UI thread): a name not yet in the index
+        is matched by its characters and branch only, not its pinyin, rather than computed here."""
         q = query.strip().lower().replace(" ", "")
         if not q:
             return True
@@ -50,5 +52,7 @@ class SearchIndex:
             return True
         if not q.isascii():
             return False
-        key = self.key_for(person)
+        key = self.key_for(person) if on_demand else self._keys.get(person.id)
+        if key is None:
+            return False
         return key.initials.startswith(q) or key.full.startswith(q) or q in key.full

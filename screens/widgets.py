@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
+from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Input
 
 from tracker.dates import iso
@@ -33,8 +34,17 @@ def tracker_app(node: Any) -> TrackerApp:
     return cast("TrackerApp", node.app)
 
 
+class Box(Input):
+    """A text box that lets ``?`` through to the help while it is empty (typed after text, it is text)."""
+
+    def check_consume_key(self, key: str, character: str | None) -> bool:
+        if character == "?" and not self.value:
+            return False
+        return super().check_consume_key(key, character)
+
+
 def make_input(app: TrackerApp, **kwargs: Any) -> Input:
-    inp = Input(**kwargs)
+    inp = Box(**kwargs)
     inp.cursor_blink = app.cursor_blink
     return inp
 
@@ -122,3 +132,9 @@ def new_table(columns: list[tuple[str, str]], *, zebra: bool = True, **kwargs: A
     for key, label in columns:
         table.add_column(label, key=key)
     return table
+
+
+class DialogScroll(VerticalScroll):
+    """A dialog's body: scrolls to the focused field, but is no Tab stop of its own (an invisible one)."""
+
+    can_focus = False

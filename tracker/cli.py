@@ -679,9 +679,12 @@ def _main(argv: Sequence[str] | None) -> int:
 def run_tui(ctx: Context) -> int:
     from screens.app import TrackerApp
 
-    # PostgreSQL announces changes (NOTIFY): reading them costs no round trip, so look often (within a second)
-    app = TrackerApp(ctx.service, lang=ctx.lang, watch_seconds=0.25 if is_pg_url(ctx.db_path) else 2.0)
+    # the screen first: the file is opened (read, checked, everyone built) in the app's worker; PostgreSQL
+    # announces changes (NOTIFY): reading them costs no round trip, so look often (within a second)
+    app = TrackerApp(lambda: ctx.service, lang=ctx.lang, watch_seconds=0.25 if is_pg_url(ctx.db_path) else 2.0)
     app.run()
+    if app.error_message:
+        print(app.error_message, file=sys.stderr)
     return tui_exit_code(app)
 
 

@@ -49,6 +49,8 @@ def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
 
 def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     from .cli import EXIT_OK, EXIT_REFUSED, _print_json, _say
+    from .import_report import counts as report_counts
+    from .import_report import report_lines, summary_line
     from .importers import plan_import
 
     svc, lang = ctx.service, ctx.lang
@@ -58,7 +60,7 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
         _test_import_delay()
         write = svc.apply_import(plan, skip_invalid=args.skip_invalid) is not None
     errors = plan.errors
-    counts = {s: sum(1 for r in plan.rows if r.status == s) for s in ("new", "merged", "unchanged", "error")}
+    counts = report_counts(plan)
     code = EXIT_REFUSED if errors and not args.skip_invalid else EXIT_OK
     if args.json:
         _print_json({"file": plan.source, "header_row": plan.header_row, "columns": plan.columns,
@@ -68,38 +70,9 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
                      "hidden_sheets": plan.hidden_sheets, "written": bool(write), "dry_run": args.dry_run, "counts": counts,
                      "rows": [r.to_json(lang) for r in plan.rows]})
         return code
-    i = 0 if lang == "zh" else 1
-    status_words = {"new": ("新增", "new"), "merged": ("合并", "merged"), "unchanged": ("无变化", "unchanged"),
-                    "error": ("错误", "error")}
-    if plan.header_row:
-        _say(pick(f"表头在第 {plan.header_row} 行；识别的列：{'、'.join(plan.columns)}",
-                  f"Header on row {plan.header_row}; columns recognised: {', '.join(plan.columns)}", lang))
-    if plan.unused_columns:
-        _say(pick("未使用的列：" + "、".join(f"{c}（{w[0]}）" for c, w in plan.unused_columns.items()),
-                  "Columns not used: " + ", ".join(f"{c} ({w[1]})" for c, w in plan.unused_columns.items()), lang))
-    if plan.hidden_sheets:
-        _say(pick(f"隐藏的工作表，未导入：{'、'.join(plan.hidden_sheets)}（需要时用 --sheet 指定）",
-                  f"Hidden sheets, not imported: {', '.join(plan.hidden_sheets)} (name one with --sheet)", lang))
-    if plan.skipped_sheets:
-        _say(pick(f"没有表头、未读取的工作表：{'、'.join(plan.skipped_sheets)}",
-                  f"Sheets without a header, not read: {', '.join(plan.skipped_sheets)}", lang))
-    for r in plan.rows:
-        head = pick(f"第{r.row}行", f"Row {r.row}", lang)
-        if r.sheet is not None:
-            head = pick(f"“{r.sheet}”表", f"Sheet '{r.sheet}' ", lang) + head
-        shown = ""
-        if r.events and r.status != "error":
-            shown = pick(f"（{'，'.join(e[0] for e in r.events)}）", f" ({', '.join(e[1] for e in r.events)})", lang)
-        _say(pick(f"{head} {r.name}：", f"{head} {r.name}: ", lang) + status_words[r.status][i] + shown)
-        for m in r.problems:
-            _say(pick("  ✗ 问题：", "  ✗ problem: ", lang) + m[i])
-        for m in r.notes:
-            _say(pick("  ! 注意：", "  ! note: ", lang) + m[i])
-    summary = pick(f"共 {len(plan.rows)} 行：新增 {counts['new']}，合并 {counts['merged']}，无变化 {counts['unchanged']}，"
-                   f"错误 {counts['error']}。",
-                   f"{len(plan.rows)} rows: {counts['new']} new, {counts['merged']} merged, {counts['unchanged']} "
-                   f"unchanged, {counts['error']} with errors.", lang)
-    print(summary)
+    for line in report_lines(plan, lang):
+        _say(line)
+    print(summary_line(plan, lang))
     if args.dry_run:
         print(pick("试运行：未写入任何数据。", "Dry run: nothing was written.", lang))
     elif errors and not args.skip_invalid:

@@ -56,6 +56,14 @@ class ExportError(BilingualError):
     """A file that cannot or may not be written."""
 
 
+class FileExists(ExportError):
+    """The file is there already and ``force`` was not given; ``path`` says which (the app words it its way)."""
+
+    def __init__(self, zh: str, en: str, path: Path) -> None:
+        super().__init__(zh, en)
+        self.path = path
+
+
 def default_date_style(fmt: str) -> str:
     """Dots (2025.03.05) where people read the file (XLSX, Markdown); ISO where programs do (CSV, JSON)."""
     return "dot" if fmt in ("xlsx", "md") else "iso"
@@ -96,8 +104,9 @@ def inert_cells(ws: Any) -> None:
 def write_atomically(path: Path, write: Callable[[io.BufferedWriter], object], *, force: bool) -> Path:
     path = Path(path)
     if path.exists() and not force:
-        raise ExportError(f"文件 {path} 已存在，未覆盖。换一个文件名（-o），或加 --force 覆盖。",
-                          f"{path} already exists and was not overwritten. Choose another name (-o) or add --force.")
+        raise FileExists(f"文件 {path} 已存在，未覆盖。换一个文件名（-o），或加 --force 覆盖。",
+                         f"{path} already exists and was not overwritten. Choose another name (-o) or add --force.",
+                         path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with contextlib.suppress(FileNotFoundError):

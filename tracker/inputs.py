@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from .dates import DateError, parse_date
+from .dates import DateError, parse_date, parse_date_ex
 from .i18n import BilingualError
 from .model import DATE_DETAILS, DETAIL_FIELDS, Event, Person
 from .registers import mask_id
@@ -64,6 +64,16 @@ def birth_from_id(id_number: str) -> date:
 
 def split_names(text: str) -> tuple[str, ...]:
     return tuple(n for n in re.split(r"[,，、;；\s]+", text.strip()) if n)
+
+
+def parse_birth(text: str) -> tuple[date, bool]:
+    """A birth date as 出生年月 is written: to the day, or to the month (``1998-05``, ``1998年5月``: the 1st).
+    Returns the date and whether only the month was given."""
+    try:
+        parsed = parse_date_ex(text, allow_month=True)
+    except DateError as exc:
+        raise InputError(exc.zh, exc.en, "birth") from None
+    return parsed.value, parsed.month_only
 
 
 def parse_input_date(text: str, field: str) -> date:
@@ -132,6 +142,7 @@ def refuse_event_text(ev: Event) -> None:
 def clean_details(raw: dict[str, Any], *, require_name: bool) -> dict[str, Any]:
     """Validate and normalise person details given as text (CLI, TUI form, import row)."""
     out: dict[str, Any] = {}
+    month_births: set[str] = set()
     for key, value in raw.items():
         if key not in DETAIL_FIELDS:
             raise InputError(f"未知字段：{key}", f"Unknown field: {key}", key)
@@ -141,7 +152,11 @@ def clean_details(raw: dict[str, Any], *, require_name: bool) -> dict[str, Any]:
             out[key] = value
             continue
         text = clean_text(str(value).strip(), key, multiline=key == "note")
-        if key in DATE_DETAILS:
+        if key == "birth" and text:  # 出生年月: a month alone (1998-05) is the 1st, or the ID number's day
+            out[key], month_only = parse_birth(text)
+            if month_only:
+                month_births.add(key)
+        elif key in DATE_DETAILS:
             out[key] = parse_input_date(text, key) if text else None
         elif key == "gender" and text:
             g = _GENDERS.get(text.lower())
@@ -165,6 +180,8 @@ def clean_details(raw: dict[str, Any], *, require_name: bool) -> dict[str, Any]:
         from_id = birth_from_id(idn)
         if out.get("birth") is None and "birth" not in raw:
             out["birth"] = from_id
+        elif "birth" in month_births and out["birth"].replace(day=1) == from_id.replace(day=1):
+            out["birth"] = from_id  # the month agrees: the ID number gives the day
         elif out.get("birth") is not None and out["birth"] != from_id:
             raise InputError(
                 f"出生日期 {out['birth']} 与身份证号中的 {from_id} 不一致，请核对。",

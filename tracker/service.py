@@ -119,6 +119,10 @@ class Service:
 
         return due_items(self.store, self.book, self.today, within)
 
+    def count(self) -> int:
+        """How many people (active or not) the database holds; cheap: nobody is built."""
+        return self.store.count()
+
     def person(self, pid: int) -> Person:
         p = self.store.person(pid)
         if p is None:
@@ -290,14 +294,23 @@ class Service:
             tx.log("edit", f"{person.name} 更正信息：{zh}", f"{person.name} details corrected: {en}")
         return updated
 
-    def undo(self) -> HistoryEntry | None:
-        """Revert the last change that is not yet undone; None when there is nothing to undo."""
+    def next_undo(self) -> HistoryEntry | None:
+        """The change ``undo`` would revert now (to ask first when it touched several people); None if none."""
+        candidates = [h for h in self.store.history() if h.mine and h.undoable and not h.undone and h.action != "undo"]
+        return candidates[-1] if candidates else None
+
+    def undo(self, *, expect: int | None = None) -> HistoryEntry | None:
+        """Revert the last change that is not yet undone; None when there is nothing to undo. With ``expect``
+        (the id of the change the user agreed to undo), a newer change made meanwhile is refused, not undone."""
         with self.store.transaction() as tx:
             history = self.store.history()
-            candidates = [h for h in history if h.mine and h.undoable and not h.undone and h.action != "undo"]
-            if not candidates:
+            last = self.next_undo()
+            if last is None:
                 return None
-            last = candidates[-1]
+            if expect is not None and last.id != expect:
+                raise Conflict(f"撤销前另一程序又做了更改（{last.zh}），未撤销任何内容，请重新确认。",
+                               f"Another program made a change meanwhile ({last.en}); nothing was undone. "
+                               "Please confirm again.")
             _refuse_if_changed_since(last, history)
             for key, doc in self.store.history_before(last.id).items():
                 tx.restore(int(key), doc)
@@ -415,6 +428,13 @@ class Service:
             saved = tx.add_all(people)
             tx.log(action, zh, en)
         return saved
+
+    def plan_import(self, path: Path, sheet: str | None = None, people: list[Person] | None = None) -> ImportPlan:
+        """Read and check a sheet or backup against the database (nothing written; no lock): the dry run.
+        ``people``: the records to check against, taken beforehand (a worker thread must not read the store)."""
+        from .importers import plan_import
+
+        return plan_import(path, self.people() if people is None else people, self.book, self.today, sheet)
 
     def apply_import(self, plan: ImportPlan, *, skip_invalid: bool = False) -> int | None:
         """Save an import plan in one change (one undo reverts it); returns the history id, or None when

@@ -60,7 +60,7 @@ async def test_edit_form_shows_a_field_both_changed_and_keeps_both_values(make_a
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is form  # still open: nothing written, nothing lost
-        message = str(form.query_one("#err-phone", Label).render())
+        message = str(form.query_one("#err-phone", Label).content)
         assert "另一程序" in message and "13911112222" in message and "13833334444" in message
         assert form.query_one("#f-phone", Input).value == "13833334444"  # theirs in the message, yours in the field
         other.refresh()
@@ -82,5 +82,5 @@ async def test_edit_form_conflict_in_english(make_app: MakeApp, service: Service
         form.query_one("#f-education", Input).value = "硕士"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        message = str(form.query_one("#err-education", Label).render())
+        message = str(form.query_one("#err-education", Label).content)
         assert "Another program" in message and "博士" in message and "硕士" in message

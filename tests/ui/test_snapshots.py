@@ -181,3 +181,39 @@ class TestYearChart:
 
     def test_year_en_large(self, snap_compare: Any, make_app: MakeApp) -> None:
         assert snap_compare(make_app("en"), terminal_size=LARGE, run_before=_year)
+
+
+class TestNoSurprises:
+    """Issue 10: re-layout after a resize, the import dialog, the bulk-undo question, the Chinese palette."""
+
+    def test_people_after_resize_to_wide_zh(self, snap_compare: Any, make_app: MakeApp) -> None:
+        """Started at 80 columns, widened to 120: branch and stage date shown at their full width."""
+        async def before(pilot: Pilot[None]) -> None:
+            await pilot.resize_terminal(*LARGE)
+            await pilot.pause()
+            await pilot.pause()
+
+        assert snap_compare(make_app("zh", tab="people"), terminal_size=SMALL, run_before=before)
+
+    def test_deadlines_after_resize_to_narrow_en(self, snap_compare: Any, make_app: MakeApp) -> None:
+        """Started at 120 columns, narrowed to 80: branch and rule give way, the rest keep their width."""
+        async def before(pilot: Pilot[None]) -> None:
+            await pilot.resize_terminal(*SMALL)
+            await pilot.pause()
+            await pilot.pause()
+
+        assert snap_compare(make_app("en", tab="deadlines"), terminal_size=LARGE, run_before=before)
+
+    def test_import_dialog_zh_small(self, snap_compare: Any, make_app: MakeApp) -> None:
+        """The empty database's import dialog (I), with its own keys in the footer."""
+        app = make_app("zh", demo=False)
+        app.export_dir = Path("/srv/rosters")
+        assert snap_compare(app, terminal_size=SMALL, press=["I"])
+
+    def test_bulk_undo_question_en_large(self, snap_compare: Any, make_app: MakeApp) -> None:
+        """u after loading the demo: asks, saying how many people it would take back."""
+        assert snap_compare(make_app("en"), terminal_size=LARGE, press=["u"])
+
+    def test_palette_zh_small(self, snap_compare: Any, make_app: MakeApp) -> None:
+        """The command palette in Chinese: one line per command, Chinese only."""
+        assert snap_compare(make_app("zh"), terminal_size=SMALL, press=["ctrl+p"])
