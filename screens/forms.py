@@ -112,12 +112,12 @@ class PersonForm(ModalScreen[int | None]):
         name = self.query_one("#f-name", Input)
         name.focus()
         app = tracker_app(self)
+        self.shown = self._values()  # what the form showed: Esc asks before throwing away anything else
         if self.person_id is None and app.typed_ahead:  # "n" then a name typed fast: nothing is lost
-            typed, app.typed_ahead = app.typed_ahead, ""
+            typed, app.typed_ahead = app.typed_ahead, ""  # (and it is typed: Esc asks before dropping it)
             name.insert_text_at_cursor(typed.split("\r")[0])
             if "\r" in typed:
                 self.query_one("#f-applied").focus()
-        self.shown = self._values()  # what the form showed: Esc asks before throwing away anything else
 
     def on_key(self, event: events.Key) -> None:
         """Typed before the name box had the focus (``n`` then a name, fast): the letters go into the name."""

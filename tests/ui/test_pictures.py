@@ -16,7 +16,6 @@ from textual.widgets import DataTable, Label
 from screens.axischart import PersonAxis
 from screens.calendar import Calendar, MonthGrid
 from screens.charts import PipelineChart
-from screens.overview import Overview
 from screens.person import PersonScreen
 from screens.yearchart import YearScreen
 from tracker.calendar import agenda, month_grid
@@ -84,8 +83,8 @@ async def test_b_shows_the_pipeline_of_each_branch_in_turn(make_app: MakeApp) ->
 
 async def test_with_many_people_the_counts_come_first_and_the_rest_from_a_worker(
         make_app: MakeApp, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(Overview, "inline_limit", 0)  # as if there were 10k people
     app = make_app()
+    app.background_from = 0  # as if there were 10k people: counts, lists and the chart's columns from a worker
     async with app.run_test(size=SIZE) as pilot:
         await app.workers.wait_for_complete()
         await pilot.pause()
