@@ -101,20 +101,28 @@ def test_help_zh_large(snap_compare: Any, make_app: MakeApp) -> None:
 
 # --------------------------------------------------------------------------- the pictures
 
+async def _settled(pilot: Pilot[None]) -> None:
+    """Every worker done and the screen redrawn (a loaded machine may still be computing marks)."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.pause()
+
+
 async def _calendar(pilot: Pilot[None]) -> None:
-    await pilot.pause()
+    await _settled(pilot)
     await pilot.press("5")
-    await pilot.pause()
+    await _settled(pilot)
 
 
 async def _calendar_day_listed(pilot: Pilot[None]) -> None:
     """December, on the 6th (two earliest dates and a deadline), Enter: the day's list has the focus."""
     await _calendar(pilot)
     await pilot.press("pagedown")
-    await pilot.pause()
+    await _settled(pilot)
     for key in ("up", "up", "up", "right", "right", "right", "right", "right", "right", "enter"):
         await pilot.press(key)
-    await pilot.pause()
+        await pilot.pause()
+    await _settled(pilot)
 
 
 async def _year(pilot: Pilot[None]) -> None:
