@@ -10,7 +10,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from tracker.dates import DateError, parse_date
@@ -24,14 +23,14 @@ from tracker.textsafe import printable
 
 from .keys import bind
 from .text import t
-from .widgets import make_input, notify, plain, tracker_app
+from .widgets import SaveCancelDialog, make_input, notify, plain, tracker_app
 
 #: the steps one decision can record for several people: those with no names, results or hours to fill in
 BATCH_STEPS = tuple(k.key for k in sorted(EVENT_KINDS, key=lambda k: k.position)
                     if not k.fields and k.key not in ("applied", "left"))
 
 
-class BatchRecordModal(ModalScreen[bool]):
+class BatchRecordModal(SaveCancelDialog):
     BINDINGS = [bind("escape", "cancel", "cancel"), bind("ctrl+s", "save", "save", priority=True)]
 
     def __init__(self, pids: list[int], step: str | None, on_date: date | None) -> None:
@@ -120,17 +119,6 @@ class BatchRecordModal(ModalScreen[bool]):
     @on(Checkbox.Changed)
     def _changed(self) -> None:
         self.update_checks()
-
-    @on(Button.Pressed, "#batch-save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#batch-cancel")
-    def _cancel_pressed(self) -> None:
-        self.dismiss(False)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
 
     def action_save(self) -> None:
         app = tracker_app(self)

@@ -11,7 +11,6 @@ from datetime import date
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from tracker.dates import DateError, parse_date
@@ -24,11 +23,11 @@ from .footer import LocalFooter
 from .keys import bind, relabel
 from .record import render_check
 from .text import t
-from .widgets import DialogScroll, make_input, plain, tracker_app
+from .widgets import DialogScroll, SaveCancelDialog, make_input, plain, tracker_app
 from .wrap import Wrapped
 
 
-class CorrectModal(ModalScreen[bool]):
+class CorrectModal(SaveCancelDialog):
     """``remove=False``: a new date for the step; ``remove=True``: delete it."""
 
     BINDINGS = [bind("escape", "cancel", "cancel"), bind("ctrl+s", "save", "save", priority=True)]
@@ -131,17 +130,6 @@ class CorrectModal(ModalScreen[bool]):
     @on(Input.Changed)
     def _changed(self) -> None:
         self.update_checks()
-
-    @on(Button.Pressed, "#fix-save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#fix-cancel")
-    def _cancel_pressed(self) -> None:
-        self.dismiss(False)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
 
     def action_save(self) -> None:
         app = tracker_app(self)

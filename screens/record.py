@@ -8,7 +8,6 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from tracker.dates import DateError, parse_date
@@ -22,13 +21,13 @@ from tracker.textsafe import printable
 from .footer import LocalFooter
 from .keys import bind, relabel
 from .text import t
-from .widgets import DialogScroll, make_input, plain, tracker_app
+from .widgets import DialogScroll, SaveCancelDialog, make_input, plain, tracker_app
 from .wrap import Wrapped
 
 FIELD_INPUTS = ("names", "days", "hours", "months", "reason")
 
 
-class RecordModal(ModalScreen[bool]):
+class RecordModal(SaveCancelDialog):
     BINDINGS = [bind("escape", "cancel", "cancel"), bind("ctrl+s", "save", "save", priority=True)]
 
     def __init__(self, person_id: int, preselect: str | None = None, pick_step: bool = False,
@@ -196,17 +195,6 @@ class RecordModal(ModalScreen[bool]):
     @on(Input.Changed)
     def _changed(self) -> None:
         self.update_checks()
-
-    @on(Button.Pressed, "#rec-save")
-    def _save_pressed(self) -> None:
-        self.action_save()
-
-    @on(Button.Pressed, "#rec-cancel")
-    def _cancel_pressed(self) -> None:
-        self.dismiss(False)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
 
     def action_save(self) -> None:
         app = tracker_app(self)
