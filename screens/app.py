@@ -44,6 +44,17 @@ PANES: dict[str, type[Any]] = {"overview": Overview, "people": People, "deadline
                                "calendar": Calendar}
 
 
+class MainTabs(TabbedContent):
+    """The tabs change only when the user asks (a key, a click, an action). Textual's TabbedContent also switches
+    to a pane when a widget inside it reports focus: when ``5`` or ``/`` hides the overview, Textual moves the focus
+    from its hidden table to the table beside it, and on a busy machine that focus arrived before the new pane's
+    and took the user back to the overview — with the keys typed next lost."""
+
+    def _on_tab_pane_focused(self, event: TabPane.Focused) -> None:
+        event.stop()
+        event.prevent_default()  # not TabbedContent's own handler either
+
+
 class MainScreen(Screen[None]):
     BINDINGS = [
         bind("1", "tab('overview')", "tab_overview"),
@@ -67,7 +78,7 @@ class MainScreen(Screen[None]):
         assert isinstance(app, TrackerApp)
         lang = app.lang
         yield Header(show_clock=False)
-        with TabbedContent(initial=self.initial, id="tabs"):
+        with MainTabs(initial=self.initial, id="tabs"):
             for key in TABS:
                 with TabPane(t(f"tab_{key}", lang), id=key):
                     if key == self.initial:  # the others are built when first shown
