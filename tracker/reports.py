@@ -107,6 +107,10 @@ def eligibility(people: list[Person], book: RuleBook, on: date, to_stage: str | 
     return out
 
 
+#: how a timeline row's status is marked, on screen and in exports (a step still to come has no mark)
+STATUS_MARKS = {"done": "✓", "next": "→", "needed": "!", "open": "!", "todo": ""}
+
+
 @dataclass(frozen=True)
 class TimelineRow:
     step: int | None
