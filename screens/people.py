@@ -75,7 +75,7 @@ class People(Vertical):
         self._index_started = False
         self._filter_timer: Timer | None = None
         self._filter_cost = 1.0  # seconds the last filter took (unknown: as if slow)
-        self._drawn: tuple[str, bool] | None = None  # the language and width the table's rows were made for
+        self._drawn: tuple[str, bool | None] | None = None  # the language and width the table's rows were made for
         self.index_ready = False
         self._last: tuple[str, object, list[Person]] = ("", None, [])  # the last query, its scope and finds
 

@@ -270,8 +270,10 @@ class AtomicJSONStorage(Storage):
         dirty = self._dirty
         fresh: dict[str, bytes] = {}
         for key in docs:  # the documents of unchanged lines stay unparsed
-            entry = cache.get(key)
-            if entry is None or (table, key) in dirty or (deriver is not None and key not in self.derived):
+            kept = cache.get(key)
+            if kept is not None and (table, key) not in dirty and (deriver is None or key in self.derived):
+                entry = kept
+            else:
                 entry = self._line(table, key, docs[key], deriver)
                 if fresh_lines is not None:
                     fresh_lines.append(entry)
