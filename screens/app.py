@@ -260,6 +260,18 @@ class TrackerApp(App[None]):
             super().__init__()
             self.service, self.error = service, error
 
+    class Counted(Message):
+        """While the file is being opened: the stage counts, before everyone is built."""
+
+        def __init__(self, counts: dict[str, int]) -> None:
+            super().__init__()
+            self.counts = counts
+
+    def on_tracker_app_counted(self, message: Counted) -> None:
+        if not self.ready:
+            for overview in self.main_screen().query(Overview):
+                overview.show_counts(message.counts)
+
     def __init__(self, service: Service | Callable[[], Service], *, lang: str = "zh", cursor_blink: bool = True,
                  watch_seconds: float = 2.0, initial_tab: str = "overview", export_dir: Path | None = None,
                  background_from: int = 2000) -> None:
@@ -311,6 +323,8 @@ class TrackerApp(App[None]):
         assert self._opener is not None
         try:
             svc = self._opener()
+            if svc.count() >= self.background_from:  # the counts first (kept in the file), then everyone built
+                self.post_message(self.Counted(svc.status().counts))
             svc.people()
         except BilingualError as exc:
             self.post_message(self.Opened(None, exc))
