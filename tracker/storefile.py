@@ -15,7 +15,7 @@ import stat
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from .i18n import BilingualError
@@ -166,12 +166,15 @@ def remove_stale_temp_files(path: Path) -> None:
                     os.unlink(entry.path)
 
 
-def _write_new(target: Path, payload: bytes) -> None:
+def _write_new(target: Path, payload: bytes | Sequence[bytes]) -> None:
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _O_BINARY, 0o600)
     with os.fdopen(fd, "wb") as fh:
         if _POSIX:
             os.fchmod(fd, 0o600)  # whatever the umask, and whatever a leftover file had
-        fh.write(payload)
+        if isinstance(payload, bytes):
+            fh.write(payload)
+        else:  # in pieces: a large piece goes straight to the file, not copied into one buffer first
+            fh.writelines(payload)
         fh.flush()
         os.fsync(fh.fileno())
 
@@ -193,9 +196,10 @@ def _stage_backup(path: Path) -> Path:
     return staged
 
 
-def replace_atomically(path: Path, payload: bytes, *, keep_backup: bool,
+def replace_atomically(path: Path, payload: bytes | Sequence[bytes], *, keep_backup: bool,
                        committed: Callable[[], None] = lambda: None) -> None:
-    """Write ``payload`` to a temporary file, fsync it and rename it over ``path``.
+    """Write ``payload`` (bytes, or pieces written one after another) to a temporary file, fsync it and rename it
+    over ``path``.
 
     With ``keep_backup`` the current file becomes ``.bak`` first, by a rename over the old one, so
     there is a ``.bak`` at every moment. Ctrl-C is held back from the first rename until
