@@ -5,6 +5,7 @@ those who pass are recorded. Saved as ONE change: one history entry, one undo.""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -22,8 +23,9 @@ from tracker.stages import EVENT_KINDS, event_label
 from tracker.textsafe import printable
 
 from .keys import bind
+from .saving import Explained, SaveCancelDialog
 from .text import t
-from .widgets import SaveCancelDialog, make_input, notify, plain, tracker_app
+from .widgets import make_input, notify, plain, tracker_app
 
 #: the steps one decision can record for several people: those with no names, results or hours to fill in
 BATCH_STEPS = tuple(k.key for k in sorted(EVENT_KINDS, key=lambda k: k.position)
@@ -132,17 +134,23 @@ class BatchRecordModal(SaveCancelDialog):
             return
         try:
             ev = self.event()
-            done = app.service.record_many(self.pids, ev,
-                                           override=self.query_one("#batch-override", Input).value.strip() or None,
-                                           skip_refused=self.query_one("#batch-skip", Checkbox).value)
-        except BatchRefused as exc:  # another program changed someone meanwhile
-            error.update(plain(t("refused", lang) + exc.message(lang), keep_newlines=True))
-            self.update_checks()
-            return
         except BilingualError as exc:
             error.update(plain(t("refused", lang) + exc.message(lang), keep_newlines=True))
             return
-        self.dismiss(True)
-        app.data_changed()
-        notify(app, t("batch_saved", lang, n=len(done.people), step=event_label(ev.event, lang), date=ev.date),
-               timeout=4)
+        pids = self.pids
+        override = self.query_one("#batch-override", Input).value.strip() or None
+        skip = self.query_one("#batch-skip", Checkbox).value
+
+        def saved(done: Any) -> None:
+            self.dismiss(True)
+            app.data_changed()
+            notify(app, t("batch_saved", lang, n=len(done.people), step=event_label(ev.event, lang), date=ev.date),
+                   timeout=4)
+
+        def failed(exc: Explained) -> None:
+            error.update(plain(t("refused", lang) + exc.message(lang), keep_newlines=True))
+            if isinstance(exc, BatchRefused):  # another program changed someone meanwhile
+                self.update_checks()
+
+        self.write_in_background(lambda: app.service.record_many(pids, ev, override=override, skip_refused=skip),
+                                 saved, failed, status=error)

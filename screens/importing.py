@@ -13,7 +13,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, LoadingIndicator, Static
 
 from tracker.i18n import BilingualError
@@ -22,12 +21,13 @@ from tracker.importers import ImportPlan
 
 from .footer import LocalFooter
 from .keys import bind, relabel
+from .saving import BackgroundWrites, Explained
 from .text import t
 from .widgets import DialogScroll, make_input, notify, plain, tracker_app
 from .wrap import Wrapped
 
 
-class ImportModal(ModalScreen[bool]):
+class ImportModal(BackgroundWrites[bool]):
     BINDINGS = [bind("escape", "cancel", "cancel"), bind("ctrl+s", "save", "save", priority=True)]
 
     class Planned(Message):
@@ -149,18 +149,23 @@ class ImportModal(ModalScreen[bool]):
         plan = self.plan
         if plan is None or self.query_one("#imp-apply", Button).disabled:
             return
-        try:
-            hid = app.service.apply_import(plan, skip_invalid=self.query_one("#imp-skip", Checkbox).value)
-        except BilingualError as exc:  # locked by another writer, or damaged
+        skip = self.query_one("#imp-skip", Checkbox).value
+
+        def applied(hid: int | None) -> None:
+            if hid is None:  # changed meanwhile: the plan, checked again under the lock, now has errors
+                self._planned(self.Planned(self.planned_path or self._path(), plan, None))
+                return
+            app.data_changed()
+            notify(app, t("imported", lang, new=len(plan.new), updated=len(plan.updated)), timeout=6)
+            self.dismiss(True)
+
+        def failed(exc: Explained) -> None:  # locked by another writer (the wait timed out), or damaged
             self.query_one("#imp-error", Label).update(plain(exc.message(lang)))
-            return
-        if hid is None:  # changed meanwhile: the plan, checked again under the lock, now has errors
-            self._planned(self.Planned(self.planned_path or self._path(), plan, None))
-            return
-        app.data_changed()
-        notify(app, t("imported", lang, new=len(plan.new), updated=len(plan.updated)), timeout=6)
-        self.dismiss(True)
+
+        self.write_in_background(lambda: app.service.apply_import(plan, skip_invalid=skip), applied, failed,
+                                 status=self.query_one("#imp-error", Label))
 
     @on(Button.Pressed, "#imp-cancel")
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        if not self.cancel_write():  # a save still waiting for the lock: given up, nothing is written
+            self.dismiss(False)
