@@ -13,7 +13,7 @@ from screens.record import RecordModal
 from tracker.model import Event
 from tracker.service import Service
 
-from .conftest import MakeApp
+from .conftest import MakeApp, settle
 
 SIZE = (120, 36)
 
@@ -98,13 +98,16 @@ async def test_marking_several_and_recording_one_decision_is_one_undo(make_app: 
         assert not modal.query_one("#batch-save").disabled
         history = len(service.history())
         await pilot.press("ctrl+s")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert not isinstance(app.screen, BatchRecordModal)
         assert service.person(a).stage == service.person(b).stage == "target"
         assert len(service.history()) == history + 1
         await pilot.press("u")  # a change of two people: undo asks first
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         await pilot.press("y")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert service.person(a).stage == service.person(b).stage == "activist"
 
@@ -166,6 +169,7 @@ async def test_notice_shows_the_text_and_records_its_start(make_app: MakeApp, se
         await pilot.pause()
         assert "2026-11-30 至 2026-12-04" in str(modal.query_one("#notice-dates", Static).render())
         await pilot.click("#notice-record")  # a start after today cannot be recorded yet
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert "晚于今天" in str(modal.query_one("#notice-error").render())
         modal.query_one("#notice-start", Input).value = "2026-11-27"
