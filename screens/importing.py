@@ -56,6 +56,7 @@ class ImportModal(BackgroundWrites[bool]):
             yield LoadingIndicator(id="imp-loading")
             yield Wrapped("", id="imp-report")
             yield Checkbox(t("skip_invalid", lang), id="imp-skip")
+            yield Checkbox(t("include_hidden", lang), id="imp-hidden")
             with Horizontal(classes="buttons"):
                 yield Button(t("preview", lang) + " (Enter)", variant="default", id="imp-preview")
                 yield Button(t("import_apply", lang) + " (Ctrl+S)", variant="primary", id="imp-apply", disabled=True)
@@ -66,6 +67,7 @@ class ImportModal(BackgroundWrites[bool]):
         relabel(self, tracker_app(self).lang)
         self.query_one("#imp-loading").display = False
         self.query_one("#imp-skip").display = False
+        self.query_one("#imp-hidden").display = False
         self.query_one("#imp-file").focus()
 
     def _path(self) -> Path:
@@ -85,13 +87,18 @@ class ImportModal(BackgroundWrites[bool]):
             self.query_one("#imp-error", Label).update(plain(t("no_such_file", lang, path=str(path))))
             return
         self.query_one("#imp-loading").display = True
-        self.read_file(path, tracker_app(self).service.people())
+        self.read_file(path, tracker_app(self).service.people(), self.query_one("#imp-hidden", Checkbox).value)
+
+    @on(Checkbox.Changed, "#imp-hidden")
+    def _hidden_changed(self) -> None:
+        if self.planned_path is not None:
+            self.preview()  # the report (and what Import writes) with or without the hidden rows
 
     @work(thread=True, exclusive=True, group="import")
-    def read_file(self, path: Path, people: list[object]) -> None:
+    def read_file(self, path: Path, people: list[object], include_hidden: bool = False) -> None:
         svc = tracker_app(self).service
         try:
-            plan = svc.plan_import(path, people=people)  # type: ignore[arg-type]
+            plan = svc.plan_import(path, people=people, include_hidden=include_hidden)  # type: ignore[arg-type]
         except BilingualError as exc:
             self.post_message(self.Planned(path, None, (exc.zh, exc.en)))
             return
@@ -112,7 +119,7 @@ class ImportModal(BackgroundWrites[bool]):
         assert plan is not None
         self.plan, self.planned_path = plan, message.path
         report = Text()
-        for line in report_lines(plan, lang):
+        for line in report_lines(plan, lang, app=True):
             style = "red" if "✗" in line else ("yellow" if line.lstrip().startswith("!") else "")
             report.append_text(plain(line, style))
             report.append("\n")
@@ -126,6 +133,8 @@ class ImportModal(BackgroundWrites[bool]):
             report.append("\n" + t("import_ready", lang), style="green")
         self.query_one("#imp-report", Static).update(report)
         self.query_one("#imp-skip").display = bool(c["error"]) and bool(plan.new or plan.updated)
+        hidden = self.query_one("#imp-hidden", Checkbox)
+        hidden.display = bool(plan.hidden_rows) or hidden.value  # ticked, the rows are in the plan: keep it shown
         self._update_apply()
 
     @on(Checkbox.Changed, "#imp-skip")

@@ -211,6 +211,7 @@ UI: dict[str, tuple[str, str]] = {
     "no_such_file": ("找不到文件：{path}", "No such file: {path}"),
     "preview": ("预览", "Preview"),
     "import_apply": ("导入", "Import"),
+    "include_hidden": ("也导入隐藏的行", "Import hidden rows too"),
     "skip_invalid": ("只导入无误的行（跳过有错误的行）", "Import the valid rows only (skip the rows with errors)"),
     "import_nothing": ("没有需要导入的内容。", "Nothing to import."),
     "import_has_errors": ("有错误：改正后重新预览，或勾选“只导入无误的行”。",

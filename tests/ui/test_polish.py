@@ -569,3 +569,39 @@ async def test_a_member_opens_on_a_step_not_on_a_heading(make_app: MakeApp) -> N
         table = app.screen.query_one("#timeline", DataTable)
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         assert key is not None and not key.startswith("section-")
+
+
+async def test_import_dialog_leaves_hidden_rows_out_unless_ticked(make_app: MakeApp, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+    from textual.widgets import Checkbox
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "递交入党申请书时间"])
+    ws.append(["甲一", "2025-03-01"])
+    ws.append(["乙二", "2025-04-01"])  # row 3: hidden (moved away)
+    ws.row_dimensions[3].hidden = True
+    sheet = tmp_path / "hidden.xlsx"
+    wb.save(sheet)
+    app = make_app(demo=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("I")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, ImportModal)
+        modal.query_one("#imp-file", Input).value = str(sheet)
+        await pilot.press("enter")
+        await settle(pilot)
+        report = str(modal.query_one("#imp-report").render())
+        assert "第3行已隐藏，未导入：乙二" in report and "--include-hidden" not in report  # no CLI option in the app
+        box = modal.query_one("#imp-hidden", Checkbox)
+        assert box.display
+        box.value = True  # ticked: previewed again with the hidden row
+        await settle(pilot)
+        await settle(pilot)
+        report = str(modal.query_one("#imp-report").render())
+        assert "已隐藏" not in report and "乙二" in report
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert sorted(p.name for p in app.service.people()) == ["乙二", "甲一"]
