@@ -10,7 +10,7 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from tracker.dates import DateError, parse_date
@@ -22,10 +22,12 @@ from tracker.service import BatchRefused, InputError
 from tracker.stages import EVENT_KINDS, event_label
 from tracker.textsafe import printable
 
-from .keys import bind
+from .footer import LocalFooter
+from .keys import bind, relabel
 from .saving import Explained, SaveCancelDialog
 from .text import t
-from .widgets import make_input, notify, plain, tracker_app
+from .widgets import DialogScroll, make_input, notify, plain, tracker_app
+from .wrap import Wrapped
 
 #: the steps one decision can record for several people: those with no names, results or hours to fill in
 BATCH_STEPS = tuple(k.key for k in sorted(EVENT_KINDS, key=lambda k: k.position)
@@ -46,7 +48,7 @@ class BatchRecordModal(SaveCancelDialog):
     def compose(self) -> ComposeResult:
         app = tracker_app(self)
         lang = app.lang
-        with VerticalScroll(id="dialog"):
+        with DialogScroll(id="dialog"):
             yield Label(t("batch_title", lang, n=len(self.pids)), classes="title")
             yield Label(t("step", lang), classes="field-label")
             yield Select([(event_label(k, lang), k) for k in BATCH_STEPS], value=self.first_step,
@@ -62,12 +64,14 @@ class BatchRecordModal(SaveCancelDialog):
                 yield Label(t("override", lang), classes="field-label")
                 yield make_input(app, id="batch-override")
             yield Checkbox(t("skip_refused", lang), id="batch-skip")
-            yield Label("", id="batch-error", classes="error")
+            yield Wrapped("", id="batch-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button(t("save", lang) + " (Ctrl+S)", variant="primary", id="batch-save")
                 yield Button(t("cancel", lang) + " (Esc)", id="batch-cancel")
+        yield LocalFooter()  # its own keys (Ctrl+S, Esc) in view at 80×24, where the buttons are below the fold
 
     def on_mount(self) -> None:
+        relabel(self, tracker_app(self).lang)
         self.update_checks()
         self.query_one("#batch-date").focus()
 

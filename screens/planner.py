@@ -25,7 +25,7 @@ from tracker.stages import event_label
 from .keys import bind, relabel
 from .text import t
 from .widgets import PersonRows, RecordRequest, iso, new_table, person_id_from_key, plain, tracker_app
-from .wrap import wrap_text
+from .wrap import Wrapped, wrap_text
 
 STEP_LIMIT = 200  # rows per step (eligible first); filter by branch or step for the rest
 STEPS = MEETING_STEPS
@@ -77,7 +77,7 @@ class Planner(PersonRows, Vertical):
     def compose(self) -> ComposeResult:
         app = tracker_app(self)
         lang = app.lang
-        yield Label(t("planner_hint", lang), classes="hint")
+        yield Wrapped(t("planner_hint", lang), classes="hint")  # wrapped, never cut at the edge
         with Horizontal(id="planner-bar"):
             yield Label(t("meeting_date", lang) + " (m) ", classes="field-label")
             box = DateBox(value=iso(self.on_date or app.service.today), id="planner-date",
