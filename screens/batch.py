@@ -55,7 +55,7 @@ class BatchRecordModal(SaveCancelDialog):
                          allow_blank=False, id="batch-step")
             yield Label(t("date", lang), classes="field-label")
             yield make_input(app, value=(self.on_date or app.service.today).isoformat(), id="batch-date")
-            yield Label("", id="batch-err-date", classes="error")
+            yield Wrapped("", id="batch-err-date", classes="error")
             yield Label(t("note", lang), classes="field-label")
             yield make_input(app, id="batch-note")
             yield Label(t("batch_people", lang), classes="section")
@@ -73,7 +73,8 @@ class BatchRecordModal(SaveCancelDialog):
     def on_mount(self) -> None:
         relabel(self, tracker_app(self).lang)
         self.update_checks()
-        self.query_one("#batch-date").focus()
+        # the date has the focus, the title (how many people) stays in view at 80×24: no centring scroll
+        self.set_focus(self.query_one("#batch-date"), scroll_visible=False)
 
     def event(self) -> Event:
         text = self.query_one("#batch-date", Input).value
