@@ -99,7 +99,7 @@ class BackgroundWrites(ModalScreen[ResultT]):
         text = t("waiting_lock", tracker_app(self).lang)
         status = self._write[2]
         if status is not None:
-            status.update(plain(text))
+            status.update(plain(text, "bold yellow"))  # a wait, not an error
         else:
             notify(self.app, text, timeout=4)
 

@@ -333,3 +333,38 @@ class TestEveryViewAtBothSizes:
 
     def test_confirm_en_small(self, snap_compare: Any, make_app: MakeApp) -> None:
         assert snap_compare(make_app("en"), terminal_size=SMALL, press=["u"])
+
+
+class TestLockWait:
+    """Another program holds the database's lock: the record dialog waits in a worker and says so."""
+
+    def test_record_waiting_for_the_lock_zh_small(self, snap_compare: Any, make_app: MakeApp) -> None:
+        import threading
+        import time
+
+        from tracker.store import Store
+
+        app = make_app("zh")
+        release, taken = threading.Event(), threading.Event()
+
+        def hold() -> None:
+            with Store(app.service.store.path)._lock():  # type: ignore[attr-defined]
+                taken.set()
+                release.wait(30)
+
+        async def before(pilot: Pilot[None]) -> None:
+            await _open_probationer(pilot)
+            await pilot.press("r")
+            await pilot.pause()
+            threading.Thread(target=hold, daemon=True).start()
+            assert taken.wait(5)
+            await pilot.press("ctrl+s")
+            end = time.monotonic() + 5
+            while "正在等待" not in str(pilot.app.screen.query_one("#err-field").render()):
+                assert time.monotonic() < end
+                await pilot.pause(0.05)
+
+        try:
+            assert snap_compare(app, terminal_size=SMALL, run_before=before)
+        finally:
+            release.set()
