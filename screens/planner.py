@@ -8,6 +8,7 @@ step for the row under the cursor, on the meeting date), ``e`` exports the list,
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -43,6 +44,12 @@ def short_reason(v: Verdict, lang: str) -> str:
     sep = "：" if lang == "zh" else ": "
     body = text.split(sep, 1)[1] if sep in text else text
     return f"{v.code} {body}".strip()  # whole: what is in "（…）" says from when (wrapped in the table)
+
+
+@lru_cache(maxsize=512)
+def _wrapped(reason: str, width: int) -> str:
+    """A reason wrapped by character to ``width`` cells; many rows share one (the same rule blocks many people)."""
+    return wrap_text(Text(reason), width).plain if cell_len(reason) > width else reason
 
 
 class DateBox(Input):
@@ -174,7 +181,7 @@ class Planner(PersonRows, Vertical):
         width = self._reason_width(table, [cells for _, cells, _ in rows])
         for key, cells, detail in rows:
             # the reason whole (its "（…）" says from when), wrapped by character to the room the table has left
-            reason = wrap_text(detail, width) if cell_len(detail.plain) > width else detail
+            reason = Text(_wrapped(detail.plain, width), style=detail.style) if detail.plain else detail
             table.add_row(*cells, reason, key=key, height=max(1, len(reason.plain.split("\n"))))
         self._show_marked()
         self._cursor_off_headers(table)
