@@ -289,6 +289,7 @@ class TrackerApp(App[None]):
         self.initial_tab = initial_tab
         self.export_dir = export_dir
         self._person_screen: PersonScreen | None = None
+        self.writes_in_flight = 0  # saves waiting or writing in a worker (screens/saving.py): no reload meanwhile
 
     # ---- lifecycle
     @property
@@ -346,7 +347,7 @@ class TrackerApp(App[None]):
 
     def watch_database(self) -> None:
         """A cron job or another window changed the file: reload and redraw."""
-        if self.service.refresh():
+        if not self.writes_in_flight and self.service.refresh():
             self.data_changed(t("reloaded", self.lang))
 
     def main_screen(self) -> MainScreen:
@@ -469,15 +470,19 @@ class TrackerApp(App[None]):
                                       t("undo_yes", self.lang, n=n)), answered)
 
     def _undo(self, expect: int) -> None:
-        try:
-            entry = self.service.undo(expect=expect)
-        except BilingualError as exc:  # locked by another writer, or changed meanwhile
+        """In a worker: another program's lock is waited for without freezing the screen."""
+        from .saving import write_from_app
+
+        def undone(entry: Any) -> None:
+            if entry is None:
+                self.notify(t("nothing_to_undo", self.lang))
+                return
+            self.data_changed(t("undone", self.lang, what=brief(entry.summary(self.lang))))
+
+        def failed(exc: Any) -> None:  # locked by another writer (the wait timed out), or changed meanwhile
             notify(self, exc.message(self.lang), severity="error", timeout=6)
-            return
-        if entry is None:
-            self.notify(t("nothing_to_undo", self.lang))
-            return
-        self.data_changed(t("undone", self.lang, what=brief(entry.summary(self.lang))))
+
+        write_from_app(self, lambda: self.service.undo(expect=expect), undone, failed)
 
     def action_import(self) -> None:
         from .importing import ImportModal

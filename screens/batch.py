@@ -5,11 +5,12 @@ those who pass are recorded. Saved as ONE change: one history entry, one undo.""
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from tracker.dates import DateError, parse_date
@@ -21,9 +22,12 @@ from tracker.service import BatchRefused, InputError
 from tracker.stages import EVENT_KINDS, event_label
 from tracker.textsafe import printable
 
-from .keys import bind
+from .footer import LocalFooter
+from .keys import bind, relabel
+from .saving import Explained, SaveCancelDialog
 from .text import t
-from .widgets import SaveCancelDialog, make_input, notify, plain, tracker_app
+from .widgets import DialogScroll, make_input, notify, plain, tracker_app
+from .wrap import Wrapped
 
 #: the steps one decision can record for several people: those with no names, results or hours to fill in
 BATCH_STEPS = tuple(k.key for k in sorted(EVENT_KINDS, key=lambda k: k.position)
@@ -44,14 +48,14 @@ class BatchRecordModal(SaveCancelDialog):
     def compose(self) -> ComposeResult:
         app = tracker_app(self)
         lang = app.lang
-        with VerticalScroll(id="dialog"):
+        with DialogScroll(id="dialog"):
             yield Label(t("batch_title", lang, n=len(self.pids)), classes="title")
             yield Label(t("step", lang), classes="field-label")
             yield Select([(event_label(k, lang), k) for k in BATCH_STEPS], value=self.first_step,
                          allow_blank=False, id="batch-step")
             yield Label(t("date", lang), classes="field-label")
             yield make_input(app, value=(self.on_date or app.service.today).isoformat(), id="batch-date")
-            yield Label("", id="batch-err-date", classes="error")
+            yield Wrapped("", id="batch-err-date", classes="error")
             yield Label(t("note", lang), classes="field-label")
             yield make_input(app, id="batch-note")
             yield Label(t("batch_people", lang), classes="section")
@@ -60,14 +64,17 @@ class BatchRecordModal(SaveCancelDialog):
                 yield Label(t("override", lang), classes="field-label")
                 yield make_input(app, id="batch-override")
             yield Checkbox(t("skip_refused", lang), id="batch-skip")
-            yield Label("", id="batch-error", classes="error")
+            yield Wrapped("", id="batch-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button(t("save", lang) + " (Ctrl+S)", variant="primary", id="batch-save")
                 yield Button(t("cancel", lang) + " (Esc)", id="batch-cancel")
+        yield LocalFooter()  # its own keys (Ctrl+S, Esc) in view at 80×24, where the buttons are below the fold
 
     def on_mount(self) -> None:
+        relabel(self, tracker_app(self).lang)
         self.update_checks()
-        self.query_one("#batch-date").focus()
+        # the date has the focus, the title (how many people) stays in view at 80×24: no centring scroll
+        self.set_focus(self.query_one("#batch-date"), scroll_visible=False)
 
     def event(self) -> Event:
         text = self.query_one("#batch-date", Input).value
@@ -132,17 +139,23 @@ class BatchRecordModal(SaveCancelDialog):
             return
         try:
             ev = self.event()
-            done = app.service.record_many(self.pids, ev,
-                                           override=self.query_one("#batch-override", Input).value.strip() or None,
-                                           skip_refused=self.query_one("#batch-skip", Checkbox).value)
-        except BatchRefused as exc:  # another program changed someone meanwhile
-            error.update(plain(t("refused", lang) + exc.message(lang), keep_newlines=True))
-            self.update_checks()
-            return
         except BilingualError as exc:
             error.update(plain(t("refused", lang) + exc.message(lang), keep_newlines=True))
             return
-        self.dismiss(True)
-        app.data_changed()
-        notify(app, t("batch_saved", lang, n=len(done.people), step=event_label(ev.event, lang), date=ev.date),
-               timeout=4)
+        pids = self.pids
+        override = self.query_one("#batch-override", Input).value.strip() or None
+        skip = self.query_one("#batch-skip", Checkbox).value
+
+        def saved(done: Any) -> None:
+            self.dismiss(True)
+            app.data_changed()
+            notify(app, t("batch_saved", lang, n=len(done.people), step=event_label(ev.event, lang), date=ev.date),
+                   timeout=4)
+
+        def failed(exc: Explained) -> None:
+            error.update(plain(t("refused", lang) + exc.message(lang), keep_newlines=True))
+            if isinstance(exc, BatchRefused):  # another program changed someone meanwhile
+                self.update_checks()
+
+        self.write_in_background(lambda: app.service.record_many(pids, ev, override=override, skip_refused=skip),
+                                 saved, failed, status=error)

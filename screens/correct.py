@@ -16,14 +16,15 @@ from textual.widgets import Button, Input, Label, Select, Static
 from tracker.dates import DateError, parse_date
 from tracker.i18n import BilingualError
 from tracker.reports import Check
-from tracker.service import InputError, Refused
+from tracker.service import InputError
 from tracker.stages import event_label
 
 from .footer import LocalFooter
 from .keys import bind, relabel
 from .record import render_check
+from .saving import Explained, SaveCancelDialog
 from .text import t
-from .widgets import DialogScroll, SaveCancelDialog, make_input, plain, tracker_app
+from .widgets import DialogScroll, make_input, plain, tracker_app
 from .wrap import Wrapped
 
 
@@ -144,17 +145,26 @@ class CorrectModal(SaveCancelDialog):
                 err.update(t("required_override", lang))
                 self.query_one("#fix-override").focus()
             return
-        try:
-            if self.removing:
-                svc.unrecord(self.person_id, self.event, self._old(), reason=self._value("#fix-reason"))
-            else:
-                svc.fix(self.person_id, self.event, self._old(), self._new(), reason=self._value("#fix-reason"),
-                        override=self._value("#fix-override") or None)
-        except Refused as exc:
+        pid, event, old, reason = self.person_id, self.event, self._old(), self._value("#fix-reason")
+        if self.removing:
+            def write() -> object:
+                return svc.unrecord(pid, event, old, reason=reason)
+        else:
+            try:
+                new = self._new()
+            except InputError as exc:
+                err.update(plain(t("refused", lang) + exc.message(lang), keep_newlines=True))
+                return
+            override = self._value("#fix-override") or None
+
+            def write() -> object:
+                return svc.fix(pid, event, old, new, reason=reason, override=override)
+
+        def saved(_: object) -> None:
+            app.data_changed(t("saved", lang))
+            self.dismiss(True)
+
+        def failed(exc: Explained) -> None:  # refused, bad input, a locked (timed out) or damaged database
             err.update(plain(t("refused", lang) + exc.message(lang), keep_newlines=True))
-            return
-        except BilingualError as exc:  # bad input, a locked or damaged database
-            err.update(plain(t("refused", lang) + exc.message(lang), keep_newlines=True))
-            return
-        app.data_changed(t("saved", lang))
-        self.dismiss(True)
+
+        self.write_in_background(write, saved, failed, status=err)

@@ -6,6 +6,7 @@ descriptions; they are shown in the UI's language here.
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
@@ -41,3 +42,36 @@ class LocalFooter(Footer):
                 key.description = zh if lang == "zh" else en
         keys.sort(key=lambda k: _rank(k.action) if isinstance(k, FooterKey) else len(ORDER))
         yield from keys
+
+    # ---- keys that do not fit are left out rather than drawn under the palette key (docked right): there
+    # their edges cut through its text and a Chinese character at a cut is lost ("^p 命令面板" showed "^p 令面板")
+    async def recompose(self) -> None:
+        await super().recompose()
+        self._fit()  # before the new keys are first laid out: no second layout (a tab switch stays quick)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        width = self.size.width
+        if not width:
+            return
+        keys = list(self.query(FooterKey))
+        palette = next((k for k in keys if k.has_class("-command-palette")), None)
+        room = width - (_width(palette) + palette.styles.gutter.width if palette is not None else 0)
+        used, fits = 0, True
+        for key in keys:
+            if key is palette:
+                continue
+            used += _width(key)
+            fits = fits and used <= room
+            if key.display != fits:
+                key.display = fits
+
+
+def _width(key: FooterKey) -> int:
+    rendered = key.render()
+    return rendered.cell_len if isinstance(rendered, Text) else key.outer_size.width

@@ -8,17 +8,16 @@ from typing import Any
 from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select
 
 from tracker.dates import DateError, parse_date
-from tracker.i18n import BilingualError
 from tracker.model import Person
 from tracker.service import EditConflict, InputError, Refused
 from tracker.textsafe import printable
 
 from .footer import LocalFooter
 from .keys import bind, relabel
+from .saving import BackgroundWrites, Explained
 from .text import t
 from .widgets import DialogScroll, make_input, plain, tracker_app
 from .wrap import Wrapped
@@ -28,7 +27,7 @@ TEXT_FIELDS = ("name", "birth", "ethnicity", "native_place", "education", "job",
                "expected_departure", "note")
 
 
-class PersonForm(ModalScreen[int | None]):
+class PersonForm(BackgroundWrites[int | None]):
     """New applicant (person_id None) or edit details of an existing person."""
 
     BINDINGS = [bind("escape", "cancel", "cancel"), bind("ctrl+s", "save", "save", priority=True)]
@@ -166,6 +165,8 @@ class PersonForm(ModalScreen[int | None]):
         """Esc: a form the user has typed into asks before it throws that away."""
         from .confirm import ConfirmModal
 
+        if self.cancel_write():  # a save still waiting for the lock: given up, nothing is written
+            return
         if self._values() == self.shown:
             self.dismiss(None)
             return
@@ -195,46 +196,57 @@ class PersonForm(ModalScreen[int | None]):
         gender = self.query_one("#f-gender", Select).value
         values["gender"] = "" if gender is Select.NULL else str(gender)
         person = self._person()
-        try:
-            if person is None:
-                text = self.query_one("#f-applied", Input).value.strip()
-                if not text:
-                    self._show_error("applied", t("applied_required", lang))
-                    return
-                try:
-                    applied = parse_date(text)
-                except DateError as exc:
-                    self._show_error("applied", exc.zh if lang == "zh" else exc.en)
-                    return
-                details = {k: v for k, v in values.items() if v}
-                override = self.query_one("#f-override", Input).value.strip() or None
-                pid = app.service.add(details, applied, override=override).person.id
-            else:
-                # only what the user changed: a field another program changed meanwhile is not written back
-                changes = {k: v for k, v in values.items() if v != self.loaded[k]}
+        svc = app.service
+        if person is None:
+            text = self.query_one("#f-applied", Input).value.strip()
+            if not text:
+                self._show_error("applied", t("applied_required", lang))
+                return
+            try:
+                applied = parse_date(text)
+            except DateError as exc:
+                self._show_error("applied", exc.zh if lang == "zh" else exc.en)
+                return
+            details = {k: v for k, v in values.items() if v}
+            override = self.query_one("#f-override", Input).value.strip() or None
+
+            def write() -> int:
+                return svc.add(details, applied, override=override).person.id
+        else:
+            # only what the user changed: a field another program changed meanwhile is not written back
+            changes = {k: v for k, v in values.items() if v != self.loaded[k]}
+            expect = {k: self.loaded[k] for k in changes}
+            pid = person.id
+
+            def write() -> int:
                 if changes:
-                    app.service.edit(person.id, changes, expect={k: self.loaded[k] for k in changes})
-                pid = person.id
-        except EditConflict as exc:
+                    svc.edit(pid, changes, expect=expect)
+                return pid
+
+        def saved(pid: int) -> None:
+            app.data_changed(t("saved", lang))
+            self.dismiss(pid)
+
+        self.write_in_background(write, saved, lambda exc: self._refused(exc, person),
+                                 status=self.query_one("#err-form", Label))
+
+    def _refused(self, exc: Explained, person: Person | None) -> None:
+        app = tracker_app(self)
+        lang = app.lang
+        if isinstance(exc, EditConflict):
             fresh = app.service.person(person.id) if person is not None else None
             for field, (zh, en) in exc.fields.items():  # both values stay visible: theirs here, yours in the field
                 self._show_error(field, zh if lang == "zh" else en)
                 self.loaded[field] = _text(getattr(fresh, field), field)  # saving again is a choice made knowingly
             app.data_changed()
-            return
-        except InputError as exc:
+        elif isinstance(exc, InputError):
             self._show_error(exc.field, exc.message(lang))
-            return
-        except Refused as exc:
+        elif isinstance(exc, Refused):
             self._show_error(None, exc.message(lang))
             self.query_one("#box-override").display = True
             self.query_one("#f-override").focus()
-            return
-        except BilingualError as exc:  # the database is locked by another writer, or damaged
+        else:  # the database is locked by another writer (the wait timed out), or damaged
             self._show_error(None, exc.message(lang))
-            return
-        app.data_changed(t("saved", lang))
-        self.dismiss(pid)
 
 
 def _text(value: Any, field: str = "") -> str:

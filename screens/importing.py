@@ -13,7 +13,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, LoadingIndicator, Static
 
 from tracker.i18n import BilingualError
@@ -22,12 +21,13 @@ from tracker.importers import ImportPlan
 
 from .footer import LocalFooter
 from .keys import bind, relabel
+from .saving import BackgroundWrites, Explained
 from .text import t
 from .widgets import DialogScroll, make_input, notify, plain, tracker_app
 from .wrap import Wrapped
 
 
-class ImportModal(ModalScreen[bool]):
+class ImportModal(BackgroundWrites[bool]):
     BINDINGS = [bind("escape", "cancel", "cancel"), bind("ctrl+s", "save", "save", priority=True)]
 
     class Planned(Message):
@@ -56,6 +56,7 @@ class ImportModal(ModalScreen[bool]):
             yield LoadingIndicator(id="imp-loading")
             yield Wrapped("", id="imp-report")
             yield Checkbox(t("skip_invalid", lang), id="imp-skip")
+            yield Checkbox(t("include_hidden", lang), id="imp-hidden")
             with Horizontal(classes="buttons"):
                 yield Button(t("preview", lang) + " (Enter)", variant="default", id="imp-preview")
                 yield Button(t("import_apply", lang) + " (Ctrl+S)", variant="primary", id="imp-apply", disabled=True)
@@ -66,6 +67,7 @@ class ImportModal(ModalScreen[bool]):
         relabel(self, tracker_app(self).lang)
         self.query_one("#imp-loading").display = False
         self.query_one("#imp-skip").display = False
+        self.query_one("#imp-hidden").display = False
         self.query_one("#imp-file").focus()
 
     def _path(self) -> Path:
@@ -85,13 +87,18 @@ class ImportModal(ModalScreen[bool]):
             self.query_one("#imp-error", Label).update(plain(t("no_such_file", lang, path=str(path))))
             return
         self.query_one("#imp-loading").display = True
-        self.read_file(path, tracker_app(self).service.people())
+        self.read_file(path, tracker_app(self).service.people(), self.query_one("#imp-hidden", Checkbox).value)
+
+    @on(Checkbox.Changed, "#imp-hidden")
+    def _hidden_changed(self) -> None:
+        if self.planned_path is not None:
+            self.preview()  # the report (and what Import writes) with or without the hidden rows
 
     @work(thread=True, exclusive=True, group="import")
-    def read_file(self, path: Path, people: list[object]) -> None:
+    def read_file(self, path: Path, people: list[object], include_hidden: bool = False) -> None:
         svc = tracker_app(self).service
         try:
-            plan = svc.plan_import(path, people=people)  # type: ignore[arg-type]
+            plan = svc.plan_import(path, people=people, include_hidden=include_hidden)  # type: ignore[arg-type]
         except BilingualError as exc:
             self.post_message(self.Planned(path, None, (exc.zh, exc.en)))
             return
@@ -112,7 +119,7 @@ class ImportModal(ModalScreen[bool]):
         assert plan is not None
         self.plan, self.planned_path = plan, message.path
         report = Text()
-        for line in report_lines(plan, lang):
+        for line in report_lines(plan, lang, app=True):
             style = "red" if "✗" in line else ("yellow" if line.lstrip().startswith("!") else "")
             report.append_text(plain(line, style))
             report.append("\n")
@@ -126,6 +133,8 @@ class ImportModal(ModalScreen[bool]):
             report.append("\n" + t("import_ready", lang), style="green")
         self.query_one("#imp-report", Static).update(report)
         self.query_one("#imp-skip").display = bool(c["error"]) and bool(plan.new or plan.updated)
+        hidden = self.query_one("#imp-hidden", Checkbox)
+        hidden.display = bool(plan.hidden_rows) or hidden.value  # ticked, the rows are in the plan: keep it shown
         self._update_apply()
 
     @on(Checkbox.Changed, "#imp-skip")
@@ -149,18 +158,23 @@ class ImportModal(ModalScreen[bool]):
         plan = self.plan
         if plan is None or self.query_one("#imp-apply", Button).disabled:
             return
-        try:
-            hid = app.service.apply_import(plan, skip_invalid=self.query_one("#imp-skip", Checkbox).value)
-        except BilingualError as exc:  # locked by another writer, or damaged
+        skip = self.query_one("#imp-skip", Checkbox).value
+
+        def applied(hid: int | None) -> None:
+            if hid is None:  # changed meanwhile: the plan, checked again under the lock, now has errors
+                self._planned(self.Planned(self.planned_path or self._path(), plan, None))
+                return
+            app.data_changed()
+            notify(app, t("imported", lang, new=len(plan.new), updated=len(plan.updated)), timeout=6)
+            self.dismiss(True)
+
+        def failed(exc: Explained) -> None:  # locked by another writer (the wait timed out), or damaged
             self.query_one("#imp-error", Label).update(plain(exc.message(lang)))
-            return
-        if hid is None:  # changed meanwhile: the plan, checked again under the lock, now has errors
-            self._planned(self.Planned(self.planned_path or self._path(), plan, None))
-            return
-        app.data_changed()
-        notify(app, t("imported", lang, new=len(plan.new), updated=len(plan.updated)), timeout=6)
-        self.dismiss(True)
+
+        self.write_in_background(lambda: app.service.apply_import(plan, skip_invalid=skip), applied, failed,
+                                 status=self.query_one("#imp-error", Label))
 
     @on(Button.Pressed, "#imp-cancel")
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        if not self.cancel_write():  # a save still waiting for the lock: given up, nothing is written
+            self.dismiss(False)

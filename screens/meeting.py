@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -16,10 +17,10 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from tracker.dates import DateError, parse_date
 from tracker.i18n import BilingualError
 from tracker.model import Event
-from tracker.service import BatchRefused
 
 from .export import FORMATS
 from .keys import bind
+from .saving import BackgroundWrites, Explained
 from .text import t
 from .widgets import make_input, notify, plain, tracker_app
 
@@ -84,7 +85,7 @@ class MeetingExportModal(ModalScreen[Path | None]):
         self.dismiss(done.path)
 
 
-class NoticeModal(ModalScreen[bool]):
+class NoticeModal(BackgroundWrites[bool]):
     """The notice for the marked development-target candidates (or every proposed target), live as the start
     date is typed."""
 
@@ -164,19 +165,24 @@ class NoticeModal(ModalScreen[bool]):
         lang = app.lang
         if not self.people or self.start is None:
             return
-        try:
-            done = app.service.record_many(self.people, Event("publicity", self.start))
-        except (BilingualError, BatchRefused) as exc:  # refused: another program changed someone meanwhile
+        people, start = list(self.people), self.start
+
+        def saved(done: Any) -> None:
+            self.dismiss(True)
+            app.data_changed()
+            notify(app, t("batch_saved", lang, n=len(done.people), step=t("notice_title", lang), date=start),
+                   timeout=4)
+
+        def failed(exc: Explained) -> None:  # refused: another program changed someone meanwhile; locked
             self.query_one("#notice-error", Label).update(plain(exc.message(lang), keep_newlines=True))
-            return
-        self.dismiss(True)
-        app.data_changed()
-        notify(app, t("batch_saved", lang, n=len(done.people), step=t("notice_title", lang), date=self.start),
-               timeout=4)
+
+        self.write_in_background(lambda: app.service.record_many(people, Event("publicity", start)), saved, failed,
+                                 status=self.query_one("#notice-error", Label))
 
     @on(Button.Pressed, "#notice-cancel")
     def _cancel_pressed(self) -> None:
-        self.dismiss(False)
+        self.action_cancel()
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        if not self.cancel_write():  # a save still waiting for the lock: given up, nothing is written
+            self.dismiss(False)

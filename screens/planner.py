@@ -8,7 +8,9 @@ step for the row under the cursor, on the meeting date), ``e`` exports the list,
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -24,23 +26,30 @@ from tracker.stages import event_label
 from .keys import bind, relabel
 from .text import t
 from .widgets import PersonRows, RecordRequest, iso, new_table, person_id_from_key, plain, tracker_app
+from .wrap import Wrapped, wrap_text
 
 STEP_LIMIT = 200  # rows per step (eligible first); filter by branch or step for the rest
 STEPS = MEETING_STEPS
 WIDE = 110
 MARK = "●"
+REASON_MIN = 16  # narrower than this, the reason is wrapped at this width and the table scrolls sideways
 
 
 def short_reason(v: Verdict, lang: str) -> str:
-    """What blocks, in a table cell: the earliest date when there is one, else what is missing."""
+    """What blocks, in a table cell: the earliest date when there is one, else what is missing (the message
+    after its heading, whole)."""
     if v.earliest is not None:
         return f"{v.code} " + (f"最早 {v.earliest}" if lang == "zh" else f"earliest {v.earliest}")
     text = v.message(lang)
     sep = "：" if lang == "zh" else ": "
     body = text.split(sep, 1)[1] if sep in text else text
-    for stop in ("（", "。", " ("):
-        body = body.split(stop, 1)[0]
-    return f"{v.code} {body}".strip()
+    return f"{v.code} {body}".strip()  # whole: what is in "（…）" says from when (wrapped in the table)
+
+
+@lru_cache(maxsize=512)
+def _wrapped(reason: str, width: int) -> str:
+    """A reason wrapped by character to ``width`` cells; many rows share one (the same rule blocks many people)."""
+    return wrap_text(Text(reason), width).plain if cell_len(reason) > width else reason
 
 
 class DateBox(Input):
@@ -70,11 +79,12 @@ class Planner(PersonRows, Vertical):
         self.step: str | None = None
         self.marked: dict[int, str] = {}  # person id → the step of their marked row
         self.wide: bool | None = None
+        self.laid_out_for = 0  # the screen width the rows were wrapped for
 
     def compose(self) -> ComposeResult:
         app = tracker_app(self)
         lang = app.lang
-        yield Label(t("planner_hint", lang), classes="hint")
+        yield Wrapped(t("planner_hint", lang), classes="hint")  # wrapped, never cut at the edge
         with Horizontal(id="planner-bar"):
             yield Label(t("meeting_date", lang) + " (m) ", classes="field-label")
             box = DateBox(value=iso(self.on_date or app.service.today), id="planner-date",
@@ -106,7 +116,12 @@ class Planner(PersonRows, Vertical):
             table.add_column(label, key=key)
 
     def on_resize(self) -> None:
-        if self.wide is not None and (self.app.size.width >= WIDE) != self.wide:
+        # after the resize is laid out (rows filled in the middle of it keep their header's width): the columns
+        # (over WIDE) and the reason's wrapping follow the width
+        self.call_after_refresh(self._relayout)
+
+    def _relayout(self) -> None:
+        if self.wide is not None and self.app.size.width != self.laid_out_for:
             self.refresh_data()
 
     # ---- filling the list
@@ -136,15 +151,16 @@ class Planner(PersonRows, Vertical):
         table: DataTable[object] = self.query_one("#planner-table", DataTable)
         table.clear()
         self.row_steps = {}
-        blank = [""] if self.wide else []
+        blank: list[Text | str] = [""] if self.wide else []
+        rows: list[tuple[str, list[Text | str], Text]] = []  # key, cells before the reason, the reason
         for step in STEPS:
-            rows = [e for e in items if e.event == step]
-            if not rows:
+            found = [e for e in items if e.event == step]
+            if not found:
                 continue
-            ok = sum(1 for e in rows if e.eligible)
-            table.add_row("", Text(event_label(step, lang), style="bold orange1"), "", *blank,
-                          Text(f"{t('eligible', lang)} {ok}/{len(rows)}", style="bold"), "", key=f"group-{step}")
-            for e in rows[:STEP_LIMIT]:
+            ok = sum(1 for e in found if e.eligible)
+            rows.append((f"group-{step}", ["", Text(event_label(step, lang), style="bold orange1"), "", *blank,
+                                           Text(f"{t('eligible', lang)} {ok}/{len(found)}", style="bold")], Text()))
+            for e in found[:STEP_LIMIT]:
                 if e.eligible:
                     status = Text("✓ " + t("eligible", lang), style="green")
                     detail = Text("")
@@ -153,16 +169,32 @@ class Planner(PersonRows, Vertical):
                     detail = plain(short_reason(e.check.refusals[0], lang), "dim")
                 key = f"{e.person.id}:{step}"
                 mark = Text(MARK, style="bold cyan") if self.marked.get(e.person.id) == step else ""
-                table.add_row(mark, "", plain(e.person.name), *([plain(e.person.branch)] if self.wide else []),
-                              status, detail, key=key)
+                rows.append((key, [mark, "", plain(e.person.name), *([plain(e.person.branch)] if self.wide else []),
+                                   status], detail))
                 self.note_step(key, step)
-            if len(rows) > STEP_LIMIT:
-                table.add_row("", "", Text(t("more_rows_planner", lang, n=len(rows) - STEP_LIMIT), style="dim"),
-                              *blank, "", "", key=f"more-{step}")
-        if not table.row_count:
-            table.add_row("", "", Text(t("nobody_planner", lang), style="dim"), *blank, "", "", key="none")
+            if len(found) > STEP_LIMIT:
+                rows.append((f"more-{step}", ["", "", Text(t("more_rows_planner", lang, n=len(found) - STEP_LIMIT),
+                                                           style="dim"), *blank, ""], Text()))
+        if not rows:
+            rows.append(("none", ["", "", Text(t("nobody_planner", lang), style="dim"), *blank, ""], Text()))
+        self.laid_out_for = self.app.size.width
+        width = self._reason_width(table, [cells for _, cells, _ in rows])
+        for key, cells, detail in rows:
+            # the reason whole (its "（…）" says from when), wrapped by character to the room the table has left
+            reason = Text(_wrapped(detail.plain, width), style=detail.style) if detail.plain else detail
+            table.add_row(*cells, reason, key=key, height=max(1, len(reason.plain.split("\n"))))
         self._show_marked()
         self._cursor_off_headers(table)
+
+    def _reason_width(self, table: DataTable[object], rows: list[list[Text | str]]) -> int:
+        """The cells left for the reason column: the table's width less the other columns (each as wide as its
+        widest cell or heading), their padding and the scrollbar."""
+        pad = 2 * table.cell_padding
+        widths = [cell_len(str(column.label)) for column in table.columns.values()][:-1]
+        for cells in rows:
+            widths = [max(w, cell_len(c.plain if isinstance(c, Text) else c)) for w, c in zip(widths, cells, strict=False)]
+        room = (table.size.width or self.app.size.width) - sum(w + pad for w in widths) - pad - 2
+        return max(REASON_MIN, room)
 
     def _cursor_off_headers(self, table: DataTable[object]) -> None:
         """The cursor never rests on a step's heading."""

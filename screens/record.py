@@ -11,17 +11,17 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 
 from tracker.dates import DateError, parse_date
-from tracker.i18n import BilingualError
 from tracker.model import Event
 from tracker.reports import Check
-from tracker.service import InputError, Refused, build_event
+from tracker.service import InputError, build_event
 from tracker.stages import EVENT_BY_KEY, EVENT_KEYS, event_label
 from tracker.textsafe import printable
 
 from .footer import LocalFooter
 from .keys import bind, relabel
+from .saving import Explained, SaveCancelDialog
 from .text import t
-from .widgets import DialogScroll, SaveCancelDialog, make_input, plain, tracker_app
+from .widgets import DialogScroll, make_input, plain, tracker_app
 from .wrap import Wrapped
 
 FIELD_INPUTS = ("names", "days", "hours", "months", "reason")
@@ -207,18 +207,25 @@ class RecordModal(SaveCancelDialog):
             return
         try:
             ev = self.build()
-            app.service.record(self.person_id, ev, override=self._value("#rec-override") or None)
         except InputError as exc:
             self._error_label(exc.field).update(plain(exc.message(lang), keep_newlines=True))
             return
-        except Refused as exc:
-            self.query_one("#err-field", Label).update(plain(t("refused", lang) + exc.message(lang), keep_newlines=True))
-            return
-        except BilingualError as exc:  # the database is locked by another writer, or damaged
-            self.query_one("#err-field", Label).update(plain(t("refused", lang) + exc.message(lang), keep_newlines=True))
-            return
-        app.data_changed(t("saved", lang))
-        self.dismiss(True)
+        override = self._value("#rec-override") or None
+        pid = self.person_id
+
+        def saved(_: object) -> None:
+            app.data_changed(t("saved", lang))
+            self.dismiss(True)
+
+        def failed(exc: Explained) -> None:
+            if isinstance(exc, InputError):
+                self._error_label(exc.field).update(plain(exc.message(lang), keep_newlines=True))
+            else:  # refused, or the database is locked by another writer (the wait timed out), or damaged
+                self.query_one("#err-field", Label).update(
+                    plain(t("refused", lang) + exc.message(lang), keep_newlines=True))
+
+        self.write_in_background(lambda: app.service.record(pid, ev, override=override), saved, failed,
+                                 status=self.query_one("#err-field", Label))
 
 
 def render_check(check: Check, lang: str) -> Text:

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Input
+from textual.widgets import DataTable, Input
 
 from tracker.dates import iso
 from tracker.textsafe import printable
@@ -139,23 +138,3 @@ class DialogScroll(VerticalScroll):
     """A dialog's body: scrolls to the focused field, but is no Tab stop of its own (an invisible one)."""
 
     can_focus = False
-
-
-class SaveCancelDialog(ModalScreen[bool]):
-    """A dialog whose ``…-save`` button saves (``action_save``) and whose ``…-cancel`` button or Esc closes it
-    without saving: the wiring the record, correction and batch dialogs share."""
-
-    def action_save(self) -> None:
-        raise NotImplementedError
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        name = event.button.id or ""
-        if name.endswith("-save"):
-            event.stop()
-            self.action_save()
-        elif name.endswith("-cancel"):
-            event.stop()
-            self.action_cancel()

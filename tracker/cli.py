@@ -182,6 +182,8 @@ def build_parser() -> argparse.ArgumentParser:
     im.add_argument("--sheet", help="read only this worksheet (default: every worksheet with a header row)")
     im.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
     im.add_argument("--skip-invalid", action="store_true", help="import the valid rows even if others have errors")
+    im.add_argument("--include-hidden", action="store_true",
+                    help="import hidden rows too (by default a row hidden in Excel is listed, not imported)")
     im.add_argument("--json", action="store_true")
 
     rp = sub.add_parser("report", help="年度统计 the year's figures")

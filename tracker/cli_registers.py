@@ -54,7 +54,8 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
     from .importers import plan_import
 
     svc, lang = ctx.service, ctx.lang
-    plan = plan_import(Path(args.file), svc.people(), svc.book, svc.today, args.sheet)
+    plan = plan_import(Path(args.file), svc.people(), svc.book, svc.today, args.sheet,
+                       include_hidden=args.include_hidden)
     write = not args.dry_run and (plan.errors == 0 or args.skip_invalid) and bool(plan.new or plan.updated)
     if write:  # only this takes the lock; the plan is checked again against the database as it is then
         _test_import_delay()
@@ -67,7 +68,9 @@ def cmd_import(ctx: Context, args: argparse.Namespace) -> int:
                      "unused_columns": [{"column": c, "why": why[0 if lang == "zh" else 1]}
                                         for c, why in plan.unused_columns.items()],
                      "skipped_sheets": plan.skipped_sheets,
-                     "hidden_sheets": plan.hidden_sheets, "written": bool(write), "dry_run": args.dry_run, "counts": counts,
+                     "hidden_sheets": plan.hidden_sheets,
+                     "hidden_rows": [{"sheet": sh, "row": r, "name": n} for sh, r, n in plan.hidden_rows],
+                     "written": bool(write), "dry_run": args.dry_run, "counts": counts,
                      "rows": [r.to_json(lang) for r in plan.rows]})
         return code
     for line in report_lines(plan, lang):

@@ -13,8 +13,9 @@ def counts(plan: ImportPlan) -> dict[str, int]:
     return {s: sum(1 for r in plan.rows if r.status == s) for s in ("new", "merged", "unchanged", "error")}
 
 
-def report_lines(plan: ImportPlan, lang: str) -> list[str]:
-    """The header found, the columns not used, the sheets skipped, then every row and its problems."""
+def report_lines(plan: ImportPlan, lang: str, *, app: bool = False) -> list[str]:
+    """The header found, the columns not used, the sheets and hidden rows skipped, then every row and its
+    problems. ``app``: for the app's import dialog (its checkbox, not the command's option, imports hidden rows)."""
     i = 0 if lang == "zh" else 1
     out: list[str] = []
     if plan.header_row:
@@ -27,6 +28,17 @@ def report_lines(plan: ImportPlan, lang: str) -> list[str]:
     if plan.hidden_sheets:
         out.append(pick(f"隐藏的工作表，未导入：{'、'.join(plan.hidden_sheets)}（需要时用 --sheet 指定）",
                         f"Hidden sheets, not imported: {', '.join(plan.hidden_sheets)} (name one with --sheet)", lang))
+    for sheet, row, name in plan.hidden_rows:
+        where = pick(f"“{sheet}”表", f"Sheet '{sheet}' ", lang) if sheet is not None else ""
+        out.append(pick(f"{where}第{row}行已隐藏，未导入：{name}", f"{where}Row {row} is hidden, not imported: {name}", lang))
+    if plan.hidden_rows and app:
+        out.append(pick("（隐藏的行多是已离开或转出的人；确需导入时勾选下面的“也导入隐藏的行”）",
+                        "(hidden rows are mostly people who left or moved away; to import them, tick 'Import hidden "
+                        "rows too' below)", lang))
+    elif plan.hidden_rows:
+        out.append(pick("（隐藏的行多是已离开或转出的人；确需导入时用 --include-hidden）",
+                        "(hidden rows are mostly people who left or moved away; to import them, use --include-hidden)",
+                        lang))
     if plan.skipped_sheets:
         out.append(pick(f"没有表头、未读取的工作表：{'、'.join(plan.skipped_sheets)}",
                         f"Sheets without a header, not read: {', '.join(plan.skipped_sheets)}", lang))

@@ -87,6 +87,8 @@ class ImportPlan:
     skipped_sheets: list[str] = field(default_factory=list)
     #: hidden worksheets: not imported (``--sheet NAME`` imports one)
     hidden_sheets: list[str] = field(default_factory=list)
+    #: hidden rows of people (sheet, row number, name): not imported (``--include-hidden`` imports them)
+    hidden_rows: list[tuple[str | None, int, str]] = field(default_factory=list)
     #: what the plan was made from, to check it again when it is written (``rebase``)
     base: list[Person] = field(default_factory=list, repr=False)
     parsed: list[_Row] = field(default_factory=list, repr=False)
@@ -544,8 +546,11 @@ def _clash(again: _Merger, keep_new: list[Person], keep_updated: list[Person]) -
 _PLAIN_CONVERSION = ("转正时间", "转为正式党员时间")
 
 
-def plan_table(sheets: list[Sheet], people: list[Person], book: RuleBook, today: date, source: str) -> ImportPlan:
-    """Read every sheet's rows, match them with ``people`` and check them: what an import would do."""
+def plan_table(sheets: list[Sheet], people: list[Person], book: RuleBook, today: date, source: str, *,
+               include_hidden: bool = False) -> ImportPlan:
+    """Read every sheet's rows, match them with ``people`` and check them: what an import would do.
+    A hidden row (a person the secretary hid: left, transferred) is listed, not imported, unless
+    ``include_hidden``."""
     plan = ImportPlan(source, [], [], [])
     merger = _Merger(people, book, today)
     first_error: ImportError_ | None = None
@@ -572,6 +577,9 @@ def plan_table(sheets: list[Sheet], people: list[Person], book: RuleBook, today:
         for offset, row in enumerate(sheet.rows[header.last + 1:], start=header.last + 2):
             parsed = _read_row(row, header.mapping, offset, sheet.name)
             if parsed is None:
+                continue
+            if offset in sheet.hidden_rows and not include_hidden:
+                plan.hidden_rows.append((sheet.name, offset, parsed.result.name))
                 continue
             parsed.plain_conversion = plain
             plan.rows.append(parsed.result)
@@ -886,7 +894,8 @@ def plan_backup(data: Any, people: list[Person], book: RuleBook, today: date, so
     return plan
 
 
-def plan_import(path: Path, people: list[Person], book: RuleBook, today: date, sheet: str | None = None) -> ImportPlan:
+def plan_import(path: Path, people: list[Person], book: RuleBook, today: date, sheet: str | None = None, *,
+                include_hidden: bool = False) -> ImportPlan:
     if path.suffix.lower() == ".json":
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -902,4 +911,4 @@ def plan_import(path: Path, people: list[Person], book: RuleBook, today: date, s
                                "This .json file is not UTF-8 text, so not a backup written by this program; nothing "
                                "was imported.") from None
         return plan_backup(data, people, book, today, str(path))
-    return plan_table(read_sheets(path, sheet), people, book, today, str(path))
+    return plan_table(read_sheets(path, sheet), people, book, today, str(path), include_hidden=include_hidden)

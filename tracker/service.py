@@ -429,12 +429,15 @@ class Service:
             tx.log(action, zh, en)
         return saved
 
-    def plan_import(self, path: Path, sheet: str | None = None, people: list[Person] | None = None) -> ImportPlan:
+    def plan_import(self, path: Path, sheet: str | None = None, people: list[Person] | None = None, *,
+                    include_hidden: bool = False) -> ImportPlan:
         """Read and check a sheet or backup against the database (nothing written; no lock): the dry run.
-        ``people``: the records to check against, taken beforehand (a worker thread must not read the store)."""
+        ``people``: the records to check against, taken beforehand (a worker thread must not read the store).
+        ``include_hidden``: import a sheet's hidden rows too (by default they are listed, not imported)."""
         from .importers import plan_import
 
-        return plan_import(path, self.people() if people is None else people, self.book, self.today, sheet)
+        return plan_import(path, self.people() if people is None else people, self.book, self.today, sheet,
+                           include_hidden=include_hidden)
 
     def apply_import(self, plan: ImportPlan, *, skip_invalid: bool = False) -> int | None:
         """Save an import plan in one change (one undo reverts it); returns the history id, or None when

@@ -157,6 +157,9 @@ class Sheet:
     name: str | None
     rows: list[list[Any]]
     hidden: bool = False  # a hidden worksheet: not imported unless asked for by name
+    #: the sheet's hidden rows (1-based, as Excel numbers them): usually people the secretary hid on purpose
+    #: (left, transferred); not imported unless asked for (``--include-hidden``)
+    hidden_rows: frozenset[int] = frozenset()
 
 
 def damaged_workbook(path: Path) -> ImportError_:
@@ -203,6 +206,31 @@ def _read_ws(ws: Any, path: Path) -> list[list[Any]]:
     return _bounded(ws.iter_rows(max_row=MAX_ROWS + _TOP_ROWS + 1, max_col=MAX_COLUMNS + 1, values_only=True), path)
 
 
+def _hidden_rows(ws: Any) -> frozenset[int]:
+    """The numbers of the rows a worksheet hides (``<row r="5" hidden="1">``: hidden by hand, by a filter or a
+    collapsed group). openpyxl's read-only sheet does not keep row attributes, so its XML is read once more,
+    streamed, keeping nothing but the numbers."""
+    from xml.etree.ElementTree import iterparse
+
+    source = getattr(ws, "_get_source", None)
+    if source is None:
+        return frozenset()
+    hidden: set[int] = set()
+    number = 0
+    with source() as xml:
+        for _, el in iterparse(xml, events=("end",)):
+            if el.tag.rpartition("}")[2] != "row":
+                if el.tag.rpartition("}")[2] == "c":
+                    el.clear()  # a cell read: dropped (a big sheet's XML is never held whole)
+                continue
+            r = el.get("r")
+            number = int(float(r)) if r and r.replace(".", "", 1).isdigit() else number + 1
+            if el.get("hidden") in ("1", "true"):
+                hidden.add(number)
+            el.clear()
+    return frozenset(hidden)
+
+
 def read_sheets(path: Path, sheet: str | None = None) -> list[Sheet]:
     """Every worksheet of a workbook (or only ``sheet``); a CSV file is one sheet without a name."""
     suffix = path.suffix.lower()
@@ -224,8 +252,8 @@ def read_sheets(path: Path, sheet: str | None = None) -> list[Sheet]:
             if not chosen:
                 raise damaged_workbook(path)
             try:
-                sheets = [Sheet(str(ws.title), _read_ws(ws, path), hidden=ws.sheet_state != "visible")
-                          for ws in chosen]
+                sheets = [Sheet(str(ws.title), _read_ws(ws, path), hidden=ws.sheet_state != "visible",
+                                hidden_rows=_hidden_rows(ws)) for ws in chosen]
             except ImportError_:
                 raise
             except Exception:  # a sheet's XML cut off, a part missing: openpyxl raises what its parser raises

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from .i18n import BilingualError
+from .lockwait import check_cancelled, found_busy
 
 _POSIX = os.name == "posix"
 _O_BINARY = getattr(os, "O_BINARY", 0)  # Windows: no newline translation
@@ -269,6 +270,8 @@ def hold_lock(lock_path: Path, timeout: float) -> Iterator[None]:
     try:
         deadline = time.monotonic() + timeout
         while not _try_lock(fd, lock_path):
+            found_busy()  # a UI saving in a worker says "waiting for another window to save…"
+            check_cancelled()  # and may give up (Esc) before anything is read or written
             if time.monotonic() >= deadline:
                 holder = _read_at(fd, 200, 1).decode("utf-8", "replace").strip("\0 \n") or "?"
                 raise LockedError(

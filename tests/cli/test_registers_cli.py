@@ -183,3 +183,36 @@ def test_our_full_export_imported_again_changes_nothing(run: Run, tmp_path: Path
     assert res.code == 0 and res.json()["written"] is False
     assert {r["status"] for r in res.json()["rows"]} == {"unchanged"}
     assert run("list", "--all", "--json").json() == before
+
+
+def _with_hidden_row(path: Path) -> Path:
+    """A roster whose row 4 (李四, who moved away) is hidden in Excel, as a secretary hides a person who left."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["发展党员名册"])
+    ws.append(["姓名", "性别", "递交入党申请书时间", "所在党支部"])
+    ws.append(["张三", "男", "2025-03-01", "机关第一党支部"])
+    ws.append(["李四", "女", "2025-04-01", "机关第一党支部"])
+    ws.append(["王五", "男", "2025-05-01", "机关第二党支部"])
+    ws.row_dimensions[4].hidden = True
+    wb.save(path)
+    return path
+
+
+def test_import_skips_a_hidden_row_and_says_so(run: Run, tmp_path: Path) -> None:
+    path = _with_hidden_row(tmp_path / "hidden.xlsx")
+    zh = run("import", str(path), lang="zh")
+    assert zh.code == 0, zh.err
+    assert "第4行已隐藏，未导入：李四" in zh.out and "--include-hidden" in zh.out
+    assert "第3行 张三：新增" in zh.out and "第5行 王五：新增" in zh.out  # the rows around it keep their numbers
+    assert [p["name"] for p in run("list", "--json").json()] == ["张三", "王五"]
+    en = run("import", str(path), "--dry-run", "--json").json()
+    assert en["hidden_rows"] == [{"sheet": "Sheet", "row": 4, "name": "李四"}]
+
+
+def test_import_include_hidden_imports_the_hidden_row_too(run: Run, tmp_path: Path) -> None:
+    path = _with_hidden_row(tmp_path / "hidden.xlsx")
+    res = run("import", str(path), "--include-hidden")
+    assert res.code == 0, res.err
+    assert "hidden" not in res.out and "Row 4 李四: new" in res.out
+    assert [p["name"] for p in run("list", "--json").json()] == ["张三", "李四", "王五"]

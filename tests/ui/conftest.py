@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
 
@@ -18,6 +19,12 @@ TODAY = date(2026, 11, 27)
 BOOK = load_rulebook()
 
 MakeApp = Callable[..., TrackerApp]
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """After a save or an undo: it runs in a worker (screens/saving.py); wait for it and for what it posts."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 def make_service(path: Path, demo: bool = True) -> Service:

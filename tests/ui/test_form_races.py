@@ -9,7 +9,7 @@ from screens.forms import PersonForm
 from tracker.service import Service
 from tracker.store import Store
 
-from .conftest import BOOK, TODAY, MakeApp
+from .conftest import BOOK, TODAY, MakeApp, settle
 
 SIZE = (120, 36)
 
@@ -41,6 +41,7 @@ async def test_edit_form_keeps_a_phone_changed_meanwhile_by_another_program(make
         await pilot.pause()
         form.query_one("#f-branch", Input).value = "新成立党支部"
         await pilot.press("ctrl+s")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert not isinstance(app.screen, PersonForm)
     other.refresh()
@@ -58,6 +59,7 @@ async def test_edit_form_shows_a_field_both_changed_and_keeps_both_values(make_a
         other.edit(pid, {"phone": "13911112222"})
         form.query_one("#f-phone", Input).value = "13833334444"
         await pilot.press("ctrl+s")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert app.screen is form  # still open: nothing written, nothing lost
         message = str(form.query_one("#err-phone", Label).content)
@@ -66,6 +68,7 @@ async def test_edit_form_shows_a_field_both_changed_and_keeps_both_values(make_a
         other.refresh()
         assert other.person(pid).phone == "13911112222"
         await pilot.press("ctrl+s")  # saving again, knowing, keeps the form's value
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert not isinstance(app.screen, PersonForm)
     other.refresh()
@@ -81,6 +84,7 @@ async def test_edit_form_conflict_in_english(make_app: MakeApp, service: Service
         other.edit(pid, {"education": "博士"})
         form.query_one("#f-education", Input).value = "硕士"
         await pilot.press("ctrl+s")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         message = str(form.query_one("#err-education", Label).content)
         assert "Another program" in message and "博士" in message and "硕士" in message

@@ -19,7 +19,7 @@ from tracker.reports import status
 from tracker.service import Service
 from tracker.stages import stage_label
 
-from .conftest import BOOK, TODAY, MakeApp
+from .conftest import BOOK, TODAY, MakeApp, settle
 
 SIZE = (120, 36)
 
@@ -121,6 +121,7 @@ async def test_record_refused_then_allowed_with_the_earliest_date(make_app: Make
         await pilot.pause()
         assert not modal.query_one("#rec-save").disabled
         await pilot.press("ctrl+s")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert isinstance(app.screen, PersonScreen)
         assert service.person(pid).stage == "target"
@@ -139,6 +140,7 @@ async def test_override_is_saved_with_its_reason(make_app: MakeApp, service: Ser
         modal.query_one("#rec-override", Input).value = "经上级党委书面同意"
         await pilot.pause()
         await pilot.press("ctrl+s")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         saved = service.person(pid).last("target")
         assert saved is not None and saved.override == "经上级党委书面同意" and saved.overridden == ("activist-1y",)
@@ -163,6 +165,7 @@ async def test_undo_on_the_person_screen(make_app: MakeApp, service: Service) ->
         await pilot.pause()
         assert service.person(pid).last("publicity") is not None
         await pilot.press("u")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert service.person(pid).last("publicity") is None
         rows = app.screen.query_one("#timeline", DataTable)
@@ -218,11 +221,13 @@ async def test_new_person_form_errors_next_to_the_field(make_app: MakeApp) -> No
         form.query_one("#f-applied", Input).value = "2026-11-27"
         form.query_one("#f-id_number", Input).value = "110105194912310021"
         await pilot.press("ctrl+s")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert "校验位" in str(form.query_one("#err-id_number").content)
         assert app.service.people() == []
         form.query_one("#f-id_number", Input).value = "11010519491231002X"
         await pilot.press("ctrl+s")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         (p,) = app.service.people()
         assert p.name == "新同志" and p.birth == date(1949, 12, 31)
@@ -253,6 +258,7 @@ async def export_activists_csv(pilot: Pilot[None]) -> Any:
     modal.query_one("#x-stage", Select).value = "activist"
     modal.query_one("#x-format", Select).value = "csv"
     await pilot.press("ctrl+s")
+    await settle(pilot)  # the save runs in a worker
     await pilot.pause()
     return modal
 
@@ -333,7 +339,7 @@ async def test_saving_while_another_program_writes_says_so(make_app: MakeApp, tm
             modal.query_one("#rec-date", Input).value = "2026-11-20"
             await pilot.pause()
             await pilot.press("ctrl+s")
-            await pilot.pause()
+            await settle(pilot)  # the save waits for the lock in a worker, then gives up
             assert isinstance(app.screen, RecordModal)  # still open: nothing lost
             assert "另一个程序" in str(modal.query_one("#err-field").content)
             assert svc.person(pid).stage == "activist"
@@ -402,6 +408,7 @@ async def test_correct_the_step_under_the_cursor_with_a_reason(make_app: MakeApp
         await pilot.pause()
         assert "符合全部规则" in str(modal.query_one("#fix-checks", Static).content)
         await pilot.press("ctrl+s")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert isinstance(app.screen, PersonScreen)
         assert service.person(pid).date_of("activist") == date(2025, 11, 18)
@@ -450,6 +457,7 @@ async def test_remove_refused_while_a_later_step_depends_on_it(make_app: MakeApp
         app.screen.query_one("#fix-reason", Input).value = "误记"
         await pilot.pause()
         await pilot.press("ctrl+s")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert service.person(pid).last("publicity") is None
         assert str(app.screen.query_one("#timeline", DataTable).get_cell("publicity", "dates")) == ""
@@ -474,6 +482,7 @@ async def test_correcting_a_repeated_step_asks_which_one(make_app: MakeApp, serv
         modal.query_one("#fix-reason", Input).value = "考察日期记错"
         await pilot.pause()
         await pilot.press("ctrl+s")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert [e.date for e in service.person(pid).all_of("activist-review")] == [date(2026, 5, 21),
                                                                                   date(2026, 10, 20)]

@@ -13,7 +13,7 @@ from screens.record import RecordModal
 from tracker.model import Event
 from tracker.service import Service
 
-from .conftest import MakeApp
+from .conftest import MakeApp, settle
 
 SIZE = (120, 36)
 
@@ -98,13 +98,16 @@ async def test_marking_several_and_recording_one_decision_is_one_undo(make_app: 
         assert not modal.query_one("#batch-save").disabled
         history = len(service.history())
         await pilot.press("ctrl+s")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert not isinstance(app.screen, BatchRecordModal)
         assert service.person(a).stage == service.person(b).stage == "target"
         assert len(service.history()) == history + 1
         await pilot.press("u")  # a change of two people: undo asks first
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         await pilot.press("y")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert service.person(a).stage == service.person(b).stage == "activist"
 
@@ -166,6 +169,7 @@ async def test_notice_shows_the_text_and_records_its_start(make_app: MakeApp, se
         await pilot.pause()
         assert "2026-11-30 至 2026-12-04" in str(modal.query_one("#notice-dates", Static).render())
         await pilot.click("#notice-record")  # a start after today cannot be recorded yet
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert "晚于今天" in str(modal.query_one("#notice-error").render())
         modal.query_one("#notice-start", Input).value = "2026-11-27"
@@ -177,3 +181,34 @@ async def test_notice_shows_the_text_and_records_its_start(make_app: MakeApp, se
                 break
             await pilot.pause(0.05)
         assert service.person(a).date_of("publicity") == date(2026, 11, 27)
+
+
+async def test_planner_reason_is_shown_whole_past_its_brackets_and_wrapped_to_the_column(make_app: MakeApp) -> None:
+    """A reason like "R20 尚未记录“报上级党委同意（备案）”。（……细则第十三条）" used to end at its first "（"."""
+    from rich.cells import cell_len
+
+    from tracker.meeting import meeting_items
+
+    first = make_app(tab="planner")
+    for size in ((120, 36), (80, 24)):
+        app = make_app(tab="planner", svc=first.service)
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            svc = app.service
+            blocked = [e for e in meeting_items(svc.people(), svc.book, svc.today, today=svc.today)
+                       if not e.eligible and "（" in e.check.refusals[0].message("zh")
+                       and e.check.refusals[0].earliest is None]
+            assert blocked  # the demo has someone blocked with a bracketed reason
+            entry = blocked[0]
+            full = entry.check.refusals[0].message("zh").split("：", 1)[-1]
+            assert "（" in full and full.endswith("）")
+            table = app.screen.query_one("#planner-table", DataTable)
+            cell = table.get_cell(f"{entry.person.id}:{entry.event}", "detail")
+            lines = cell.plain.split("\n")
+            assert "".join(lines).endswith(full)  # whole: nothing cut at "（" (and nothing lost at a wrap)
+            assert len(lines) > 1  # too long for one line: wrapped, the row as tall as its reason
+            columns = {str(k.value): c for k, c in table.columns.items()}
+            assert max(cell_len(line) for line in lines) <= columns["detail"].content_width
+            assert not any(line.startswith(("）", "。", "，")) for line in lines[1:])  # no closing mark alone
+            # the table's columns fit its width: the reason is read without scrolling sideways
+            assert sum(c.get_render_width(table) for c in columns.values()) <= table.size.width

@@ -20,7 +20,7 @@ from tracker.model import Event
 from tracker.service import Service
 from tracker.stages import stage_label
 
-from .conftest import MakeApp
+from .conftest import MakeApp, settle
 
 SIZE = (120, 36)
 CSV = "姓名,性别,递交入党申请书时间,所在党支部\n甲一,男,2026-01-05,机关第一党支部\n乙二,女,2026-02-06,机关第二党支部\n"
@@ -43,6 +43,7 @@ async def test_undo_of_a_change_to_two_people_asks_first_and_says_how_many(make_
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("u")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert isinstance(app.screen, ConfirmModal)
         assert "2 人" in str(app.screen.query_one("#confirm-question").render())
@@ -50,8 +51,10 @@ async def test_undo_of_a_change_to_two_people_asks_first_and_says_how_many(make_
         await pilot.pause()
         assert len(app.service.people()) == 2
         await pilot.press("u")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         await pilot.press("y")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert app.service.people() == [] and not isinstance(app.screen, ConfirmModal)
 
@@ -64,6 +67,7 @@ async def test_undo_of_one_persons_step_needs_no_question_and_names_person_and_s
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("u")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert not isinstance(app.screen, ConfirmModal)
         text = toasts(app)
@@ -91,6 +95,7 @@ async def test_application_date_is_required(make_app: MakeApp) -> None:
         form = app.screen
         form.query_one("#f-name", Input).value = "新同志"
         await pilot.press("ctrl+s")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert app.screen is form and app.service.people() == []
         assert "递交入党申请书的日期" in form.query_one("#err-applied").text.plain  # type: ignore[attr-defined]
@@ -142,6 +147,7 @@ async def test_birth_to_the_month_and_branch_from_the_list(make_app: MakeApp) ->
         choice.value = branches[1]
         await pilot.pause()
         await pilot.press("ctrl+s")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert isinstance(app.screen, PersonScreen)
         saved = next(p for p in app.service.people() if p.name == "月份生")
@@ -162,6 +168,7 @@ async def test_a_new_branch_is_typed(make_app: MakeApp) -> None:
         assert form.query_one("#f-branch").display and app.focused is form.query_one("#f-branch")
         await pilot.press(*"xin")
         await pilot.press("ctrl+s")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert any(p.branch == "xin" for p in app.service.people())
 
@@ -188,6 +195,7 @@ async def test_a_long_error_is_shown_whole_inside_the_dialog(make_app: MakeApp) 
         form.query_one("#f-applied", Input).value = "2026-11-27"
         form.query_one("#f-id_number", Input).value = "110105194912310021"
         await pilot.press("ctrl+s")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         err = form.query_one("#err-id_number")
         assert "校验位" in err.text.plain.replace("\n", "")  # type: ignore[attr-defined]
@@ -369,6 +377,7 @@ async def test_import_dialog_previews_then_imports(make_app: MakeApp, tmp_path: 
         report = str(modal.query_one("#imp-report").render())
         assert "甲一" in report and "新增 2" in report and app.service.people() == []  # a dry run first
         await pilot.press("ctrl+s")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert sorted(p.name for p in app.service.people()) == ["乙二", "甲一"]
 
@@ -395,6 +404,7 @@ async def _export_dialog(app: object, pilot: object, folder: Path, stage: str = 
     modal.query_one("#x-format", Select).value = fmt
     modal.query_one("#x-dir", Input).value = str(folder)
     await pilot.press("ctrl+s")  # type: ignore[attr-defined]
+    await settle(pilot)  # the save runs in a worker
     await pilot.pause()  # type: ignore[attr-defined]
     return modal
 
@@ -410,8 +420,10 @@ async def test_export_asks_before_creating_a_missing_folder(make_app: MakeApp, t
         await pilot.pause()
         assert not folder.exists()
         await pilot.press("ctrl+s")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         await pilot.press("y")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert (folder / "入党积极分子名册-2026-11-27.csv").exists()
 
@@ -426,11 +438,13 @@ async def test_export_messages_are_in_the_uis_words(make_app: MakeApp, tmp_path:
         modal.query_one("#x-stage", Select).value = "activist"  # type: ignore[attr-defined]
         modal.query_one("#x-dir", Input).value = str(tmp_path / "a-file" / "x.csv")  # type: ignore[attr-defined]
         await pilot.press("ctrl+s")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         text = modal.query_one("#x-error").text.plain  # type: ignore[attr-defined]
         assert "不是文件夹" in text and "Errno" not in text
         modal.query_one("#x-dir", Input).value = str(tmp_path)  # type: ignore[attr-defined]
         await pilot.press("ctrl+s")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         await _export_dialog(app, pilot, tmp_path)  # the same file again
         text = app.screen.query_one("#x-error").text.plain  # type: ignore[attr-defined]
@@ -500,6 +514,7 @@ async def test_n_then_a_name_then_enter_typed_fast(make_app: MakeApp) -> None:
         await pilot.press("escape")
         await pilot.pause()  # the question is up (a y before it would be the main screen's: the year chart)
         await pilot.press("y")
+        await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         await pilot.press("2")  # keys mean keys again after the form
         await pilot.pause()
@@ -573,3 +588,39 @@ async def test_a_member_opens_on_a_step_not_on_a_heading(make_app: MakeApp) -> N
         table = app.screen.query_one("#timeline", DataTable)
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         assert key is not None and not key.startswith("section-")
+
+
+async def test_import_dialog_leaves_hidden_rows_out_unless_ticked(make_app: MakeApp, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+    from textual.widgets import Checkbox
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["姓名", "递交入党申请书时间"])
+    ws.append(["甲一", "2025-03-01"])
+    ws.append(["乙二", "2025-04-01"])  # row 3: hidden (moved away)
+    ws.row_dimensions[3].hidden = True
+    sheet = tmp_path / "hidden.xlsx"
+    wb.save(sheet)
+    app = make_app(demo=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("I")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, ImportModal)
+        modal.query_one("#imp-file", Input).value = str(sheet)
+        await pilot.press("enter")
+        await settle(pilot)
+        report = str(modal.query_one("#imp-report").render())
+        assert "第3行已隐藏，未导入：乙二" in report and "--include-hidden" not in report  # no CLI option in the app
+        box = modal.query_one("#imp-hidden", Checkbox)
+        assert box.display
+        box.value = True  # ticked: previewed again with the hidden row
+        await settle(pilot)
+        await settle(pilot)
+        report = str(modal.query_one("#imp-report").render())
+        assert "已隐藏" not in report and "乙二" in report
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert sorted(p.name for p in app.service.people()) == ["乙二", "甲一"]

@@ -225,3 +225,146 @@ class TestNoSurprises:
     def test_palette_zh_small(self, snap_compare: Any, make_app: MakeApp) -> None:
         """The command palette in Chinese: one line per command, Chinese only."""
         assert snap_compare(make_app("zh"), terminal_size=SMALL, press=["ctrl+p"])
+
+
+# --------------------------------------------------------------------------- every new view at both sizes, both languages
+
+async def _planner_settled(pilot: Pilot[None]) -> None:
+    await _settled(pilot)
+
+
+async def _batch(pilot: Pilot[None]) -> None:
+    """The planner's first two eligible people marked (space), then r: one decision for both."""
+    await _settled(pilot)
+    for key in ("space", "down", "space", "r"):
+        await pilot.press(key)
+        await pilot.pause()
+    await _settled(pilot)
+
+
+async def _notice(pilot: Pilot[None]) -> None:
+    """g on the planner: the publicity notice for every proposed target, with the dates it must run."""
+    await _settled(pilot)
+    await pilot.press("g")
+    await _settled(pilot)
+
+
+CSV = "姓名,递交入党申请书时间,所在党支部\n甲一,2025-03-01,机关第一党支部\n乙二,2025-13-01,机关第二党支部\n"
+
+
+async def _import_previewed(pilot: Pilot[None]) -> None:
+    """I, a sheet's name typed, Enter: the dry run's report (one new row, one with a bad date)."""
+    await pilot.pause()
+    await pilot.press("I")
+    await pilot.pause()
+    box: Any = pilot.app.screen.query_one("#imp-file")
+    box.value = "roster.csv"
+    await pilot.press("enter")
+    await _settled(pilot)
+
+
+class TestEveryViewAtBothSizes:
+    """Issue 10: each view added last round at 80×24 and 120×36, in Chinese and in English (the calendar, the
+    pipeline chart, the person's axis and the year chart are above)."""
+
+    def test_planner_zh_small(self, snap_compare: Any, make_app: MakeApp) -> None:
+        """The planner at 80 columns: the reason wrapped by character in what is left of the width."""
+        assert snap_compare(make_app("zh", tab="planner"), terminal_size=SMALL, run_before=_planner_settled)
+
+    def test_planner_en_large(self, snap_compare: Any, make_app: MakeApp) -> None:
+        assert snap_compare(make_app("en", tab="planner"), terminal_size=LARGE, run_before=_planner_settled)
+
+    def test_batch_record_zh_small(self, snap_compare: Any, make_app: MakeApp) -> None:
+        """Two marked people, one decision: each person's check listed."""
+        assert snap_compare(make_app("zh", tab="planner"), terminal_size=SMALL, run_before=_batch)
+
+    def test_batch_record_zh_large(self, snap_compare: Any, make_app: MakeApp) -> None:
+        assert snap_compare(make_app("zh", tab="planner"), terminal_size=LARGE, run_before=_batch)
+
+    def test_batch_record_en_small(self, snap_compare: Any, make_app: MakeApp) -> None:
+        assert snap_compare(make_app("en", tab="planner"), terminal_size=SMALL, run_before=_batch)
+
+    def test_batch_record_en_large(self, snap_compare: Any, make_app: MakeApp) -> None:
+        assert snap_compare(make_app("en", tab="planner"), terminal_size=LARGE, run_before=_batch)
+
+    def test_notice_zh_small(self, snap_compare: Any, make_app: MakeApp) -> None:
+        """The publicity notice (公示) text, its dates, copy and record buttons."""
+        assert snap_compare(make_app("zh", tab="planner"), terminal_size=SMALL, run_before=_notice)
+
+    def test_notice_zh_large(self, snap_compare: Any, make_app: MakeApp) -> None:
+        assert snap_compare(make_app("zh", tab="planner"), terminal_size=LARGE, run_before=_notice)
+
+    def test_notice_en_small(self, snap_compare: Any, make_app: MakeApp) -> None:
+        assert snap_compare(make_app("en", tab="planner"), terminal_size=SMALL, run_before=_notice)
+
+    def test_notice_en_large(self, snap_compare: Any, make_app: MakeApp) -> None:
+        assert snap_compare(make_app("en", tab="planner"), terminal_size=LARGE, run_before=_notice)
+
+    def test_import_dialog_en_small(self, snap_compare: Any, make_app: MakeApp) -> None:
+        app = make_app("en", demo=False)
+        app.export_dir = Path("/srv/rosters")
+        assert snap_compare(app, terminal_size=SMALL, press=["I"])
+
+    def test_import_report_zh_large(self, snap_compare: Any, make_app: MakeApp, tmp_path: Path,
+                                    monkeypatch: Any) -> None:
+        """The dry run's report: the header found, a new row, a row with an error, what Import would do."""
+        (tmp_path / "roster.csv").write_text(CSV, encoding="utf-8")
+        monkeypatch.chdir(tmp_path)  # the file is named relative to here: the same text on every machine
+        assert snap_compare(make_app("zh", demo=False), terminal_size=LARGE, run_before=_import_previewed)
+
+    def test_import_report_zh_small(self, snap_compare: Any, make_app: MakeApp, tmp_path: Path,
+                                    monkeypatch: Any) -> None:
+        (tmp_path / "roster.csv").write_text(CSV, encoding="utf-8")
+        monkeypatch.chdir(tmp_path)
+        assert snap_compare(make_app("zh", demo=False), terminal_size=SMALL, run_before=_import_previewed)
+
+    def test_import_report_en_large(self, snap_compare: Any, make_app: MakeApp, tmp_path: Path,
+                                    monkeypatch: Any) -> None:
+        (tmp_path / "roster.csv").write_text(CSV, encoding="utf-8")
+        monkeypatch.chdir(tmp_path)
+        assert snap_compare(make_app("en", demo=False), terminal_size=LARGE, run_before=_import_previewed)
+
+    def test_confirm_zh_small(self, snap_compare: Any, make_app: MakeApp) -> None:
+        """The bulk-undo question: how many people, the change named, yes/no."""
+        assert snap_compare(make_app("zh"), terminal_size=SMALL, press=["u"])
+
+    def test_confirm_zh_large(self, snap_compare: Any, make_app: MakeApp) -> None:
+        assert snap_compare(make_app("zh"), terminal_size=LARGE, press=["u"])
+
+    def test_confirm_en_small(self, snap_compare: Any, make_app: MakeApp) -> None:
+        assert snap_compare(make_app("en"), terminal_size=SMALL, press=["u"])
+
+
+class TestLockWait:
+    """Another program holds the database's lock: the record dialog waits in a worker and says so."""
+
+    def test_record_waiting_for_the_lock_zh_small(self, snap_compare: Any, make_app: MakeApp) -> None:
+        import threading
+        import time
+
+        from tracker.store import Store
+
+        app = make_app("zh")
+        release, taken = threading.Event(), threading.Event()
+
+        def hold() -> None:
+            with Store(app.service.store.path)._lock():  # type: ignore[attr-defined]
+                taken.set()
+                release.wait(30)
+
+        async def before(pilot: Pilot[None]) -> None:
+            await _open_probationer(pilot)
+            await pilot.press("r")
+            await pilot.pause()
+            threading.Thread(target=hold, daemon=True).start()
+            assert taken.wait(5)
+            await pilot.press("ctrl+s")
+            end = time.monotonic() + 5
+            while "正在等待" not in str(pilot.app.screen.query_one("#err-field").render()):
+                assert time.monotonic() < end
+                await pilot.pause(0.05)
+
+        try:
+            assert snap_compare(app, terminal_size=SMALL, run_before=before)
+        finally:
+            release.set()
