@@ -9,6 +9,7 @@ to a copy where the file system has none.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import signal
 import stat
@@ -237,11 +238,37 @@ def _holder_line() -> bytes:
     return f"pid {os.getpid()}: {' '.join(os.path.basename(a) for a in sys.argv[:2])}".encode()
 
 
-def _try_lock(fd: int, lock_path: Path) -> bool:
-    from filelock import lock_descriptor  # only writers pay for the import
+#: errors of a non-blocking flock that mean "someone else holds it" (some file systems say EACCES)
+_CONTENTION = frozenset({errno.EACCES, errno.EAGAIN, errno.EWOULDBLOCK})
 
-    try:
+
+def _flock(fd: int, lock: bool) -> bool:
+    """POSIX: ``flock`` straight from the standard library, the very lock filelock takes there (importing filelock
+    costs a write ~40 ms: logging, inspect, hashlib…). Elsewhere (Windows) filelock's ``LockFileEx``."""
+    if _POSIX:
+        try:
+            import fcntl
+        except ImportError:
+            fcntl = None  # type: ignore[assignment]
+        if fcntl is not None:
+            try:
+                fcntl.flock(fd, (fcntl.LOCK_EX | fcntl.LOCK_NB) if lock else fcntl.LOCK_UN)
+            except OSError as exc:
+                if lock and exc.errno in _CONTENTION:
+                    return False
+                raise
+            return True
+    from filelock import lock_descriptor, unlock_descriptor  # only writers pay for the import
+
+    if lock:
         return lock_descriptor(fd, blocking=False)
+    unlock_descriptor(fd)
+    return True
+
+
+def _try_lock(fd: int, lock_path: Path) -> bool:
+    try:
+        return _flock(fd, True)
     except OSError as exc:  # not contention: the file system cannot lock
         raise StoreError(
             f"无法锁定 {lock_path}：{exc.strerror or exc}。请把数据库放在本机磁盘上（--db）。",
@@ -251,13 +278,11 @@ def _try_lock(fd: int, lock_path: Path) -> bool:
 
 @contextlib.contextmanager
 def hold_lock(lock_path: Path, timeout: float) -> Iterator[None]:
-    """The writers' lock: ``flock`` on POSIX, ``LockFileEx`` on byte 0 on Windows (via filelock).
+    """The writers' lock: ``flock`` on POSIX, ``LockFileEx`` on byte 0 on Windows (via filelock; ``_flock``).
 
     The holder writes "pid N: command" from byte 1 on (Windows forbids reading a locked byte), so
     a writer that gives up after ``timeout`` seconds can say who holds it.
     """
-    from filelock import unlock_descriptor
-
     try:
         lock_path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | _O_BINARY, 0o600)
@@ -273,10 +298,11 @@ def hold_lock(lock_path: Path, timeout: float) -> Iterator[None]:
             found_busy()  # a UI saving in a worker says "waiting for another window to save…"
             check_cancelled()  # and may give up (Esc) before anything is read or written
             if time.monotonic() >= deadline:
-                holder = _read_at(fd, 200, 1).decode("utf-8", "replace").strip("\0 \n") or "?"
-                raise LockedError(
-                    f"数据库正被另一个程序写入（{holder}），请稍后再试。",
-                    f"The database is being written by another process ({holder}); try again shortly.",
+                holder = _read_at(fd, 200, 1).decode("utf-8", "replace").strip("\0 \n")
+                raise LockedError(  # who, when they said (ours write "pid N: command"; another tool may not)
+                    f"数据库正被另一个程序写入{f'（{holder}）' if holder else ''}，请稍后再试。",
+                    f"The database is being written by another process{f' ({holder})' if holder else ''}; "
+                    "try again shortly.",
                 )
             time.sleep(0.05)
         try:
@@ -295,6 +321,6 @@ def hold_lock(lock_path: Path, timeout: float) -> Iterator[None]:
             with contextlib.suppress(OSError):
                 os.ftruncate(fd, 0)
             with contextlib.suppress(OSError):
-                unlock_descriptor(fd)
+                _flock(fd, False)
     finally:
         os.close(fd)

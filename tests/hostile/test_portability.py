@@ -90,6 +90,29 @@ def test_the_tool_starts_where_there_is_no_fcntl(tmp_path: Path) -> None:
     assert "张三" in proc.stdout
 
 
+@pytest.mark.parametrize("posix", [True, False])
+def test_a_lock_taken_by_another_tool_is_respected_either_way(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              posix: bool) -> None:
+    """On POSIX the store takes flock itself (filelock's import costs each write ~40 ms); elsewhere filelock's.
+    Either way a lock another program took with filelock keeps us out, and the refusal names no holder it
+    does not know ("(?)" said nothing)."""
+    from filelock import FileLock
+
+    monkeypatch.setattr(storefile, "_POSIX", posix)
+    store = Store(tmp_path / "t.json", lock_timeout=0.2)
+    other = FileLock(str(tmp_path / "t.json.lock"), thread_local=False)
+    other.acquire()
+    try:
+        with pytest.raises(LockedError) as refused, store.transaction() as tx:
+            tx.add(_person("甲"))
+        assert "（?）" not in refused.value.zh and "另一个程序写入，请稍后再试" in refused.value.zh
+    finally:
+        other.release()
+    with store.transaction() as tx:  # released: the write goes through
+        tx.add(_person("甲"))
+    assert [p.name for p in Store(tmp_path / "t.json").people()] == ["甲"]
+
+
 def test_the_lock_file_keeps_the_holder_off_byte_zero(tmp_path: Path) -> None:
     """Windows locks byte 0 and forbids others to read it: the holder's line starts at byte 1."""
     db = tmp_path / "t.json"
