@@ -25,7 +25,7 @@ from .registers import mask_id
 from .rules import Check, Verdict, check_event
 from .stages import event_label, stage_label
 from .store import HistoryEntry
-from .storeapi import StoreAPI
+from .storeapi import IndexedLookups, StoreAPI
 
 if TYPE_CHECKING:
     from .importers import ImportPlan
@@ -167,6 +167,8 @@ class Service:
         return out
 
     def history(self, pid: int | None = None) -> list[HistoryEntry]:
+        if pid is not None and isinstance(self.store, IndexedLookups):
+            return self.store.history_of(pid)
         entries = self.store.history()
         if pid is not None:
             entries = [h for h in entries if pid in h.people]
@@ -296,6 +298,8 @@ class Service:
 
     def next_undo(self) -> HistoryEntry | None:
         """The change ``undo`` would revert now (to ask first when it touched several people); None if none."""
+        if isinstance(self.store, IndexedLookups):
+            return self.store.last_undoable()
         candidates = [h for h in self.store.history() if h.mine and h.undoable and not h.undone and h.action != "undo"]
         return candidates[-1] if candidates else None
 
@@ -303,10 +307,11 @@ class Service:
         """Revert the last change that is not yet undone; None when there is nothing to undo. With ``expect``
         (the id of the change the user agreed to undo), a newer change made meanwhile is refused, not undone."""
         with self.store.transaction() as tx:
-            history = self.store.history()
             last = self.next_undo()
             if last is None:
                 return None
+            history = (self.store.history_after(last.id, last.people) if isinstance(self.store, IndexedLookups)
+                       else self.store.history())
             if expect is not None and last.id != expect:
                 raise Conflict(f"撤销前另一程序又做了更改（{last.zh}），未撤销任何内容，请重新确认。",
                                f"Another program made a change meanwhile ({last.en}); nothing was undone. "
@@ -323,7 +328,7 @@ class Service:
         touched no one else; None when they have nothing to undo."""
         with self.store.transaction() as tx:
             person = self.person(pid)
-            live = [h for h in self.store.history() if pid in h.people and not h.undone and h.action != "undo"]
+            live = [h for h in self.history(pid) if not h.undone and h.action != "undo"]
             if not live or not live[-1].undoable:
                 return None
             last = live[-1]
@@ -562,7 +567,9 @@ class Service:
         """One ID number, one person: the same number twice is a typing mistake or a duplicate record."""
         if not id_number:
             return
-        other = next((p for p in self.store.people() if p.id_number == id_number and p.id != pid), None)
+        people = (self.store.people_with_id_number(id_number) if isinstance(self.store, IndexedLookups)
+                  else self.store.people())
+        other = next((p for p in people if p.id_number == id_number and p.id != pid), None)
         if other is not None:
             shown = mask_id(id_number)
             raise InputError(

@@ -6,6 +6,7 @@ from contextlib import AbstractContextManager
 from datetime import date
 from typing import Any, Protocol, runtime_checkable
 
+from .derived import Summary
 from .model import Person
 from .profiles import RuleBook
 from .store import HistoryEntry
@@ -48,7 +49,18 @@ class StoreAPI(Protocol):
 class DerivedQueries(Protocol):
     """A store that keeps derived columns can answer ``status``/``due`` without building everyone."""
 
-    def due_candidates(self, until: date) -> list[Person]: ...
+    def due_summaries(self, until: date) -> list[Summary]: ...
     def stage_summary(self) -> tuple[dict[str, int], int, dict[str, int]]: ...
     def due_counts(self, today: date, within: int) -> tuple[int, int, int]: ...
 
+
+
+@runtime_checkable
+class IndexedLookups(Protocol):
+    """A store that finds these through indexes (PostgreSQL) rather than by reading everyone or every change;
+    the service reads everyone (the file's ``people()``/``history()``, already in memory) when a store lacks them."""
+
+    def people_with_id_number(self, id_number: str) -> list[Person]: ...
+    def history_of(self, pid: int) -> list[HistoryEntry]: ...
+    def last_undoable(self) -> HistoryEntry | None: ...
+    def history_after(self, hid: int, people: list[int]) -> list[HistoryEntry]: ...
