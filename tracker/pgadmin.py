@@ -188,6 +188,28 @@ def _write_file(path: Path, data: Data, book: RuleBook) -> None:
         tx.changed = True
 
 
+def _refuse_duplicate_id_numbers(data: Data) -> None:
+    """PostgreSQL keeps one person per ID number (a unique index): a file holding two is refused before anything
+    is written, naming them so that the secretary can merge or correct them first."""
+    from .registers import mask_id
+
+    holders: dict[str, list[str]] = {}
+    for key, doc in data.get("people", {}).items():
+        number = str(doc.get("id_number") or "")
+        if number:
+            holders.setdefault(number, []).append(key)
+    twice = {n: ids for n, ids in holders.items() if len(ids) > 1}
+    if twice:
+        shown = "；".join(f"{mask_id(n)}：编号 {'、'.join(ids)}" for n, ids in list(twice.items())[:10])
+        shown_en = "; ".join(f"{mask_id(n)}: ids {', '.join(ids)}" for n, ids in list(twice.items())[:10])
+        raise AdminError(
+            f"有 {len(twice)} 个身份证号各登记了不止一人（{shown}）。PostgreSQL 中一个身份证号只能登记一人；"
+            "请先在原数据库中核对、更正（tracker edit），再迁移。目标未改动。",
+            f"{len(twice)} ID numbers are each registered for more than one person ({shown_en}). In PostgreSQL one "
+            "ID number belongs to one person; check and correct them in the source first (tracker edit), then "
+            "migrate. The target is unchanged.")
+
+
 def _write_pg(url: str, data: Data, book: RuleBook) -> None:
     import psycopg
 
@@ -196,6 +218,7 @@ def _write_pg(url: str, data: Data, book: RuleBook) -> None:
         migrate_schema(migrate_schema_conn, _now())
     finally:
         migrate_schema_conn.close()
+    _refuse_duplicate_id_numbers(data)
     fp = book_fingerprint(book)
     conn = _connect(url)
     try:
