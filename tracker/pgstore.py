@@ -475,7 +475,19 @@ class PgStore:
 
     def people_with_id_number(self, id_number: str) -> list[Person]:
         """The people (this user may see) with this ID number."""
+        self._serialise_scans()
         return self._fetch("WHERE details->>'id_number' = %s AND details->>'id_number' <> ''", (id_number,))
+
+    def people_named(self, name: str) -> list[Person]:
+        """The people (this user may see) with this name."""
+        self._serialise_scans()
+        return self._fetch("WHERE name = %s", (name,))
+
+    def _serialise_scans(self) -> None:
+        """Inside a transaction, a look-up that decides whether to add someone waits for another such transaction
+        to end (as a scan of everyone does), so two "add if absent" at once still add one person."""
+        if self._tx is not None:
+            self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCAN_LOCK,))
 
     def history_before(self, hid: int) -> dict[str, dict[str, Any] | None]:
         row = self._conn.execute("SELECT before FROM history WHERE id = %s", (hid,)).fetchone()

@@ -156,7 +156,8 @@ class Service:
         found here at an earlier stage is a warning, not a refusal (it may be someone else)."""
         out = []
         for name in names:
-            found = [p for p in self.store.people() if p.name == name and p.active]
+            named = self.store.people_named(name) if isinstance(self.store, IndexedLookups) else self.store.people()
+            found = [p for p in named if p.name == name and p.active]
             if found and all(p.stage != "member" for p in found):
                 zh_stage = "、".join(sorted({stage_label(p.stage, "zh") for p in found}))
                 en_stage = ", ".join(sorted({stage_label(p.stage, "en") for p in found}))
@@ -595,12 +596,14 @@ class Service:
 
     def _same_person(self, clean: dict[str, Any]) -> tuple[Person, str] | None:
         """Who these details name, as an import matches a row: the same ID number, else name and birth date."""
-        people = self.store.people()
+        indexed = isinstance(self.store, IndexedLookups)
         idn = clean.get("id_number")
         if idn:
+            people = self.store.people_with_id_number(idn) if indexed else self.store.people()
             by_id = next((p for p in people if p.id_number == idn), None)
             if by_id is not None:
                 return by_id, "id_number"
+        people = self.store.people_named(clean["name"]) if indexed else self.store.people()
         same = next((p for p in people if p.name == clean["name"] and p.birth == clean.get("birth")), None)
         return None if same is None else (same, "name_birth")
 

@@ -265,3 +265,34 @@ def test_migrate_refuses_a_file_with_one_id_number_twice_and_names_them(tmp_path
         pgadmin.migrate(str(src), url, BOOK)
     assert f"ids {first.id}, {second.id}" in err.value.message("en")
     assert id_number(8) not in err.value.message("en")
+
+
+def test_add_if_absent_twice_at_once_adds_one_person_without_reading_everyone(users: str) -> None:
+    gate = threading.Barrier(4)
+    ids: list[int] = []
+
+    def add() -> None:
+        svc = service(user_url(users, "alice"))
+        svc.store.people = lambda: pytest.fail("everyone was read")  # type: ignore[method-assign]
+        gate.wait()
+        ids.append(svc.add({"name": "张三", "branch": "A", "birth": "1995-03-07"}, date(2024, 1, 10),
+                           if_absent=True).person.id)
+
+    threads = [threading.Thread(target=add) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert len(ids) == 4 and len(set(ids)) == 1
+    assert service(users).store.count() == 1
+
+
+def test_a_sponsor_at_an_earlier_stage_is_flagged_without_reading_everyone(users: str) -> None:
+    owner = service(users)
+    activist(owner, "李四", "B")
+    pid = activist(owner, "张三", "A")
+    carol = service(user_url(users, "carol"))
+    carol.store.people = lambda: pytest.fail("everyone was read")  # type: ignore[method-assign]
+    check = carol.check(carol.person(pid), Event("sponsors", date(2025, 2, 10), names=("李四", "王五")))
+    assert [n.en for n in check.notes if n.rule == "two-sponsors"] == [
+        "Sponsor '李四' is Activist 入党积极分子 in this register; sponsors must be full members — please check (Rules Art. 14)"]
