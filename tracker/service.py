@@ -596,14 +596,14 @@ class Service:
 
     def _same_person(self, clean: dict[str, Any]) -> tuple[Person, str] | None:
         """Who these details name, as an import matches a row: the same ID number, else name and birth date."""
-        indexed = isinstance(self.store, IndexedLookups)
+        indexed = self.store if isinstance(self.store, IndexedLookups) else None
         idn = clean.get("id_number")
         if idn:
-            people = self.store.people_with_id_number(idn) if indexed else self.store.people()
+            people = indexed.people_with_id_number(idn) if indexed else self.store.people()
             by_id = next((p for p in people if p.id_number == idn), None)
             if by_id is not None:
                 return by_id, "id_number"
-        people = self.store.people_named(clean["name"]) if indexed else self.store.people()
+        people = indexed.people_named(clean["name"]) if indexed else self.store.people()
         same = next((p for p in people if p.name == clean["name"] and p.birth == clean.get("birth")), None)
         return None if same is None else (same, "name_birth")
 
