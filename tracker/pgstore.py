@@ -84,9 +84,13 @@ def derived(person: Person, book: RuleBook) -> tuple[Any, ...]:
 
     Deadlines' dates do not depend on "today" (only their days left do), so these stay true until the
     person or the rules change."""
+    return derived_columns(derive(person, book))
+
+
+def derived_columns(d: Derived) -> tuple[Any, ...]:
+    """``derived``'s columns from fields already derived (the file keeps them per person: ``migrate`` reuses them)."""
     from psycopg.types.json import Jsonb
 
-    d = derive(person, book)
     items = d.deadlines if d.active else ()
     return (d.stage, d.stage_date, d.active, d.pending, items[0].due if items else None,
             [i.due for i in items], [i.kind for i in items], Jsonb(d.to_json()))
