@@ -52,9 +52,10 @@ def _connect(url: str) -> Any:
         raise StoreError(f"无法连接 PostgreSQL 数据库：{_first_line(exc)}",
                          f"Cannot connect to the PostgreSQL database: {_first_line(exc)}") from None
     import orjson
-    from psycopg.types.json import set_json_loads
+    from psycopg.types.json import set_json_dumps, set_json_loads
 
-    set_json_loads(orjson.loads, conn)  # JSONB read with orjson: 100k people's documents in a third of the time
+    set_json_loads(orjson.loads, conn)  # JSONB read and written with orjson: a third of the json module's time
+    set_json_dumps(orjson.dumps, conn)
     return conn
 
 
