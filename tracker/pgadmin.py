@@ -43,6 +43,11 @@ def init(url: str) -> tuple[int | None, int]:
 
     conn = _connect(url)
     try:
+        if (schema_version(conn) or 2) < 2:  # schema 2 adds the unique ID-number index: say who stands in its way
+            twice = {str(n): [str(i) for i in ids] for n, ids in conn.execute(
+                "SELECT details->>'id_number', array_agg(id ORDER BY id) FROM people WHERE details->>'id_number' <> '' "
+                "GROUP BY 1 HAVING count(*) > 1")}
+            _refuse_duplicates(twice, "数据库", "database")
         return migrate_schema(conn, _now())
     except psycopg.Error as exc:
         raise StoreError(f"无法建立数据库表：{_first_line(exc)}", f"Cannot create the tables: {_first_line(exc)}") from None
@@ -201,23 +206,27 @@ def _write_file(path: Path, data: Data, book: RuleBook) -> None:
 def _refuse_duplicate_id_numbers(data: Data) -> None:
     """PostgreSQL keeps one person per ID number (a unique index): a file holding two is refused before anything
     is written, naming them so that the secretary can merge or correct them first."""
-    from .registers import mask_id
 
     holders: dict[str, list[str]] = {}
     for key, doc in data.get("people", {}).items():
         number = str(doc.get("id_number") or "")
         if number:
             holders.setdefault(number, []).append(key)
-    twice = {n: ids for n, ids in holders.items() if len(ids) > 1}
+    _refuse_duplicates({n: ids for n, ids in holders.items() if len(ids) > 1}, "原数据库", "source")
+
+
+def _refuse_duplicates(twice: dict[str, list[str]], where_zh: str, where_en: str) -> None:
+    from .registers import mask_id
+
     if twice:
         shown = "；".join(f"{mask_id(n)}：编号 {'、'.join(ids)}" for n, ids in list(twice.items())[:10])
         shown_en = "; ".join(f"{mask_id(n)}: ids {', '.join(ids)}" for n, ids in list(twice.items())[:10])
         raise AdminError(
             f"有 {len(twice)} 个身份证号各登记了不止一人（{shown}）。PostgreSQL 中一个身份证号只能登记一人；"
-            "请先在原数据库中核对、更正（tracker edit），再迁移。目标未改动。",
+            f"请先在{where_zh}中核对、更正（tracker edit），再继续。未作任何更改。",
             f"{len(twice)} ID numbers are each registered for more than one person ({shown_en}). In PostgreSQL one "
-            "ID number belongs to one person; check and correct them in the source first (tracker edit), then "
-            "migrate. The target is unchanged.")
+            f"ID number belongs to one person; check and correct them in the {where_en} first (tracker edit), then "
+            "try again. Nothing was changed.")
 
 
 def _write_pg(url: str, data: Data, book: RuleBook, kept: dict[int, Derived] | None = None) -> None:

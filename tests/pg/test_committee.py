@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import psycopg
+import psycopg.types.json
 import pytest
 
 from tests.pg.cluster import Cluster
@@ -244,6 +245,16 @@ def test_a_version_1_database_is_refused_until_db_init_upgrades_it(cluster: Clus
     with pytest.raises(StoreError) as err:
         open_store(url, book=BOOK)
     assert "db init" in err.value.message("en")
+    with psycopg.connect(url, autocommit=True) as conn:  # two people with one number, from before the index
+        for name in ("甲", "乙"):
+            conn.execute("INSERT INTO people (name, details, events, stage, active, derived_by) "
+                         "VALUES (%s, %s, '[]', 'applicant', true, '')",
+                         (name, psycopg.types.json.Jsonb({"name": name, "id_number": id_number(6)})))
+    with pytest.raises(pgadmin.AdminError) as refused:
+        pgadmin.init(url)
+    assert "ids 1, 2" in refused.value.message("en") and id_number(6) not in refused.value.message("en")
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DELETE FROM people")
     assert pgadmin.init(url) == (1, pgschema.PG_SCHEMA_VERSION)
     svc = service(url)
     svc.add({"name": "升级后", "id_number": id_number(7)}, date(2026, 1, 5))
