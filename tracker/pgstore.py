@@ -348,8 +348,8 @@ class PgStore:
                 "tracker --db URL db init to upgrade them.")
         from psycopg import sql
 
-        channels = self._conn.execute("SELECT tracker_listen_channels()").fetchone()[0] or []
-        for channel in channels:  # her branches' channels only: other branches' changes are never announced to her
+        channels, replica = self._conn.execute("SELECT tracker_listen_channels(), pg_is_in_recovery()").fetchone()
+        for channel in [] if replica else channels or []:  # her branches' channels only (a replica cannot LISTEN)
             self._conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
         self._persons: dict[int, Person] = {}
         self._people_list: list[Person] | None = None
