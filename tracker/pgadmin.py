@@ -11,9 +11,10 @@ from .backend import is_pg_url, shown_url
 from .derived import Derived
 from .i18n import BilingualError
 from .model import Person
+from .pgrows import _ROW_COLS as ROW_COLS
+from .pgrows import book_fingerprint, canonical_doc, derived, derived_columns, join_doc
 from .pgschema import GROUP_ROLES, migrate_schema, schema_version
-from .pgstore import _ROW_COLS as ROW_COLS
-from .pgstore import _connect, _first_line, book_fingerprint, canonical_doc, derived, derived_columns, join_doc
+from .pgstore import _connect, _first_line
 from .profiles import RuleBook
 from .store import StoreError
 from .storeshape import SCHEMA_VERSION as FILE_SCHEMA_VERSION
