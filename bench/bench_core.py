@@ -7,7 +7,9 @@ Prints, per size, medians in milliseconds:
 
 - in the process: ``load`` (open the file and build every person), ``open`` (open the file only),
   ``record`` (one step on an open store: fresh-check, rules, atomic save), ``status`` and ``due`` from
-  a freshly opened store's derived fields (``Service.summaries``), and ``derive`` (everyone's derived
+  a freshly opened store's derived fields (``Service.summaries``), ``status kept``: ``Service.status`` on a
+  store just opened (from the counts the file keeps, ``tracker.tally``), ``open+status``: the file opened and
+  ``status`` asked, and ``derive`` (everyone's derived
   fields computed from the events, what a rule-book change or a file without them costs once);
 - as whole processes (``python -m tracker ...``, start-up and imports included): ``status``, ``due``
   and ``list --stage target`` printing to a pipe, one ``record``, and ``--version`` (start-up and
@@ -105,6 +107,9 @@ def bench(n: int) -> dict[str, float]:
     opened = [fresh() for _ in range(runs)]
     out["status"] = median_ms(lambda: status_of(opened.pop().summaries(), TODAY), runs)
     opened = [fresh() for _ in range(runs)]
+    out["status_kept"] = median_ms(lambda: opened.pop().status(), runs)  # the file's kept counts (tracker.tally)
+    out["open_status"] = median_ms(lambda: fresh().status(), runs)  # the file opened, then status
+    opened = [fresh() for _ in range(runs)]
     out["due"] = median_ms(lambda: due_of(opened.pop().summaries(), book, TODAY), runs)
 
     env = process_env(path)
@@ -123,7 +128,8 @@ def bench(n: int) -> dict[str, float]:
 
 
 COLUMNS = [("size_mb", "file MB", "{:.1f}"), ("open", "open", "{:.0f}"), ("load", "load", "{:.0f}"),
-           ("record", "record", "{:.1f}"), ("status", "status", "{:.0f}"), ("due", "due", "{:.0f}"),
+           ("record", "record", "{:.1f}"), ("status", "status", "{:.0f}"),
+           ("status_kept", "status kept", "{:.1f}"), ("open_status", "open+status", "{:.0f}"), ("due", "due", "{:.0f}"),
            ("derive", "derive all", "{:.0f}"), ("p_version", "P --version", "{:.0f}"),
            ("p_status", "P status", "{:.0f}"), ("p_due", "P due", "{:.0f}"), ("p_list", "P list", "{:.0f}"),
            ("p_record", "P record", "{:.0f}")]

@@ -44,6 +44,17 @@ PANES: dict[str, type[Any]] = {"overview": Overview, "people": People, "deadline
                                "calendar": Calendar}
 
 
+class MainTabs(TabbedContent):
+    """The tabs change only when the user asks (a key, a click, an action). Textual's TabbedContent also switches
+    to a pane when a widget inside it reports focus: when ``5`` or ``/`` hides the overview, Textual moves the focus
+    from its hidden table to the table beside it, and on a busy machine that focus arrived before the new pane's
+    and took the user back to the overview — with the keys typed next lost."""
+
+    def _on_tab_pane_focused(self, event: TabPane.Focused) -> None:
+        event.stop()
+        event.prevent_default()  # not TabbedContent's own handler either
+
+
 class MainScreen(Screen[None]):
     BINDINGS = [
         bind("1", "tab('overview')", "tab_overview"),
@@ -67,7 +78,7 @@ class MainScreen(Screen[None]):
         assert isinstance(app, TrackerApp)
         lang = app.lang
         yield Header(show_clock=False)
-        with TabbedContent(initial=self.initial, id="tabs"):
+        with MainTabs(initial=self.initial, id="tabs"):
             for key in TABS:
                 with TabPane(t(f"tab_{key}", lang), id=key):
                     if key == self.initial:  # the others are built when first shown
@@ -249,6 +260,18 @@ class TrackerApp(App[None]):
             super().__init__()
             self.service, self.error = service, error
 
+    class Counted(Message):
+        """While the file is being opened: the stage counts, before everyone is built."""
+
+        def __init__(self, counts: dict[str, int]) -> None:
+            super().__init__()
+            self.counts = counts
+
+    def on_tracker_app_counted(self, message: Counted) -> None:
+        if not self.ready:
+            for overview in self.main_screen().query(Overview):
+                overview.show_counts(message.counts)
+
     def __init__(self, service: Service | Callable[[], Service], *, lang: str = "zh", cursor_blink: bool = True,
                  watch_seconds: float = 2.0, initial_tab: str = "overview", export_dir: Path | None = None,
                  background_from: int = 2000) -> None:
@@ -300,6 +323,8 @@ class TrackerApp(App[None]):
         assert self._opener is not None
         try:
             svc = self._opener()
+            if svc.count() >= self.background_from:  # the counts first (kept in the file), then everyone built
+                self.post_message(self.Counted(svc.status().counts))
             svc.people()
         except BilingualError as exc:
             self.post_message(self.Opened(None, exc))

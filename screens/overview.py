@@ -58,6 +58,7 @@ class Overview(PersonRows, Vertical):
         self.counts: dict[str, int] = {}
         self.empty = False
         self.lists_ready = False
+        self._counts_early = False
 
     def compose(self) -> ComposeResult:
         lang = tracker_app(self).lang
@@ -87,10 +88,18 @@ class Overview(PersonRows, Vertical):
             self._counted(self.Counted(stage_counts(people), not people, self.generation))
             self.call_after_refresh(self._list_inline)
             return
-        self.counts = {}
+        if not self._counts_early:  # shown while the file was opened (the same data): kept, not "…" again
+            self.counts = {}
+        self._counts_early = False
         self._show_chart()
         self._show_lists(None)
         self.compute(svc.today, self.generation)
+
+    def show_counts(self, counts: dict[str, int]) -> None:
+        """The stage counts while the file is still being opened (``TrackerApp.Counted``)."""
+        self.counts = counts
+        self._counts_early = True
+        self._show_chart()
 
     def _list_inline(self) -> None:
         svc = tracker_app(self).service

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from datetime import date
 
 from rich.text import Text
@@ -25,7 +26,8 @@ from .widgets import RecordRequest, iso, make_input, plain, tracker_app
 
 PAGE = 50  # rows added at a time (a screenful and more); each new row is measured, so not more
 WIDE = 110  # terminal columns from which the table shows every column
-FILTER_DELAY = 0.06  # seconds after the last letter before a big list is filtered
+FILTER_DELAY = 0.06  # seconds after the last letter before a big list is filtered (when filtering is slow)
+FILTER_AT_ONCE = 0.03  # a filter that took less than this (seconds) follows each letter at once
 SORT_COLUMNS = ("id", "name", "stage", "branch", "stage_date", "next_date")
 
 
@@ -72,6 +74,8 @@ class People(Vertical):
         self.wide: bool | None = None
         self._index_started = False
         self._filter_timer: Timer | None = None
+        self._filter_cost = 1.0  # seconds the last filter took (unknown: as if slow)
+        self._drawn: tuple[str, bool | None] | None = None  # the language and width the table's rows were made for
         self.index_ready = False
         self._last: tuple[str, object, list[Person]] = ("", None, [])  # the last query, its scope and finds
 
@@ -97,6 +101,7 @@ class People(Vertical):
         lang = tracker_app(self).lang
         table = self.query_one(PeopleTable)
         table.clear(columns=True)
+        self._drawn = (lang, wide)
         columns = [("id", t("id", lang)), ("name", t("name", lang)), ("stage", t("stage", lang))]
         if wide:
             columns += [("branch", t("branch", lang)), ("stage_date", t("stage_date", lang))]
@@ -165,6 +170,11 @@ class People(Vertical):
         return s
 
     def apply_filter(self) -> None:
+        started = time.perf_counter()
+        self._apply_filter()
+        self._filter_cost = time.perf_counter() - started
+
+    def _apply_filter(self) -> None:
         svc = tracker_app(self).service
         q = self.query_text
         everyone = svc.people()
@@ -178,11 +188,24 @@ class People(Vertical):
                     and (self.stage is None or p.stage == self.stage)
                     and (self.branch is None or p.branch == self.branch)]
         on_demand = self.index_ready or svc.count() < tracker_app(self).background_from
-        people = [p for p in pool if self.index.matches(p, q, on_demand=on_demand)] if q.strip() else pool
+        people = self.index.filter(pool, q, on_demand=on_demand) if q.strip() else pool
         self._last = (q, scope, people)
-        self.matches = self._sorted(people)
+        matches = self._sorted(people)
         table = self.query_one(PeopleTable)
+        shown = self.matches[:self.shown]
+        if shown and matches[:len(shown)] == shown and self._drawn == (tracker_app(self).lang, self.wide):
+            # a letter more found the rows on screen again (zhan → zhang): the table is kept as drawn (a
+            # table changed is drawn again whole), only the count said again
+            self.matches = matches
+            self.shown = min(len(shown), len(matches))
+            if self.shown < min(PAGE, len(matches)):
+                self.load_more()
+            else:
+                self._say_count()
+            return
+        self.matches = matches
         table.clear()
+        self._drawn = (tracker_app(self).lang, self.wide)
         self.shown = 0
         self.load_more()
 
@@ -226,6 +249,10 @@ class People(Vertical):
             cells += [event_label(s.next_event, lang) if s.next_event else "", when, flags]
             table.add_row(*cells, key=str(p.id))
         self.shown += len(page)
+        self._say_count()
+
+    def _say_count(self) -> None:
+        lang = tracker_app(self).lang
         more = t("more", lang) if self.shown < len(self.matches) else ""
         left = t("left_shown", lang) if self.include_left else ""
         self.query_one("#people-count", Label).update(
@@ -261,14 +288,14 @@ class People(Vertical):
     # ---- events
     @on(Input.Changed, "#people-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        """With many people the list follows the typing a moment later (the letter shows at once, and a burst
-        of letters filters once); with few, at once."""
+        """With few people, or when the last filter was quick, the list follows each letter at once; otherwise a
+        moment later (the letter shows at once, and a burst of letters filters once)."""
         self.query_text = event.value
         app = tracker_app(self)
         if self._filter_timer is not None:
             self._filter_timer.stop()
             self._filter_timer = None
-        if app.service.count() < app.background_from:
+        if app.service.count() < app.background_from or self._filter_cost < FILTER_AT_ONCE:
             self.apply_filter()
         else:
             self._filter_timer = self.set_timer(FILTER_DELAY, self._filter_now)

@@ -12,7 +12,7 @@ from textual.widgets import DataTable, Header, Label, Static
 
 from tracker.axis import person_axis
 from tracker.registers import mask_id
-from tracker.reports import person_view
+from tracker.reports import STATUS_MARKS, person_view
 from tracker.stages import EVENT_BY_KEY, SECTIONS, event_label, pending_label, stage_label
 from tracker.textsafe import printable
 
@@ -23,8 +23,7 @@ from .text import t
 from .widgets import iso, new_table, notify, plain, tracker_app
 from .wrap import Wrapped
 
-STATUS_STYLE = {"done": ("✓", "green"), "next": ("→", "bold cyan"), "needed": ("!", "bold yellow"),
-               "open": ("!", "yellow"), "todo": ("·", "dim")}
+STATUS_STYLE = {"done": "green", "next": "bold cyan", "needed": "bold yellow", "open": "yellow", "todo": "dim"}
 
 
 class PersonScreen(Screen[None]):
@@ -115,7 +114,7 @@ class PersonScreen(Screen[None]):
                 table.add_row("", Text(f"{roman} {zh if lang == 'zh' else en}", style="bold orange1"), "", "", "",
                               key=f"section-{r.section}")
                 last_section = r.section
-            mark, style = STATUS_STYLE[r.status]
+            mark, style = STATUS_MARKS[r.status] or "·", STATUS_STYLE[r.status]
             info = Text()
             for late in r.late:
                 info.append(t("late_by", lang, days=late.days) + " ", style="red")

@@ -12,6 +12,17 @@ class SearchKey:
     text: str  # name + branch, as typed
     initials: str
     full: str
+    #: what a query may be found in, lower case, one string: name, branch and full pinyin apart (a query
+    #: never holds the separator, so it never matches across two of them)
+    hay: str = ""
+
+
+_SEP = "\x00"
+
+
+def normalized(query: str) -> str:
+    """A query as it is matched: lower case, without spaces."""
+    return query.strip().lower().replace(" ", "")
 
 
 def pinyin_key(name: str) -> tuple[str, str]:
@@ -30,13 +41,36 @@ class SearchIndex:
 
     def key_for(self, person: Person) -> SearchKey:
         cached = self._keys.get(person.id)
-        if cached is not None and self._names.get(person.id) == person.name:
+        if cached is not None and self._names.get(person.id) == person.name + _SEP + person.branch:
             return cached
         initials, full = pinyin_key(person.name)
-        key = SearchKey(f"{person.name} {person.branch}".lower(), initials, full)
+        key = SearchKey(f"{person.name} {person.branch}".lower(), initials, full,
+                        _SEP.join((person.name.lower(), person.branch.lower(), full)))
         self._keys[person.id] = key
-        self._names[person.id] = person.name
+        self._names[person.id] = person.name + _SEP + person.branch
         return key
+
+    def filter(self, people: list[Person], query: str, *, on_demand: bool = True) -> list[Person]:
+        """``[p for p in people if self.matches(p, query, ...)]``, the query normalised once and each person
+        matched against one string made when their pinyin was (10k people in a few milliseconds)."""
+        q = normalized(query)
+        if not q:
+            return list(people)
+        if not q.isascii():  # Chinese: by the characters of the name or the branch
+            return [p for p in people if q in p.name.lower() or q in p.branch.lower()]
+        keys, names = self._keys, self._names
+        out = []
+        for p in people:
+            key = keys.get(p.id)
+            if key is None or names.get(p.id) != p.name + _SEP + p.branch:
+                if not on_demand:  # not in the index yet: by characters only
+                    if q in p.name.lower() or q in p.branch.lower():
+                        out.append(p)
+                    continue
+                key = self.key_for(p)
+            if q in key.hay or key.initials.startswith(q):
+                out.append(p)
+        return out
 
     def build(self, people: list[Person]) -> None:
         for p in people:
@@ -45,7 +79,7 @@ class SearchIndex:
     def matches(self, person: Person, query: str, *, on_demand: bool = True) -> bool:
         """``on_demand=False`` (the index still being built off the UI thread): a name not yet in the index
         is matched by its characters and branch only, not its pinyin, rather than computed here."""
-        q = query.strip().lower().replace(" ", "")
+        q = normalized(query)
         if not q:
             return True
         if q in person.name.lower() or q in person.branch.lower():

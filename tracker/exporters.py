@@ -22,7 +22,7 @@ from rich.cells import cell_len
 from .i18n import BilingualError
 from .model import Event, Person
 from .registers import Cell, Roster, index_title
-from .reports import PersonView
+from .reports import STATUS_MARKS, PersonView
 from .serialize import person_json
 from .stages import SECTIONS, event_label, stage_label
 
@@ -343,7 +343,7 @@ def _record_rows(view: PersonView, lang: str) -> list[tuple[str, str, str, str, 
             notes.append(("预计最早 " if lang == "zh" else "at the earliest ") + r.projected.isoformat())
         if r.status == "needed":
             notes.append("须先办理" if lang == "zh" else "to do first")
-        state = {"done": "✓", "next": "→", "needed": "!", "open": "!", "todo": ""}[r.status]
+        state = STATUS_MARKS[r.status]
         rows.append((section, str(r.step or ""), f"{state} {event_label(r.event, lang)}".strip(),
                      "、".join(d.isoformat() for d in r.dates), "；".join(notes)))
     return rows

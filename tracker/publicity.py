@@ -87,33 +87,25 @@ class Notice:
     text: str
 
 
+#: how a person's line in the notice is written, in each language
+_LINE = {
+    "zh": {"born": "{y}年{m}月生", "facts": "（{}）", "join": "，", "branch": "，{}", "applied": "{} 递交入党申请书",
+           "activist": "{} 确定为入党积极分子", "steps": "；{}。", "end": "。"},
+    "en": {"born": "born {y}-{m:02d}", "facts": " ({})", "join": ", ", "branch": ", {}", "applied": "applied {}",
+           "activist": "activist since {}", "steps": "; {}.", "end": "."},
+}
+
+
 def _person_line(i: int, p: Person, lang: str) -> str:
-    facts: list[str] = []
-    if lang == "zh":
-        facts += [x for x in (p.gender, p.ethnicity) if x]
-        if p.birth:
-            facts.append(f"{p.birth.year}年{p.birth.month}月生")
-        if p.education:
-            facts.append(p.education)
-        if p.job:
-            facts.append(p.job)
-        head = f"{i}. {p.name}" + (f"（{'，'.join(facts)}）" if facts else "")
-        steps = [f"{when} 递交入党申请书" if k == "applied" else f"{when} 确定为入党积极分子"
-                 for k in ("applied", "activist") if (when := p.date_of(k)) is not None]
-        branch = f"，{p.branch}" if p.branch else ""
-        return f"{head}{branch}；" + "，".join(steps) + "。" if steps else f"{head}{branch}。"
-    facts += [x for x in (p.gender, p.ethnicity) if x]
+    w = _LINE["zh" if lang == "zh" else "en"]
+    facts = [x for x in (p.gender, p.ethnicity) if x]
     if p.birth:
-        facts.append(f"born {p.birth.year}-{p.birth.month:02d}")
-    if p.education:
-        facts.append(p.education)
-    if p.job:
-        facts.append(p.job)
-    head = f"{i}. {p.name}" + (f" ({', '.join(facts)})" if facts else "")
-    branch = f", {p.branch}" if p.branch else ""
-    steps = [f"applied {when}" if k == "applied" else f"activist since {when}"
-             for k in ("applied", "activist") if (when := p.date_of(k)) is not None]
-    return f"{head}{branch}; " + ", ".join(steps) + "." if steps else f"{head}{branch}."
+        facts.append(w["born"].format(y=p.birth.year, m=p.birth.month))
+    facts += [x for x in (p.education, p.job) if x]
+    head = f"{i}. {p.name}" + (w["facts"].format(w["join"].join(facts)) if facts else "")
+    branch = w["branch"].format(p.branch) if p.branch else ""
+    steps = [w[k].format(when) for k in ("applied", "activist") if (when := p.date_of(k)) is not None]
+    return head + branch + (w["steps"].format(w["join"].join(steps)) if steps else w["end"])
 
 
 def notice_text(people: list[Person], window: PublicityWindow, lang: str, *, issued: date,

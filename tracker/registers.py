@@ -88,35 +88,55 @@ def _extension(p: Person) -> Cell:
 
 #: the derived part of 备注 is bracketed, so re-importing our own roster keeps only the person's own note
 NOTE_STATUS_OPEN, NOTE_STATUS_CLOSE = "〔办理情况：", "〕"
+#: the same in an English roster
+NOTE_STATUS_OPEN_EN, NOTE_STATUS_CLOSE_EN = " [Status: ", "]"
+
+#: the sentences of 备注 in each language
+_NOTE_WORDS: dict[str, dict[str, str]] = {
+    "zh": {"waiting": "预备期已满{n}天，未讨论转正", "overdue": "{step}逾期{n}天（应于 {due} 前）",
+           "left": "{date} 离开：{reason}", "override": "{date} {step}（理由：{reason}）",
+           "overrides": "未按规定条件办理：", "unverified": "导入时原表缺少记录、未能核对：", "item": "{date} {step}（{reason}）",
+           "sep": "；", "list": "，"},
+    "en": {"waiting": "probation ended {n} days ago; conversion not yet discussed",
+           "overdue": "{step} overdue by {n} days (due by {due})", "left": "{date} left: {reason}",
+           "override": "{date} {step} (reason: {reason})", "overrides": "recorded against the rules' conditions: ",
+           "unverified": "not checked at import (the sheet lacked the record): ", "item": "{date} {step} ({reason})",
+           "sep": "; ", "list": ", "},
+}
 
 
-def note_words(p: Person, book: RuleBook | None = None, today: date | None = None) -> str:
-    """备注 as a superior reads it, in Chinese words (no rule ids): the person's note, then, bracketed, an
-    approval awaited, what is overdue or waiting, leaving, and every step recorded against a rule with its reason."""
+def note_words(p: Person, book: RuleBook | None = None, today: date | None = None, lang: str = "zh") -> str:
+    """备注 as a superior reads it, in words (no rule ids): the person's note, then, bracketed, an approval awaited,
+    what is overdue or waiting, leaving, and every step recorded against a rule with its reason. Chinese for a
+    Chinese roster, English for an English one (the reasons typed in are the secretary's own words)."""
+    w = _NOTE_WORDS["zh" if lang == "zh" else "en"]
     status: list[str] = []
     if p.pending is not None:
-        status.append(pending_label(p.pending, "zh"))
+        status.append(pending_label(p.pending, lang))
     if book is not None and today is not None:
         for d in sorted(deadlines(p, book, today), key=lambda d: d.due):
             if d.status == "waiting":
-                status.append(f"预备期已满{-d.days_left}天，未讨论转正" if d.from_ == "probation_end"
-                              else d.waiting_text("zh"))
+                status.append(w["waiting"].format(n=-d.days_left) if d.from_ == "probation_end"
+                              else d.waiting_text(lang))
             elif d.overdue:
-                status.append(f"{event_label(d.event, 'zh')}逾期{-d.days_left}天（应于 {d.due} 前）")
+                status.append(w["overdue"].format(step=event_label(d.event, lang), n=-d.days_left, due=d.due))
     left = p.last("left")
     if left is not None:
-        status.append(f"{left.date} 离开：{left.reason or ''}".strip())
-    overrides = [f"{ev.date} {event_label(ev.event, 'zh')}（理由：{ev.override}）" for ev in p.events
-                 if ev.override and not ev.override.startswith(IMPORTED)]
+        status.append(w["left"].format(date=left.date, reason=left.reason or "").strip())
+    overrides = [w["override"].format(date=ev.date, step=event_label(ev.event, lang), reason=ev.override)
+                 for ev in p.events if ev.override and not ev.override.startswith(IMPORTED)]
     if overrides:
-        status.append("未按规定条件办理：" + "，".join(overrides))
-    unverified = [f"{ev.date} {event_label(ev.event, 'zh')}（{_RULE_CODES.sub('', ev.override.removeprefix(IMPORTED))}）"
+        status.append(w["overrides"] + w["list"].join(overrides))
+    unverified = [w["item"].format(date=ev.date, step=event_label(ev.event, lang),
+                                   reason=_RULE_CODES.sub("", ev.override.removeprefix(IMPORTED)))
                   for ev in p.events if ev.override and ev.override.startswith(IMPORTED)]
     if unverified:  # what an import could not check is not an irregularity: the sheet lacked the record
-        status.append("导入时原表缺少记录、未能核对：" + "，".join(unverified))
+        status.append(w["unverified"] + w["list"].join(unverified))
     if not status:
         return p.note
-    return f"{p.note}{NOTE_STATUS_OPEN}{'；'.join(status)}{NOTE_STATUS_CLOSE}"
+    opening, closing = (NOTE_STATUS_OPEN, NOTE_STATUS_CLOSE) if lang == "zh" else (NOTE_STATUS_OPEN_EN,
+                                                                                   NOTE_STATUS_CLOSE_EN)
+    return f"{p.note}{opening}{w['sep'].join(status)}{closing}"
 
 
 #: how an import's override reason begins (importers): the steps the sheet had no record to check
@@ -126,12 +146,15 @@ _RULE_CODES = re.compile(r"（[^（）]*\bR\d+[^（）]*）")
 
 def own_note(text: str) -> str:
     """The person's own note in a 备注 cell of our roster (without the bracketed status we add)."""
-    at = text.find(NOTE_STATUS_OPEN)
-    return text[:at].rstrip() if at >= 0 and text.rstrip().endswith(NOTE_STATUS_CLOSE) else text
+    for opening, closing in ((NOTE_STATUS_OPEN, NOTE_STATUS_CLOSE), (NOTE_STATUS_OPEN_EN, NOTE_STATUS_CLOSE_EN)):
+        at = text.rfind(opening)
+        if at >= 0 and text.rstrip().endswith(closing):
+            return text[:at].rstrip()
+    return text
 
 
 def columns(full_id: bool = False, full_contact: bool = False, book: RuleBook | None = None,
-            today: date | None = None) -> dict[str, Column]:
+            today: date | None = None, lang: str = "zh") -> dict[str, Column]:
     idn: Callable[[Person], Cell] = (lambda p: p.id_number or None) if full_id else (
         lambda p: mask_id(p.id_number) if p.id_number else None)
     phone: Callable[[Person], Cell] = (lambda p: p.phone or None) if full_contact else (
@@ -162,7 +185,7 @@ def columns(full_id: bool = False, full_contact: bool = False, book: RuleBook | 
         Column("converted", "转正时间", "Converted",
                lambda p: probation_end(p) if p.date_of("conversion-approved") else None, 12),
         Column("conversion_approved", "转正审批时间", "Conversion approved", _date("conversion-approved"), 12),
-        Column("note", "备注", "Notes", lambda p: note_words(p, book, today) or None, 30),
+        Column("note", "备注", "Notes", lambda p: note_words(p, book, today, lang) or None, 30),
     ]
     return {c.key: c for c in cols}
 
@@ -211,7 +234,7 @@ def roster(people: list[Person], stage: str, *, today: date, branch: str | None 
            full_id: bool = False, full_contact: bool = False, book: RuleBook | None = None,
            unit: str | None = None) -> Roster:
     """One stage's roster; with ``book`` the 备注 also says what is overdue or waiting."""
-    cols = columns(full_id, full_contact, book, today)
+    cols = columns(full_id, full_contact, book, today, lang)
     chosen = tuple(cols[k] for k in STAGE_COLUMNS[stage])
     members = [p for p in people if p.active and p.stage == stage and (branch is None or p.branch == branch)]
     members.sort(key=lambda p: (p.branch, p.date_of(STAGE_BY_KEY[stage].entered_by) or date.min, p.id))

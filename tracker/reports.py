@@ -107,6 +107,10 @@ def eligibility(people: list[Person], book: RuleBook, on: date, to_stage: str | 
     return out
 
 
+#: how a timeline row's status is marked, on screen and in exports (a step still to come has no mark)
+STATUS_MARKS = {"done": "✓", "next": "→", "needed": "!", "open": "!", "todo": ""}
+
+
 @dataclass(frozen=True)
 class TimelineRow:
     step: int | None
@@ -262,6 +266,28 @@ def due_of(summaries: list[Summary], book: RuleBook, today: date, within: int = 
            for d in s.derived.deadlines if d.due.toordinal() <= horizon]
     out.sort(key=lambda d: (d.due, d.person, d.rule))
     return out
+
+
+def status_from_tally(tally: dict[str, Any], today: date, within: int = DEFAULT_WITHIN) -> Status:
+    """``status_of`` from the counts of everyone's derived fields (``tracker.tally``): the same counts."""
+    counts = {key: tally["stage"].get(key, 0) for key in STAGE_KEYS}
+    pending = {p.key: tally["pending"].get(p.key, 0) for p in PENDING}
+    horizon = today.toordinal() + within
+    now = today.toordinal()
+    overdue = waiting = soon = 0
+    for due_text, (deadlines_due, reminders) in tally["due"].items():
+        due = date.fromisoformat(due_text).toordinal()
+        if due > horizon:
+            continue
+        if due <= now:
+            waiting += reminders
+        else:
+            soon += reminders
+        if due < now:
+            overdue += deadlines_due
+        else:
+            soon += deadlines_due
+    return Status(today, counts, tally["left"], overdue, soon, waiting, pending)
 
 
 def status_of(summaries: list[Summary], today: date, within: int = DEFAULT_WITHIN) -> Status:

@@ -46,8 +46,24 @@ from .storefile import (
     replace_atomically,
     saves_in_this_process,
 )
-from .storelayout import DERIVED_KEY, People, loads, parse_own_layout, person_line, plain_line, tail_json
+from .storelayout import (
+    DERIVED_KEY,
+    PEOPLE_SUM_KEY,
+    PEOPLE_TALLY_KEY,
+    People,
+    loads,
+    parse_own_layout,
+    people_sum,
+    person_line,
+    plain_line,
+    tail_json,
+    tails_json,
+)
 from .storeshape import SCHEMA_VERSION, TABLES, ShapeError, check_shape
+from .tally import Tally, tally_of
+from .tally import add as tally_add
+from .tally import canonical as tally_canonical
+from .tally import empty as tally_empty
 
 if TYPE_CHECKING:
     from .profiles import RuleBook
@@ -104,6 +120,8 @@ class AtomicJSONStorage(Storage):
         self.derived: dict[str, memoryview | dict[str, Any]] = {}
         #: the people key and document → their derived fields, when the store knows the rule book
         self.deriver: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None
+        #: everyone's derived fields counted (``tracker.tally``), kept current by every write; None: unknown
+        self.tally: Tally | None = tally_empty()
         self.signature: tuple[int, int, int] | None = None
         self.writable = False
         #: completed writes (renames) by this instance; the CLI says "saved" after Ctrl-C by it
@@ -122,9 +140,16 @@ class AtomicJSONStorage(Storage):
 
     # ---- ours
     def touch(self, table: str, doc_id: int) -> None:
-        self._dirty.add((table, str(doc_id)))
+        key = str(doc_id)
         if table == "people":
-            self.derived.pop(str(doc_id), None)
+            if self.tally is not None and ("people", key) not in self._dirty:  # take out what they counted
+                old = self.derived.get(key)
+                if old is not None:
+                    tally_add(self.tally, tail_json(old), -1)
+                elif key in self._lines["people"]:  # on file without derived fields: not counted, unknown
+                    self.tally = None
+            self.derived.pop(key, None)
+        self._dirty.add((table, key))
 
     def load(self, *, must_exist: bool = False) -> None:
         """Read the file (if any) into memory, remembering each document's line."""
@@ -140,6 +165,7 @@ class AtomicJSONStorage(Storage):
             self.data = _empty()
             self._lines = {t: {} for t in TABLES}
             self.derived = {}
+            self.tally = tally_empty()
             self.signature = None
             return
         raw, st = got
@@ -170,6 +196,7 @@ class AtomicJSONStorage(Storage):
         self.data = data
         self._lines = own.lines if own is not None else {t: {} for t in TABLES}
         self.derived = own.derived if own is not None else {}
+        self.tally = own.tally if own is not None else None
         self._dirty.clear()
         self.signature = (st.st_mtime_ns, st.st_size, st.st_ino)
 
@@ -190,30 +217,68 @@ class AtomicJSONStorage(Storage):
         ``"name": {``, one ``"id":document`` a line separated by ``,`` (an empty line if none), ``},``
         (``}`` for the last table); ``}`` and a final newline. The cache holds each ``"id":document`` as
         written. With a ``deriver``, a person's line written fresh carries their derived fields, and so does
-        every line whose derived fields are missing or do not add up (``derived`` lacks it).
+        every line whose derived fields are missing or do not add up (``derived`` lacks it). The meta record's
+        line also carries the CRC-32 of the people section (``storelayout.PEOPLE_SUM_KEY``): a reader whose
+        section adds up checks no person's line on its own.
         """
-        parts: list[bytes] = [b"{"]
         fresh_lines: list[bytes] | None = [] if any(self._lines.values()) else None
-        dirty = self._dirty
+        bodies: dict[str, bytes] = {}
+        for table in reversed(TABLES):  # people before meta: the meta record's line carries the people's CRC
+            self._lines[table] = self._render_table(table, fresh_lines)
+            if table == "people" and self.tally is None and self.deriver is not None \
+                    and len(self.derived) == len(self._lines["people"]):  # everyone has fields: count them again
+                self.tally = tally_of(tail_json(self.derived[key]) for key in self._lines["people"])
+            if table == "meta" and "1" in self._lines["meta"]:
+                meta = self.data["meta"]["1"]
+                if self.tally is not None:
+                    self.tally = tally_canonical(self.tally)
+                kept: dict[str, Any] = {PEOPLE_SUM_KEY: people_sum(bodies["people"], self.tally)}
+                if self.tally is not None:
+                    kept[PEOPLE_TALLY_KEY] = self.tally
+                line = plain_line("1", {**meta, **kept} if isinstance(meta, dict) else meta)
+                self._lines["meta"]["1"] = line
+                if fresh_lines is not None:
+                    fresh_lines.append(line)
+            bodies[table] = b",\n".join(self._lines[table].values())
+        parts: list[bytes] = [b"{"]
         for t_index, table in enumerate(TABLES):
-            docs = self.data.get(table, {})
-            cache = self._lines[table]
-            fresh: dict[str, bytes] = {}
-            deriver = self.deriver if table == "people" else None
-            for key in docs:  # the documents of unchanged lines stay unparsed
-                entry = cache.get(key)
-                if entry is None or (table, key) in dirty or (deriver is not None and key not in self.derived):
-                    entry = self._line(table, key, docs[key], deriver)
-                    if fresh_lines is not None:
-                        fresh_lines.append(entry)
-                fresh[key] = entry
-            self._lines[table] = fresh
             parts.append(b'"' + table.encode() + b'": {')
-            parts.append(b",\n".join(fresh.values()))
+            parts.append(bodies[table])
             parts.append(b"}" + (b"," if t_index < len(TABLES) - 1 else b""))
         parts.append(b"}\n")
         self._dirty.clear()
         return b"\n".join(parts), fresh_lines
+
+    def _render_table(self, table: str, fresh_lines: list[bytes] | None) -> dict[str, bytes]:
+        """A table's lines in order: the cached ones reused, the changed ones (and a person's without derived
+        fields, when there is a ``deriver``) written fresh and added to ``fresh_lines``."""
+        docs = self.data.get(table, {})
+        cache = self._lines[table]
+        deriver = self.deriver if table == "people" else None
+        changed = [key for t, key in self._dirty if t == table]
+        if (table == "people" and len(cache) == len(docs) and all(k in cache and k in docs for k in changed)
+                and (deriver is None or len(self.derived) == len(cache) - len(changed))
+                and not any(k in self.derived for k in changed)):
+            # the usual write: some people changed in place, every other line kept (a 10k-line table
+            # is not rebuilt); the lines keep their order
+            for key in changed:
+                entry = self._line(table, key, docs[key], deriver)
+                if fresh_lines is not None:
+                    fresh_lines.append(entry)
+                cache[key] = entry
+            return cache
+        dirty = self._dirty
+        fresh: dict[str, bytes] = {}
+        for key in docs:  # the documents of unchanged lines stay unparsed
+            kept = cache.get(key)
+            if kept is not None and (table, key) not in dirty and (deriver is None or key in self.derived):
+                entry = kept
+            else:
+                entry = self._line(table, key, docs[key], deriver)
+                if fresh_lines is not None:
+                    fresh_lines.append(entry)
+            fresh[key] = entry
+        return fresh
 
     def _line(self, table: str, key: str, doc: dict[str, Any],
               deriver: Callable[[str, dict[str, Any]], dict[str, Any]] | None) -> bytes:
@@ -221,13 +286,17 @@ class AtomicJSONStorage(Storage):
             return plain_line(key, doc)
         self.derived.pop(key, None)
         if deriver is None:
+            self.tally = None
             return plain_line(key, doc)
         try:
             derived = deriver(key, doc)
         except Exception:  # a rule that cannot judge this record: keep it without a cache, readers derive it
+            self.tally = None
             return plain_line(key, doc)
         line = person_line(key, doc, derived)
         self.derived[key] = derived
+        if self.tally is not None:
+            tally_add(self.tally, derived)
         return line
 
     @staticmethod
@@ -474,6 +543,12 @@ class Store:
         # the name and branch too, so that a list needs no one's document parsed
         return {**derive(person, self._rulebook).to_json(), "name": doc["name"], "branch": doc.get("branch") or ""}
 
+    def status_tally(self) -> Tally | None:
+        """Everyone's derived fields counted (``tracker.tally``, for ``status``), when the file keeps them counted
+        with this rule book; None otherwise (then count from ``summaries``)."""
+        tally = self._storage.tally
+        return tally if tally is not None and self._cache_valid() else None
+
     def _cache_valid(self) -> bool:
         """Whether the derived fields read from the file were computed with this store's rule book."""
         meta = self._storage.data["meta"].get("1") or {}
@@ -497,7 +572,17 @@ class Store:
 
     def _summarise(self, out: list[Summary], kept: dict[str, memoryview | dict[str, Any]], valid: bool,
                    book: RuleBook) -> None:
-        for key in self._storage.data["people"]:
+        keys = list(self._storage.data["people"])
+        if valid:
+            try:  # the usual case: everyone's fields kept, parsed at once
+                tails = tails_json([kept[key] for key in keys])
+                from_json = Derived.from_json
+                out.extend([summary(int(key), found["name"], found["branch"], from_json(found))
+                            for key, found in zip(keys, tails, strict=True)])
+                return
+            except (KeyError, TypeError, ValueError):  # someone without kept fields (or fields that do not parse)
+                out.clear()
+        for key in keys:
             pid = int(key)
             tail = kept.get(key)
             if tail is not None and valid:
@@ -605,6 +690,7 @@ class Store:
             return
         if (self._storage.data["meta"].get("1") or {}).get(DERIVED_KEY) != fp:
             self._storage.derived.clear()
+            self._storage.tally = None  # counted from the fields about to be computed again
             self._summaries = None
             self._storage.touch("meta", 1)
             self._meta_table.update({DERIVED_KEY: fp}, doc_ids=[1])

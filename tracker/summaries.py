@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from .derived import Summary, derive, summary
 from .profiles import RuleBook
-from .reports import DEFAULT_WITHIN, Deadline, Status, due_of, status_of
+from .reports import DEFAULT_WITHIN, Deadline, Status, due_of, status_from_tally, status_of
 from .stages import PENDING, STAGE_KEYS
 from .storeapi import DerivedQueries, StoreAPI
 
@@ -37,6 +37,10 @@ def due_items(store: StoreAPI, book: RuleBook, today: date, within: int = DEFAUL
 def status_report(store: StoreAPI, book: RuleBook, today: date, within: int = DEFAULT_WITHIN) -> Status:
     """Counts per stage and of what is due (``reports.status``)."""
     if not isinstance(store, DerivedQueries):
+        counted = getattr(store, "status_tally", None)  # the file store keeps everyone counted
+        tally = counted() if counted is not None else None
+        if tally is not None:
+            return status_from_tally(tally, today, within)
         return status_of(summaries_of(store, book), today, within)
     found, left, found_pending = store.stage_summary()
     counts = {key: found.get(key, 0) for key in STAGE_KEYS}

@@ -119,6 +119,7 @@ def test_notice_in_english_and_for_chosen_people(tmp_path: Path) -> None:
     notice, _ = svc.notice(d("2026-11-27"), pids=[b], lang="en")
     assert [p.name for p in notice.people] == ["赵敏"]
     assert "The publicity runs from 2026-11-27 to 2026-12-03 (at least 5 working days)." in notice.text
+    assert "1. 赵敏 (女, born 1998-05), 第二党支部; applied 2024-01-10, activist since 2025-03-01." in notice.text
 
 
 def test_notice_says_when_the_activist_year_keeps_the_listing_later(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -153,6 +154,28 @@ def test_notes_say_in_chinese_what_a_superior_must_know() -> None:
     words = note_words(overridden, RULES, TODAY)
     assert "未按规定条件办理：2026-06-16 延长预备期（理由：上级党委同意）" in words
     assert not any(rid in words for rid in ("R1", "activist-1y", "conversion-prompt", "Art."))
+
+
+def test_an_english_roster_notes_in_english_and_our_own_roster_reimports_its_note() -> None:
+
+    from tracker.registers import note_words, own_note
+
+    from .helpers import BOOK as RULES
+    from .helpers import probationer, with_events
+
+    waiting = replace(probationer("2025-06-15"), note="moved from Dept. B")
+    words = note_words(waiting, RULES, TODAY, "en")
+    assert words == "moved from Dept. B [Status: probation ended 165 days ago; conversion not yet discussed]"
+    assert not re.search(r"[\u4e00-\u9fff]", words)
+    overridden = with_events(probationer("2025-06-15"),
+                             ("extended", "2026-06-16", {"months": 5, "override": "上级党委同意", "overridden": ("x",)}))
+    assert "recorded against the rules' conditions: 2026-06-16 Probation extended (reason: 上级党委同意)" in \
+        note_words(overridden, RULES, TODAY, "en")
+    assert own_note(words) == "moved from Dept. B"  # the bracketed status is ours: re-import keeps the note only
+    assert own_note(note_words(waiting, RULES, TODAY)) == "moved from Dept. B"
+    assert own_note("plain [not ours") == "plain [not ours"
+    english = roster([waiting], "probationary", today=TODAY, lang="en", book=RULES)
+    assert english.rows[0][-1] == words
 
 
 def test_csv_is_utf8_with_bom_and_reads_back() -> None:

@@ -261,6 +261,25 @@ async def test_slash_and_letters_typed_at_once_all_reach_the_filter(make_app: Ma
         assert app.screen.query_one("#people-filter", Input).value == "zs"
 
 
+async def test_a_late_focus_in_the_pane_left_behind_does_not_switch_back(make_app: MakeApp) -> None:
+    """On a busy machine Textual's focus hand-over inside the hidden overview arrived after ``5`` and took the user
+    back to the overview, so the arrow keys typed next moved nothing (CI lost them this way)."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("5")
+        await pilot.pause()
+        app.screen.query_one("#overview-soon", DataTable).focus()  # what the late hand-over does
+        await pilot.pause()
+        assert app.screen.current_tab() == "calendar"  # type: ignore[attr-defined]
+        app.screen.query_one("#cal-grid", DataTable).focus()
+        await pilot.pause()
+        await pilot.press("up")
+        await pilot.pause()
+        assert str(app.screen.query_one("#cal-title").render()).strip() == "2026年11月"
+        assert app.screen.query_one("#cal-grid", DataTable).cursor_row == 3  # 27 November was in the 5th week
+
+
 async def test_help_from_a_text_box_with_question_mark_and_f1(make_app: MakeApp) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
