@@ -213,5 +213,24 @@ def bench_people(n: int, today: date, book: RuleBook, seed: int = 1) -> list[Per
     rng = random.Random(seed)
     plan = ("applicant", "activist", "activist", "target", "probationary", "member", "member")
     branches = tuple(f"第{i}党支部" for i in range(1, 21))
-    return [simulate(i + 1, plan[i % len(plan)], today, book, rng, branch=branches[i % len(branches)],
-                     verify=False) for i in range(n)]
+    people = [simulate(i + 1, plan[i % len(plan)], today, book, rng, branch=branches[i % len(branches)],
+                       verify=False) for i in range(n)]
+    return _unique_id_numbers(people)
+
+
+def _unique_id_numbers(people: list[Person]) -> list[Person]:
+    """One ID number, one person (PostgreSQL's unique index refuses a second): a number drawn twice gets another
+    district code (digits 4–6), so a large generated set stays valid."""
+    seen: set[str] = set()
+    out = []
+    for p in people:
+        number = p.id_number
+        district = 101
+        while number and number in seen:
+            first = f"{number[:3]}{district:03d}{number[6:17]}"
+            number = first + "10X98765432"[sum(int(c) * w for c, w in zip(first, _ID_WEIGHTS, strict=True)) % 11]
+            district += 1
+        if number:
+            seen.add(number)
+        out.append(p if number == p.id_number else replace(p, id_number=number))
+    return out

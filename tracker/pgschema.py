@@ -16,8 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 #: the schema this program writes; a database with a newer one is refused
-PG_SCHEMA_VERSION = 1
-NOTIFY_CHANNEL = "tracker_people"
+PG_SCHEMA_VERSION = 2
 
 GROUP_ROLES = ("tracker_user", "tracker_all", "tracker_branch")
 
@@ -110,7 +109,76 @@ GRANT SELECT ON tracker_meta TO tracker_user;
 GRANT INSERT, UPDATE ON tracker_meta TO tracker_all;
 """
 
-MIGRATIONS: dict[int, str] = {1: _V1}
+#: version 2: a committee's scale and privacy
+#: - ``derived``: the derived fields as the file keeps them (``tracker.derived.Derived.to_json``), so a list or the
+#:   due list needs no one's events; ``derived_by`` is then ``tracker.derived.fingerprint`` (every row written by
+#:   version 1 differs from it and is recomputed once, on the first read);
+#: - one ID number, one person in the committee: a unique index, so two secretaries adding the same person at the
+#:   same moment cannot both succeed (the second gets the bilingual duplicate message);
+#: - indexes for a branch secretary's queries (her branch's due dates and stages) and for undo (her own last
+#:   changes; a person's changes) so that neither reads the whole history;
+#: - change notices on per-branch channels whose names derive from a secret only the owner reads: a branch
+#:   secretary LISTENs on her branches' channels (``tracker_listen_channels``), learns nothing of the others'.
+_V2 = """
+ALTER TABLE people ADD COLUMN derived jsonb;
+DROP INDEX people_id_number;
+CREATE UNIQUE INDEX people_id_number ON people ((details->>'id_number')) WHERE details->>'id_number' <> '';
+CREATE INDEX people_branch_due ON people (branch, next_due) WHERE active;
+CREATE INDEX people_branch_stage ON people (branch, active, stage, pending);
+CREATE INDEX history_people ON history USING gin (people);
+CREATE INDEX history_undo ON history (who, id) WHERE undoable;
+
+CREATE TABLE tracker_secret (value text NOT NULL);
+REVOKE ALL ON tracker_secret FROM PUBLIC;
+INSERT INTO tracker_secret (value) VALUES (gen_random_uuid()::text || gen_random_uuid()::text);
+
+-- the channel a branch's changes are announced on ('*': every change, for whoever sees every branch)
+CREATE FUNCTION tracker_channel(branch text) RETURNS text
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS
+  $$ SELECT 'tracker_' || left(md5((SELECT value FROM tracker_secret LIMIT 1) || '/' || branch), 24) $$;
+REVOKE ALL ON FUNCTION tracker_channel(text) FROM PUBLIC;
+
+-- whether the connected user sees every branch: the organiser (tracker_all), the owner, a superuser
+CREATE FUNCTION tracker_sees_all() RETURNS boolean
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS
+  $$ SELECT pg_has_role(session_user, 'tracker_all', 'MEMBER')
+         OR EXISTS (SELECT 1 FROM pg_roles WHERE rolname = session_user AND (rolsuper OR rolbypassrls))
+         OR (SELECT relowner FROM pg_class WHERE oid = 'people'::regclass)
+            = (SELECT oid FROM pg_roles WHERE rolname = session_user) $$;
+REVOKE ALL ON FUNCTION tracker_sees_all() FROM PUBLIC;
+
+-- the channels the connected user listens on: her branches' (or, seeing all, the channel of every change)
+CREATE FUNCTION tracker_listen_channels() RETURNS text[]
+  LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS
+  $$ SELECT CASE WHEN tracker_sees_all() THEN ARRAY[tracker_channel('*')]
+                 ELSE (SELECT coalesce(array_agg(tracker_channel(branch)), '{}') FROM tracker_grants
+                       WHERE role = session_user) END $$;
+REVOKE ALL ON FUNCTION tracker_listen_channels() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tracker_listen_channels() TO tracker_user;
+
+-- announce a change: {"branch": "id,id,…"} says which people changed in which branch; each branch's channel
+-- hears its own ids only, the all-branches channel hears them all. (Calling it with made-up ids only makes
+-- other sessions re-read those ids, as far as their own rights let them.)
+CREATE FUNCTION tracker_notify(sender text, changes jsonb) RETURNS void
+  LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog, public AS
+  $$
+  DECLARE
+    b text;
+    ids text;
+    every text[] := '{}';
+  BEGIN
+    FOR b, ids IN SELECT key, value FROM jsonb_each_text(changes) LOOP
+      PERFORM pg_notify(tracker_channel(b), sender || ':' || CASE WHEN length(ids) > 7000 THEN '*' ELSE ids END);
+      every := every || ids;
+    END LOOP;
+    ids := array_to_string(every, ',');
+    PERFORM pg_notify(tracker_channel('*'), sender || ':' || CASE WHEN length(ids) > 7000 THEN '*' ELSE ids END);
+  END $$;
+REVOKE ALL ON FUNCTION tracker_notify(text, jsonb) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION tracker_notify(text, jsonb) TO tracker_user;
+"""
+
+MIGRATIONS: dict[int, str] = {1: _V1, 2: _V2}
 
 
 def schema_version(conn: Any) -> int | None:

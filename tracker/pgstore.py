@@ -9,28 +9,42 @@
   transaction (a duplicate check, an import) takes a transaction-level advisory lock, so two such scans
   run one after the other and the second sees what the first added.
 - Row-level security in the server decides which people and which history a user sees.
-- Every committed change sends ``NOTIFY tracker_people`` with the ids it changed; ``refresh`` reads the
-  notifications (without a round trip) and drops only those people from the cache.
+- Every committed change is announced (``tracker_notify``) on the channel of each branch it touched, with that
+  branch's ids only, and on the all-branches channel; channel names derive from a secret only the owner reads, and
+  a user LISTENs on the channels ``tracker_listen_channels`` gives her. ``refresh`` reads the notifications
+  (without a round trip) and drops only those people from the cache.
+- History rows are kept for audit (who, when, what); what undo restores (``before``) is kept for each user's last
+  ``UNDO_DEPTH`` undoable changes, as the file keeps it for its last ones. Undo finds the user's last change and a
+  person's changes through indexes, never by reading the history.
 """
 
 from __future__ import annotations
 
 import contextlib
-import hashlib
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from .backend import shown_url
+from .derived import Derived, Summary, summary
 from .model import Person
-from .pgschema import NOTIFY_CHANNEL, PG_SCHEMA_VERSION, schema_version
+from .pgrows import (
+    _ROW_COLS,
+    DERIVED_COLS,
+    _duplicate_in,
+    book_fingerprint,
+    canonical_doc,
+    derived,
+    duplicate_id_error,
+    join_doc,
+    split_doc,
+)
+from .pgschema import PG_SCHEMA_VERSION, schema_version
 from .profiles import RuleBook
-from .rules import deadlines, stage_date
-from .store import HistoryEntry, LockedError, StoreError
+from .store import UNDO_DEPTH, HistoryEntry, LockedError, StoreError
 
 _PEOPLE_COLS = "id, details, events"
-#: a NOTIFY payload is limited to 8000 bytes: beyond this many ids, "*" (everyone may have changed)
-_NOTIFY_MAX_IDS = 500
+_HISTORY_COLS = "id, at, action, zh, en, people, undone, undoable, who = current_user"
 _SCAN_LOCK = 7232  # advisory lock taken by a transaction that reads everyone
 
 
@@ -42,10 +56,16 @@ def _connect(url: str) -> Any:
             "使用 PostgreSQL 数据库需要安装 psycopg：pip install 'party-tracker[postgres]'。",
             "A PostgreSQL database needs psycopg: pip install 'party-tracker[postgres]'.") from None
     try:
-        return psycopg.connect(url, autocommit=True, connect_timeout=10)
+        conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
     except psycopg.Error as exc:
         raise StoreError(f"无法连接 PostgreSQL 数据库：{_first_line(exc)}",
                          f"Cannot connect to the PostgreSQL database: {_first_line(exc)}") from None
+    import orjson
+    from psycopg.types.json import set_json_dumps, set_json_loads
+
+    set_json_loads(orjson.loads, conn)  # JSONB read and written with orjson: a third of the json module's time
+    set_json_dumps(orjson.dumps, conn)
+    return conn
 
 
 def psycopg_errors() -> Any:
@@ -58,49 +78,6 @@ def _first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
-def book_fingerprint(book: RuleBook) -> str:
-    """What the derived columns depend on besides the events: the timed rules in every edition."""
-    parts = [repr(book.pinned and book.pinned.name), repr(book.local and book.local.name),
-             *(f"{e.name}@{e.effective}" for e in book.editions), repr(book.timed_rules())]
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
-
-
-#: the derived columns, in the order ``derived`` returns them (then ``derived_by``)
-DERIVED_COLS = ("stage", "stage_date", "active", "pending", "next_due", "due_dates", "due_kinds")
-_ROW_COLS = ("branch", "name", "details", "events", *DERIVED_COLS, "derived_by")
-
-
-def derived(person: Person, book: RuleBook) -> tuple[Any, ...]:
-    """The derived columns of a person: stage, stage date, active, pending, the earliest open deadline, and
-    every open deadline's date and kind.
-
-    Deadlines' dates do not depend on "today" (only their days left do), so these stay true until the
-    person or the rules change."""
-    items = sorted(deadlines(person, book, date.today()), key=lambda d: d.due) if person.active else []
-    return (person.stage, stage_date(person), person.active, person.pending, items[0].due if items else None,
-            [d.due for d in items], [d.kind for d in items])
-
-
-def split_doc(doc: dict[str, Any]) -> tuple[dict[str, Any], list[Any]]:
-    details = {k: v for k, v in doc.items() if k != "events"}
-    return details, list(doc.get("events", []))
-
-
-def join_doc(details: dict[str, Any], events: list[Any]) -> dict[str, Any]:
-    """The stored document as the file store keeps it: details, then events, then unknown fields."""
-    doc = {k: v for k, v in details.items()}
-    doc["events"] = events
-    return canonical_doc(doc)
-
-
-def canonical_doc(doc: dict[str, Any]) -> dict[str, Any]:
-    """A person's document in the order the model writes it (JSONB does not keep the order of keys)."""
-    try:
-        return Person.from_doc(0, doc).to_doc()
-    except (KeyError, TypeError, ValueError):
-        return doc
-
-
 class PgTransaction:
     """The changes of one user action, in one database transaction (committed when the block ends)."""
 
@@ -111,7 +88,7 @@ class PgTransaction:
         self.changed = False
         self.locked: dict[int, dict[str, Any] | None] = {}  # rows read FOR UPDATE: their document then
         self.branches: set[str] = set()
-        self.touched: set[int] = set()
+        self.touched: dict[int, set[str]] = {}  # the people changed, each with their branches before and after
 
     # ---- locking
     def lock(self, pid: int) -> dict[str, Any] | None:
@@ -127,7 +104,26 @@ class PgTransaction:
         self.changed = True
         doc = self.lock(pid)
         self.before.setdefault(str(pid), doc)
-        self.touched.add(pid)
+        self._touch(pid, None if doc is None else str(doc.get("branch", "")))
+
+    def _touch(self, pid: int, branch: str | None) -> None:
+        self.touched.setdefault(pid, set())
+        if branch is not None:
+            self.touched[pid].add(branch)
+            self.branches.add(branch)
+
+    def _execute(self, sql: str, params: Any, id_number: str | None) -> Any:
+        """Run a statement that writes a person; the unique index on the ID number refusing it (someone in the
+        committee, perhaps in a branch this user cannot see, or added by another secretary a moment ago) is the
+        same refusal as the service's own check."""
+        import psycopg
+
+        try:
+            return self._cur.execute(sql, params)
+        except psycopg.errors.UniqueViolation as exc:
+            if exc.diag.constraint_name != "people_id_number":
+                raise
+            raise duplicate_id_error(id_number or "") from None
 
     def _row(self, person: Person) -> tuple[Any, ...]:
         from psycopg.types.json import Jsonb
@@ -139,27 +135,46 @@ class PgTransaction:
     # ---- the store's Transaction API
     def add(self, person: Person) -> Person:
         self.changed = True
-        row = self._cur.execute(
+        row = self._execute(
             f"INSERT INTO people ({', '.join(_ROW_COLS)}) VALUES ({', '.join(['%s'] * len(_ROW_COLS))}) RETURNING id",
-            self._row(person)).fetchone()
-        pid = int(row[0])
+            self._row(person), person.id_number).fetchone()
+        return self._added(int(row[0]), person)
+
+    def _added(self, pid: int, person: Person) -> Person:
         self.before[str(pid)] = None
         self.locked[pid] = None
-        self.branches.add(person.branch)
-        self.touched.add(pid)
+        self._touch(pid, person.branch)
         saved = Person.from_doc(pid, person.to_doc())
         self._store._remember(saved)
         return saved
 
     def add_all(self, people: list[Person]) -> list[Person]:
-        return [self.add(p) for p in people]
+        """Everyone in a few round trips: their ids drawn from the sequence at once, the rows sent in one pipeline
+        (``executemany``), not one INSERT and its reply per person."""
+        import psycopg
+
+        if len(people) < 2:
+            return [self.add(p) for p in people]
+        self.changed = True
+        ids = [int(r[0]) for r in self._cur.execute(
+            "SELECT nextval(pg_get_serial_sequence('people', 'id')) FROM generate_series(1, %s)", (len(people),))]
+        rows = [(*self._row(p), pid) for pid, p in zip(ids, people, strict=True)]
+        try:
+            self._cur.cursor().executemany(
+                f"INSERT INTO people ({', '.join(_ROW_COLS)}, id) VALUES ({', '.join(['%s'] * (len(_ROW_COLS) + 1))})",
+                rows)
+        except psycopg.errors.UniqueViolation as exc:
+            if exc.diag.constraint_name != "people_id_number":
+                raise
+            raise duplicate_id_error(_duplicate_in(exc, people)) from None
+        return [self._added(pid, p) for pid, p in zip(ids, people, strict=True)]
 
     def put(self, person: Person) -> None:
         self._remember(person.id)
-        self.branches.add(person.branch)
-        self._cur.execute(
+        self._touch(person.id, person.branch)
+        self._execute(
             f"UPDATE people SET {', '.join(c + ' = %s' for c in _ROW_COLS)}, version = version + 1 WHERE id = %s",
-            (*self._row(person), person.id))
+            (*self._row(person), person.id), person.id_number)
         self._store._remember(person)
 
     def put_all(self, people: list[Person]) -> None:
@@ -174,11 +189,11 @@ class PgTransaction:
             self._store._forget(pid)
             return
         person = Person.from_doc(pid, doc)
-        self.branches.add(person.branch)
-        self._cur.execute(
+        self._touch(pid, person.branch)
+        self._execute(
             f"INSERT INTO people ({', '.join(_ROW_COLS)}, id) VALUES ({', '.join(['%s'] * (len(_ROW_COLS) + 1))}) "
             f"ON CONFLICT (id) DO UPDATE SET {', '.join(f'{c} = excluded.{c}' for c in _ROW_COLS)}, "
-            "version = people.version + 1", (*self._row(person), pid))
+            "version = people.version + 1", (*self._row(person), pid), person.id_number)
         self._store._remember(person)
 
     def log(self, action: str, zh: str, en: str, *, undoable: bool = True,
@@ -196,6 +211,13 @@ class PgTransaction:
             "VALUES (%s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
             (datetime.now().astimezone().isoformat(timespec="seconds"), action, zh, en, Jsonb(kept), people,
              sorted(self.branches), undoable)).fetchone()
+        if undoable:
+            # what undo restores is kept for this user's last undo_depth undoable changes (the file keeps its
+            # last UNDO_DEPTH); older entries keep their summary for the audit. An index range, not a scan.
+            self._cur.execute(
+                "UPDATE history SET before = '{}', undoable = false WHERE who = current_user AND undoable "
+                "AND id <= (SELECT id FROM history WHERE who = current_user AND undoable "
+                "ORDER BY id DESC OFFSET %s LIMIT 1)", (self._store.undo_depth,))
         return int(row[0])
 
     def set_setting(self, key: str, value: str | None) -> None:
@@ -218,20 +240,28 @@ class PgTransaction:
                               "That change was just undone (perhaps in another window); nothing was changed.")
 
     def notify(self) -> None:
-        ids = sorted(self.touched)
-        payload = f"{self._store.backend_pid}:" + (",".join(map(str, ids)) if len(ids) <= _NOTIFY_MAX_IDS else "*")
-        self._cur.execute("SELECT pg_notify(%s, %s)", (NOTIFY_CHANNEL, payload))
+        """Announce the change on each touched branch's channel (that branch's ids only) and the all-branches one."""
+        from psycopg.types.json import Jsonb
+
+        by_branch: dict[str, list[int]] = {}
+        for pid, branches in sorted(self.touched.items()):
+            for b in branches:
+                by_branch.setdefault(b, []).append(pid)
+        changes = {b: ",".join(map(str, ids)) for b, ids in by_branch.items()}
+        self._cur.execute("SELECT tracker_notify(%s, %s)", (str(self._store.backend_pid), Jsonb(changes)))
 
 
 class PgStore:
     """People and the change history in a PostgreSQL database (``postgresql://…``)."""
 
-    def __init__(self, url: str, *, book: RuleBook, lock_timeout: float = 10.0, must_exist: bool = False) -> None:
+    def __init__(self, url: str, *, book: RuleBook, lock_timeout: float = 10.0, must_exist: bool = False,
+                 undo_depth: int = UNDO_DEPTH) -> None:
         self.url = url
         self.path = shown_url(url)  # what messages show as "the database"
         self.book = book
         self.fingerprint = book_fingerprint(book)
         self.lock_timeout = lock_timeout
+        self.undo_depth = undo_depth  # each user's last undoable changes that keep what undo restores
         self._conn = _connect(url)
         self.backend_pid: int = self._conn.info.backend_pid
         try:
@@ -252,7 +282,17 @@ class PgStore:
             raise StoreError(f"数据库 {self.path} 由较新版本的程序建立（格式 {version}），请升级本程序。",
                              f"The database {self.path} was set up by a newer version (schema {version}); "
                              "upgrade this program.")
-        self._conn.execute(f"LISTEN {NOTIFY_CHANNEL}")
+        if version < PG_SCHEMA_VERSION:
+            self._conn.close()
+            raise StoreError(
+                f"数据库 {self.path} 的表是旧格式（{version}），请由数据库管理员运行 tracker --db URL db init 升级。",
+                f"The database {self.path} has tables of an older schema ({version}); ask its administrator to run "
+                "tracker --db URL db init to upgrade them.")
+        from psycopg import sql
+
+        channels, replica = self._conn.execute("SELECT tracker_listen_channels(), pg_is_in_recovery()").fetchone()
+        for channel in [] if replica else channels or []:  # her branches' channels only (a replica cannot LISTEN)
+            self._conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(channel)))
         self._persons: dict[int, Person] = {}
         self._people_list: list[Person] | None = None
         self._loaded_all = False
@@ -264,7 +304,11 @@ class PgStore:
 
     def use_rulebook(self, book: RuleBook) -> None:
         """The rule book the derived columns are computed with (the service's)."""
-        self.book = book
+        if book is not self.book:
+            self.book = book
+            self.fingerprint = book_fingerprint(book)
+            self._derived_checked = False
+
     def close(self) -> None:
         self._conn.close()
 
@@ -354,10 +398,43 @@ class PgStore:
         return int(self._conn.execute("SELECT count(*) FROM people").fetchone()[0])
 
     def history(self) -> list[HistoryEntry]:
-        rows = self._conn.execute(
-            "SELECT id, at, action, zh, en, people, undone, undoable, who = current_user FROM history ORDER BY id")
+        return self._history("")
+
+    def _history(self, where: str, params: tuple[Any, ...] = (), order: str = "id") -> list[HistoryEntry]:
+        rows = self._conn.execute(f"SELECT {_HISTORY_COLS} FROM history {where} ORDER BY {order}", params)
         return [HistoryEntry(int(r[0]), r[1], r[2], r[3], r[4], sorted(int(x) for x in r[5]), bool(r[6]), bool(r[7]),
                              mine=bool(r[8])) for r in rows]
+
+    # ---- the indexed look-ups (``storeapi.IndexedLookups``): none reads the whole table
+    def history_of(self, pid: int) -> list[HistoryEntry]:
+        """The changes that touched this person, oldest first."""
+        return self._history("WHERE people @> ARRAY[%s]::bigint[]", (pid,))
+
+    def last_undoable(self) -> HistoryEntry | None:
+        """This user's last change that undo would revert (not undone, not an undo)."""
+        found = self._history("WHERE who = current_user AND undoable AND NOT undone AND action <> 'undo'",
+                              order="id DESC LIMIT 1")
+        return found[0] if found else None
+
+    def history_after(self, hid: int, people: list[int]) -> list[HistoryEntry]:
+        """The changes newer than ``hid`` that touched any of these people."""
+        return self._history("WHERE id > %s AND people && %s::bigint[]", (hid, people))
+
+    def people_with_id_number(self, id_number: str) -> list[Person]:
+        """The people (this user may see) with this ID number."""
+        self._serialise_scans()
+        return self._fetch("WHERE details->>'id_number' = %s AND details->>'id_number' <> ''", (id_number,))
+
+    def people_named(self, name: str) -> list[Person]:
+        """The people (this user may see) with this name."""
+        self._serialise_scans()
+        return self._fetch("WHERE name = %s", (name,))
+
+    def _serialise_scans(self) -> None:
+        """Inside a transaction, a look-up that decides whether to add someone waits for another such transaction
+        to end (as a scan of everyone does), so two "add if absent" at once still add one person."""
+        if self._tx is not None:
+            self._conn.execute("SELECT pg_advisory_xact_lock(%s)", (_SCAN_LOCK,))
 
     def history_before(self, hid: int) -> dict[str, dict[str, Any] | None]:
         row = self._conn.execute("SELECT before FROM history WHERE id = %s", (hid,)).fetchone()
@@ -366,10 +443,20 @@ class PgStore:
         return {k: (canonical_doc(v) if isinstance(v, dict) else None) for k, v in row[0].items()}
 
     # ---- the fast queries (derived columns; the service falls back to the people when a store lacks them)
-    def due_candidates(self, until: date) -> list[Person]:
+    def summaries(self) -> list[Summary]:
+        """Everyone (who left too), by id, with their derived fields: no one's events read or replayed."""
+        self._refresh_derived()
+        return self._summaries("")
+
+    def due_summaries(self, until: date) -> list[Summary]:
         """The active people with an open deadline on or before ``until`` (everyone else has nothing due)."""
         self._refresh_derived()
-        return self._fetch("WHERE active AND next_due <= %s", (until,))
+        return self._summaries("WHERE active AND next_due <= %s", (until,))
+
+    def _summaries(self, where: str, params: tuple[Any, ...] = ()) -> list[Summary]:
+        from_json = Derived.from_json
+        return [summary(int(r[0]), r[1], r[2], from_json(r[3]))
+                for r in self._conn.execute(f"SELECT id, name, branch, derived FROM people {where} ORDER BY id", params)]
 
     def stage_summary(self) -> tuple[dict[str, int], int, dict[str, int]]:
         """Active people per stage, the number who left, and the number pending per kind."""
@@ -410,11 +497,11 @@ class PgStore:
         if not stale:
             return
         with self.transaction() as tx:
-            for p in self._fetch("WHERE derived_by < %(fp)s OR derived_by > %(fp)s", {"fp": self.fingerprint},
-                                 lock=True):
-                self._conn.execute(
-                    f"UPDATE people SET {', '.join(c + ' = %s' for c in (*DERIVED_COLS, 'derived_by'))} WHERE id = %s",
-                    (*derived(p, self.book), self.fingerprint, p.id))
+            stale_people = self._fetch("WHERE derived_by < %(fp)s OR derived_by > %(fp)s", {"fp": self.fingerprint},
+                                       lock=True)
+            self._conn.cursor().executemany(
+                f"UPDATE people SET {', '.join(c + ' = %s' for c in (*DERIVED_COLS, 'derived_by'))} WHERE id = %s",
+                [(*derived(p, self.book), self.fingerprint, p.id) for p in stale_people])
             tx.changed = False  # the data did not change: nothing to announce
 
     # ---- writing

@@ -28,7 +28,7 @@ def width(text: str) -> int:
     """The columns ``text`` takes in a terminal or a monospaced font."""
     if text.isascii():
         return len(text)
-    return sum(_char_width(ch) for ch in text)
+    return sum(map(_char_width, text))  # map: no generator frame per character (13k rows × 6 cells in a due list)
 
 
 def table_text(title: str, columns: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -25,7 +25,7 @@ from .registers import mask_id
 from .rules import Check, Verdict, check_event
 from .stages import event_label, stage_label
 from .store import HistoryEntry
-from .storeapi import StoreAPI
+from .storeapi import IndexedLookups, StoreAPI
 
 if TYPE_CHECKING:
     from .importers import ImportPlan
@@ -156,7 +156,8 @@ class Service:
         found here at an earlier stage is a warning, not a refusal (it may be someone else)."""
         out = []
         for name in names:
-            found = [p for p in self.store.people() if p.name == name and p.active]
+            named = self.store.people_named(name) if isinstance(self.store, IndexedLookups) else self.store.people()
+            found = [p for p in named if p.name == name and p.active]
             if found and all(p.stage != "member" for p in found):
                 zh_stage = "、".join(sorted({stage_label(p.stage, "zh") for p in found}))
                 en_stage = ", ".join(sorted({stage_label(p.stage, "en") for p in found}))
@@ -167,6 +168,8 @@ class Service:
         return out
 
     def history(self, pid: int | None = None) -> list[HistoryEntry]:
+        if pid is not None and isinstance(self.store, IndexedLookups):
+            return self.store.history_of(pid)
         entries = self.store.history()
         if pid is not None:
             entries = [h for h in entries if pid in h.people]
@@ -296,6 +299,8 @@ class Service:
 
     def next_undo(self) -> HistoryEntry | None:
         """The change ``undo`` would revert now (to ask first when it touched several people); None if none."""
+        if isinstance(self.store, IndexedLookups):
+            return self.store.last_undoable()
         candidates = [h for h in self.store.history() if h.mine and h.undoable and not h.undone and h.action != "undo"]
         return candidates[-1] if candidates else None
 
@@ -303,10 +308,11 @@ class Service:
         """Revert the last change that is not yet undone; None when there is nothing to undo. With ``expect``
         (the id of the change the user agreed to undo), a newer change made meanwhile is refused, not undone."""
         with self.store.transaction() as tx:
-            history = self.store.history()
             last = self.next_undo()
             if last is None:
                 return None
+            history = (self.store.history_after(last.id, last.people) if isinstance(self.store, IndexedLookups)
+                       else self.store.history())
             if expect is not None and last.id != expect:
                 raise Conflict(f"撤销前另一程序又做了更改（{last.zh}），未撤销任何内容，请重新确认。",
                                f"Another program made a change meanwhile ({last.en}); nothing was undone. "
@@ -323,7 +329,7 @@ class Service:
         touched no one else; None when they have nothing to undo."""
         with self.store.transaction() as tx:
             person = self.person(pid)
-            live = [h for h in self.store.history() if pid in h.people and not h.undone and h.action != "undo"]
+            live = [h for h in self.history(pid) if not h.undone and h.action != "undo"]
             if not live or not live[-1].undoable:
                 return None
             last = live[-1]
@@ -565,7 +571,9 @@ class Service:
         """One ID number, one person: the same number twice is a typing mistake or a duplicate record."""
         if not id_number:
             return
-        other = next((p for p in self.store.people() if p.id_number == id_number and p.id != pid), None)
+        people = (self.store.people_with_id_number(id_number) if isinstance(self.store, IndexedLookups)
+                  else self.store.people())
+        other = next((p for p in people if p.id_number == id_number and p.id != pid), None)
         if other is not None:
             shown = mask_id(id_number)
             raise InputError(
@@ -591,12 +599,14 @@ class Service:
 
     def _same_person(self, clean: dict[str, Any]) -> tuple[Person, str] | None:
         """Who these details name, as an import matches a row: the same ID number, else name and birth date."""
-        people = self.store.people()
+        indexed = self.store if isinstance(self.store, IndexedLookups) else None
         idn = clean.get("id_number")
         if idn:
+            people = indexed.people_with_id_number(idn) if indexed else self.store.people()
             by_id = next((p for p in people if p.id_number == idn), None)
             if by_id is not None:
                 return by_id, "id_number"
+        people = indexed.people_named(clean["name"]) if indexed else self.store.people()
         same = next((p for p in people if p.name == clean["name"] and p.birth == clean.get("birth")), None)
         return None if same is None else (same, "name_birth")
 

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from .derived import Summary, derive, summary
 from .profiles import RuleBook
-from .reports import DEFAULT_WITHIN, Deadline, Status, due_list, due_of, status_from_tally, status_of
+from .reports import DEFAULT_WITHIN, Deadline, Status, due_of, status_from_tally, status_of
 from .stages import PENDING, STAGE_KEYS
 from .storeapi import DerivedQueries, StoreAPI
 
@@ -30,7 +30,7 @@ def summaries_of(store: StoreAPI, book: RuleBook) -> list[Summary]:
 def due_items(store: StoreAPI, book: RuleBook, today: date, within: int = DEFAULT_WITHIN) -> list[Deadline]:
     """Every open deadline overdue or due within ``within`` days, most urgent first (``reports.due_list``)."""
     if isinstance(store, DerivedQueries):
-        return due_list(store.due_candidates(today + timedelta(days=within)), book, today, within)
+        return due_of(store.due_summaries(today + timedelta(days=within)), book, today, within)
     return due_of(summaries_of(store, book), book, today, within)
 
 

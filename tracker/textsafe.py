@@ -31,7 +31,7 @@ def printable(text: str, *, keep_newlines: bool = False) -> str:
     """``text`` with every unsafe character written as a visible escape (``keep_newlines``: newlines and
     tabs stay, for notes and multi-line messages). Markup is a separate matter: show the result as
     ``rich.text.Text`` (or escape it), never as a markup string."""
-    if text.isprintable() and not any(ch in _INVISIBLE for ch in text):  # the common case, fast
+    if text.isprintable() and (text.isascii() or _INVISIBLE.isdisjoint(text)):  # the common case, fast
         return text
     allowed = MULTILINE_OK if keep_newlines else frozenset()
     return "".join(escape_char(ch) if is_unsafe(ch) and ch not in allowed else ch for ch in text)
