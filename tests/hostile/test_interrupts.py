@@ -34,7 +34,12 @@ def test_ctrl_c_after_the_rename_says_saved(tmp_path: Path, monkeypatch: pytest.
         os.kill(os.getpid(), signal.SIGINT)
 
     monkeypatch.setattr(storefile, "_fsync_directory", interrupted)
-    code = main(["record", "张三", "talked", "--on", "2024-01-20"])
+    # Python's own Ctrl-C handler, as a command line starts with (whatever an earlier test left in this process)
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        code = main(["record", "张三", "talked", "--on", "2024-01-20"])
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
     assert code == 130
     assert capsys.readouterr().err.strip() == SAVED
@@ -60,6 +65,25 @@ def test_ctrl_c_before_the_rename_says_not_saved(tmp_path: Path, monkeypatch: py
     assert not list(tmp_path.glob(".*.tmp"))
 
 
+def _wait_until_it_waits_for_the_lock(pid: int, lock: Path, timeout: float = 30.0) -> None:
+    """Until the process has the lock file open (it is polling for the lock): on a busy machine a fixed
+    sleep sent Ctrl-C while it was still starting up."""
+    deadline = time.monotonic() + timeout
+    fds = Path(f"/proc/{pid}/fd")
+    while time.monotonic() < deadline:
+        if not fds.exists():  # no /proc here: give it a generous while
+            time.sleep(3)
+            return
+        try:
+            if any(os.path.realpath(fd) == os.path.realpath(lock) for fd in fds.iterdir()):
+                time.sleep(0.2)
+                return
+        except OSError:
+            pass
+        time.sleep(0.02)
+    raise AssertionError("the waiter never opened the lock file")
+
+
 @posix_only
 def test_ctrl_c_while_waiting_for_the_lock_is_one_line(tmp_path: Path) -> None:
     db = tmp_path / "t.json"
@@ -71,8 +95,9 @@ def test_ctrl_c_while_waiting_for_the_lock_is_one_line(tmp_path: Path) -> None:
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         waiter = subprocess.Popen([sys.executable, "-m", "tracker", "add", "张三", "--applied", "2024-01-01"],
-                                  stderr=subprocess.PIPE, text=True, cwd=ROOT, env=tracker_env(db))
-        time.sleep(1.5)  # started, now polling for the lock
+                                  stderr=subprocess.PIPE, text=True, cwd=ROOT, env=tracker_env(db),
+                                  preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+        _wait_until_it_waits_for_the_lock(waiter.pid, db.parent / (db.name + ".lock"))
         waiter.send_signal(signal.SIGINT)
         _, err = waiter.communicate(timeout=20)
         assert waiter.returncode == 130
