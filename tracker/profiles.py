@@ -8,10 +8,10 @@ refused at load with a message naming the rule.
 
 from __future__ import annotations
 
+import importlib
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -245,8 +245,14 @@ def load_profile_file(path: Path) -> Profile:
 def _shipped() -> list[Profile]:
     """Every profile in ``data/profiles`` (installed inside the wheel as tracker.data.profiles)."""
     return [parse_profile(tomllib.loads(entry.read_text(encoding="utf-8")), entry.name)
-            for entry in sorted(resources.files("tracker.data.profiles").iterdir(), key=lambda e: e.name)
-            if entry.name.endswith(".toml")]
+            for entry in sorted(_profile_files(), key=lambda e: e.name)]
+
+
+def _profile_files() -> list[Path]:
+    """The shipped profiles' files: the package's folder read directly (importlib.resources costs every command
+    ~12 ms to import, for the same files on disk)."""
+    package = importlib.import_module("tracker.data.profiles")
+    return [entry for folder in package.__path__ for entry in Path(folder).iterdir() if entry.name.endswith(".toml")]
 
 
 def builtin_profiles() -> list[Profile]:
