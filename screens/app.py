@@ -44,6 +44,12 @@ PANES: dict[str, type[Any]] = {"overview": Overview, "people": People, "deadline
                                "calendar": Calendar}
 
 
+def _type_into(box: Input, text: str) -> None:
+    """As if typed: replacing the selected text (after ``/`` the last search is selected) or at the cursor."""
+    start, end = sorted(box.selection)
+    box.replace(text, start, end)
+
+
 class MainTabs(TabbedContent):
     """The tabs change only when the user asks (a key, a click, an action). Textual's TabbedContent also switches
     to a pane when a widget inside it reports focus: when ``5`` or ``/`` hides the overview, Textual moves the focus
@@ -130,6 +136,13 @@ class MainScreen(Screen[None]):
         app = self.app
         assert isinstance(app, TrackerApp)
         if isinstance(self.focused, Input):
+            # a letter typed into a box never gets here (the box takes it); one that does was sent to the table
+            # the focus just left, on its way to the filter: it goes in, not lost
+            if (self.buffering == "slash" and self.focused.id == "people-filter" and event.character
+                    and event.character.isprintable()):
+                event.stop()
+                event.prevent_default()
+                _type_into(self.focused, event.character)
             return
         if event.key in ("slash", "n") and not self.buffering and app.ready:
             self.buffering, app.typed_ahead = event.key, ""
@@ -143,7 +156,7 @@ class MainScreen(Screen[None]):
         box = target.query("#f-name" if self.buffering == "n" else "#people-filter")
         if box and (self.buffering == "n" or box.first().has_focus):  # already there: straight in
             if char != "\r":
-                box.first(Input).insert_text_at_cursor(char)
+                _type_into(box.first(Input), char)
         else:
             app.typed_ahead += char
 
@@ -152,7 +165,9 @@ class MainScreen(Screen[None]):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if self.buffering == "slash" and isinstance(event.widget, Input) and event.widget.id == "people-filter":
-            event.widget.insert_text_at_cursor(self.take_typed_ahead())
+            typed = self.take_typed_ahead()
+            if typed:  # "/" starts a new search: what was typed replaces the last one (selected on focus)
+                _type_into(event.widget, typed)
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         if isinstance(event.widget, Input) and event.widget.id == "people-filter":

@@ -23,7 +23,7 @@ from tracker.profiles import RuleBook
 
 from .keys import bind, relabel
 from .text import t
-from .widgets import PersonRows, plain, tracker_app
+from .widgets import PersonRows, name_cell, tracker_app
 
 DAY_LIMIT = 500  # rows in one day's list (a day can hold hundreds at 10k people)
 WEEKDAYS = {"zh": ("一", "二", "三", "四", "五", "六", "日"), "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
@@ -237,7 +237,7 @@ class Calendar(PersonRows, Vertical):
         table.clear()
         for i, m in enumerate(marks[:DAY_LIMIT]):
             rule = m.code + (t("provisional", lang) if m.provisional else "")
-            table.add_row(plain(m.name), Text(m.what(lang), style=MARK_STYLE[m.kind]), rule,
+            table.add_row(name_cell(m.name), Text(m.what(lang), style=MARK_STYLE[m.kind]), rule,
                           key=f"{m.person}:{m.kind}:{m.event}:{i}")
         if len(marks) > DAY_LIMIT:
             table.add_row(Text(t("more_rows", lang, n=len(marks) - DAY_LIMIT), style="dim"), "", "", key="more")

@@ -11,7 +11,7 @@ from textual.widgets import DataTable, Select
 from tracker.reports import Deadline, due_list
 
 from .text import t
-from .widgets import PersonRows, deadline_days_text, new_table, plain, tracker_app
+from .widgets import PersonRows, deadline_days_text, name_cell, new_table, plain, tracker_app
 
 GROUP_LIMIT = 200  # rows per group; narrow by branch or rule to see the rest
 GROUPS = (("overdue", -10**6, -1), ("waiting", -10**6, 0), ("week", 0, 7), ("month", 8, 30), ("later", 31, 10**6))
@@ -95,7 +95,7 @@ class Deadlines(PersonRows, Vertical):
                           key=f"group-{group}")
             for d in rows[:GROUP_LIMIT]:
                 cite = d.citation_zh if lang == "zh" else d.citation_en
-                cells: list[object] = [plain(d.name)]
+                cells: list[object] = [name_cell(d.name)]
                 if self.wide:
                     cells.append(plain(people[d.person].branch))
                 cells += [d.what(lang), d.due.isoformat(), deadline_days_text(d, lang)]

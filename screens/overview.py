@@ -23,7 +23,7 @@ from tracker.stages import event_label
 from .charts import PipelineChart
 from .keys import bind
 from .text import t
-from .widgets import PersonRows, deadline_days_text, new_table, plain, tracker_app
+from .widgets import PersonRows, deadline_days_text, name_cell, new_table, tracker_app
 
 LIST_LIMIT = 100  # rows per list on the overview; the Deadlines tab and the planner have the rest
 
@@ -176,7 +176,7 @@ class Overview(PersonRows, Vertical):
         self.row_steps = {}
         items = message.due
         for d in items[:LIST_LIMIT]:
-            due.add_row(plain(d.name), d.what(lang), d.due.isoformat(), deadline_days_text(d, lang),
+            due.add_row(name_cell(d.name), d.what(lang), d.due.isoformat(), deadline_days_text(d, lang),
                         key=f"{d.person}:{d.rule}")
             self.note_step(f"{d.person}:{d.rule}", d.event)
         if len(items) > LIST_LIMIT:
@@ -187,7 +187,7 @@ class Overview(PersonRows, Vertical):
         soon.clear()
         soon_items = message.soon
         for u in soon_items[:LIST_LIMIT]:
-            soon.add_row(plain(u.person.name), event_label(u.event, lang), u.earliest.isoformat(),
+            soon.add_row(name_cell(u.person.name), event_label(u.event, lang), u.earliest.isoformat(),
                          key=f"{u.person.id}:soon")
             self.note_step(f"{u.person.id}:soon", u.event)
         if len(soon_items) > LIST_LIMIT:

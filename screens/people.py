@@ -22,7 +22,7 @@ from tracker.stages import STAGE_KEYS, event_label, stage_label
 from .keys import bind
 from .search import SearchIndex
 from .text import t
-from .widgets import RecordRequest, iso, make_input, plain, tracker_app
+from .widgets import RecordRequest, iso, make_input, name_cell, plain, tracker_app
 
 PAGE = 50  # rows added at a time (a screenful and more); each new row is measured, so not more
 WIDE = 110  # terminal columns from which the table shows every column
@@ -243,7 +243,7 @@ class People(Vertical):
             when = Text(iso(s.next_date), style="red" if s.next_is_due and s.next_date and
                         s.next_date < tracker_app(self).service.today else ("yellow" if s.next_is_due else ""))
             # narrow: the stage by its Chinese name alone (the term every label carries)
-            cells: list[object] = [str(p.id), plain(p.name), stage_label(p.stage, lang if self.wide else "zh")]
+            cells: list[object] = [str(p.id), name_cell(p.name), stage_label(p.stage, lang if self.wide else "zh")]
             if self.wide:
                 cells += [plain(p.branch), iso(s.stage_date)]
             cells += [event_label(s.next_event, lang) if s.next_event else "", when, flags]

@@ -25,7 +25,7 @@ from tracker.stages import event_label
 
 from .keys import bind, relabel
 from .text import t
-from .widgets import PersonRows, RecordRequest, iso, new_table, person_id_from_key, plain, tracker_app
+from .widgets import PersonRows, RecordRequest, iso, name_cell, new_table, person_id_from_key, plain, tracker_app
 from .wrap import Wrapped, wrap_text
 
 STEP_LIMIT = 200  # rows per step (eligible first); filter by branch or step for the rest
@@ -169,7 +169,7 @@ class Planner(PersonRows, Vertical):
                     detail = plain(short_reason(e.check.refusals[0], lang), "dim")
                 key = f"{e.person.id}:{step}"
                 mark = Text(MARK, style="bold cyan") if self.marked.get(e.person.id) == step else ""
-                rows.append((key, [mark, "", plain(e.person.name), *([plain(e.person.branch)] if self.wide else []),
+                rows.append((key, [mark, "", name_cell(e.person.name), *([plain(e.person.branch)] if self.wide else []),
                                    status], detail))
                 self.note_step(key, step)
             if len(found) > STEP_LIMIT:

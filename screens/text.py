@@ -80,7 +80,7 @@ UI: dict[str, tuple[str, str]] = {
     "more_rows": ("……另有 {n} 条（可按支部或规则筛选）", "… {n} more (filter by branch or rule)"),
     "next_date": ("最早/截止", "Earliest / due"),
     "group_overdue": ("已逾期", "Overdue"),
-    "group_waiting": ("应及时办理（预备期已满，待讨论转正）", "Promptly (probation ended, conversion not yet discussed)"),
+    "group_waiting": ("待讨论转正", "Conversion due"),
     "group_week": ("本周内", "This week"),
     "group_month": ("30天内", "Within 30 days"),
     "group_later": ("以后", "Later"),

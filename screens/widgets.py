@@ -25,6 +25,18 @@ def plain(text: object, style: str = "", *, keep_newlines: bool = False) -> Text
     return Text(printable(str(text), keep_newlines=keep_newlines), style=style)
 
 
+#: a name column is at most this many cells wide: one overlong name must not push the dates off the screen
+NAME_CELLS = 20
+
+
+def name_cell(name: str) -> Text:
+    """A person's name for a table cell: ``plain``, cut with "…" past ``NAME_CELLS`` (the person screen shows it
+    whole)."""
+    text = plain(name)
+    text.truncate(NAME_CELLS, overflow="ellipsis")
+    return text
+
+
 def notify(app: Any, message: str, **kwargs: Any) -> None:
     """``app.notify`` for a message that may quote stored text: no markup, no control characters."""
     app.notify(printable(message, keep_newlines=True), markup=False, **kwargs)

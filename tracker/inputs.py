@@ -139,6 +139,17 @@ def refuse_event_text(ev: Event) -> None:
             refuse_control_chars(value, field, multiline=field == "note")
 
 
+_CJK = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f]")
+#: longer than any real name (a minority name in transcription, 阿卜杜热合曼·买买提, is 10): a pasted paragraph
+NAME_MAX = 40
+
+
+def unspaced_name(raw: str) -> str:
+    """A name without the spaces typed or padded to align it (张　三, 张 三 → 张三): a Chinese name has none, so
+    the same person is not entered twice; a name in Latin letters keeps single spaces."""
+    return "".join(raw.split()) if _CJK.search(raw) else " ".join(raw.split())
+
+
 def clean_details(raw: dict[str, Any], *, require_name: bool) -> dict[str, Any]:
     """Validate and normalise person details given as text (CLI, TUI form, import row)."""
     out: dict[str, Any] = {}
@@ -166,6 +177,13 @@ def clean_details(raw: dict[str, Any], *, require_name: bool) -> dict[str, Any]:
             out[key] = g
         elif key == "id_number" and text:
             out[key] = normalise_id_number(text)
+        elif key == "name" and text:
+            text = unspaced_name(text)
+            if len(text) > NAME_MAX:
+                raise InputError(f"姓名过长（{len(text)} 个字），最多 {NAME_MAX} 个字；请只填写姓名。",
+                                 f"The name is too long ({len(text)} characters; at most {NAME_MAX}): enter the name "
+                                 "only.", key)
+            out[key] = text
         elif key == "phone" and text and not re.fullmatch(r"[\d+\-() ]{3,20}", text := unicodedata.normalize("NFKC", text)):
             raise InputError(f"电话“{text}”只能包含数字、空格、+、-和括号。",
                              f"The phone '{text}' may contain only digits, spaces, +, - and brackets.", key)

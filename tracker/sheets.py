@@ -21,7 +21,7 @@ from .dates import DateError, parse_date_ex
 from .exporters import FORMULA_STARTS
 from .garbled import diagnose, is_garbled
 from .i18n import BilingualError
-from .inputs import InputError, birth_from_id
+from .inputs import InputError, birth_from_id, unspaced_name
 
 #: header text → field. Chinese first; our English export too. Matched after ``norm_header`` (no spaces,
 #: ASCII brackets, lower case, 日期 read as 时间), so 出生日期 ≡ 出生时间 and 工作单位（及职务） ≡ 工作单位(及职务).
@@ -430,13 +430,11 @@ def footer_row(row: list[Any]) -> bool:
 
 # ------------------------------------------------------------------ cells
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
-
 
 def clean_name(value: Any) -> tuple[str, str | None]:
     """A name without the spaces added to align it (张　三 → 张三); the original when it changed."""
     raw = str(value or "")
-    name = "".join(raw.split()) if _CJK.search(raw) else " ".join(raw.split())
+    name = unspaced_name(raw)
     return name, (raw if name != raw.strip() else None)
 
 

@@ -163,3 +163,18 @@ def test_only_the_last_changes_keep_what_undo_needs(tmp_path: Path, monkeypatch:
     assert svc.undo() is not None and svc.undo() is not None
     assert svc.undo() is None  # the add is older than the undo depth: it stays, with its summary
     assert svc.person(p.id).name == "张三" and svc.history()[0].zh.startswith("新增 张三")
+
+
+def test_a_chinese_name_keeps_no_spaces_and_a_pasted_paragraph_is_refused(tmp_path: Path) -> None:
+    """张 三 typed in the app and 张　三 padded in a sheet are one person, 张三; a Latin name keeps one space."""
+    assert clean_details({"name": " 张 三 "}, require_name=True)["name"] == "张三"
+    assert clean_details({"name": "张\u3000三"}, require_name=True)["name"] == "张三"
+    assert clean_details({"name": "𠮷 田"}, require_name=True)["name"] == "𠮷田"
+    assert clean_details({"name": "Anna  Lee"}, require_name=True)["name"] == "Anna Lee"
+    assert clean_details({"name": "阿卜杜热合曼·买买提"}, require_name=True)["name"] == "阿卜杜热合曼·买买提"
+    with pytest.raises(InputError) as refused:
+        clean_details({"name": "长" * 300}, require_name=True)
+    assert "姓名过长（300 个字），最多 40 个字" in refused.value.zh and refused.value.field == "name"
+    svc = _svc(tmp_path)
+    pid = svc.add({"name": "张 三"}, d("2024-01-01")).person.id
+    assert svc.person(pid).name == "张三"

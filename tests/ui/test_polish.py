@@ -269,6 +269,48 @@ async def test_slash_and_letters_typed_at_once_all_reach_the_filter(make_app: Ma
         assert app.screen.query_one("#people-filter", Input).value == "zs"
 
 
+async def test_one_overlong_name_does_not_push_the_dates_off_the_screen(make_app: MakeApp, service: Service) -> None:
+    """The longest name the form takes (40 characters) is cut with "…" in the lists; the dates stay in view."""
+    service.add({"name": "长" * 40}, date(2024, 1, 5))
+    app = make_app(svc=service, tab="people")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        table = app.screen.query_one("#people-table", DataTable)
+        name = next(c for k, c in table.columns.items() if k.value == "name")
+        assert name.get_render_width(table) <= 20 + 2 * table.cell_padding
+        await pilot.press("3")
+        await pilot.pause()
+        deadlines = app.screen.query_one("#deadline-table", DataTable)
+        name = next(c for k, c in deadlines.columns.items() if k.value == "name")
+        assert name.get_render_width(deadlines) <= 20 + 2 * deadlines.cell_padding  # the group headings too
+        due = next(c for k, c in deadlines.columns.items() if k.value == "due")
+        assert due.get_render_width(deadlines) >= len("2026-11-27")
+
+
+async def test_slash_starts_a_new_search_in_place_of_the_last(make_app: MakeApp) -> None:
+    """A secretary found "/zhang", Esc, "/zhang" gave "zhangzhang" and nobody: "/" starts afresh."""
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", "z", "h", "a", "n", "g")
+        await pilot.pause()
+        box = app.screen.query_one("#people-filter", Input)
+        assert box.value == "zhang"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("slash", "l", "i")  # typed at once: reaches the box before it has the focus
+        await pilot.pause()
+        assert box.value == "li"
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("slash")
+        await pilot.pause()
+        for key in ("w", "a", "n", "g"):  # typed once the box has the focus
+            await pilot.press(key)
+        await pilot.pause()
+        assert box.value == "wang"
+
+
 async def test_a_late_focus_in_the_pane_left_behind_does_not_switch_back(make_app: MakeApp) -> None:
     """On a busy machine Textual's focus hand-over inside the hidden overview arrived after ``5`` and took the user
     back to the overview, so the arrow keys typed next moved nothing (CI lost them this way)."""
