@@ -19,7 +19,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label, Select, TextArea
 
 from tracker.i18n import BilingualError
-from tracker.lockwait import WaitCancelled, watching
+from tracker.lockwait import watching
 from tracker.service import BatchRefused, Refused
 
 from .text import t
@@ -86,7 +86,7 @@ class BackgroundWrites(ModalScreen[ResultT]):
         self.run_worker(run, thread=True, exit_on_error=False, group="write")
 
     def cancel_write(self) -> bool:
-        """Esc while a write waits: give the wait up (the dialog closes when the worker says it stopped).
+        """Esc while a write waits: give the wait up (the dialog stays, saying nothing was saved).
         True when a write was in flight (the caller does not close the dialog itself)."""
         if self._cancel is None or self._write is None:
             return False
@@ -118,7 +118,6 @@ class BackgroundWrites(ModalScreen[ResultT]):
         if self._write is None:
             return
         done, failed, status = self._write
-        cancelled = self._cancel is not None and self._cancel.is_set()
         self._write = self._cancel = None
         app = tracker_app(self)
         app.writes_in_flight -= 1
@@ -129,15 +128,10 @@ class BackgroundWrites(ModalScreen[ResultT]):
         if error is None:
             done(message.result)
             return
-        if isinstance(error, WaitCancelled):
-            self.dismiss(None)
-            return
         if not isinstance(error, BilingualError | Refused | BatchRefused):
             raise error
-        if cancelled:  # Esc was pressed: close as asked; the error (nothing was written) as a toast
-            notify(app, error.message(app.lang), severity="warning", timeout=6)
-            self.dismiss(None)
-            return
+        # Esc while waiting stops the wait, not the work: the dialog stays with what was typed (a note, an
+        # override's reason) and says nothing was saved; Save tries again, a second Esc closes
         failed(error)
 
     def _freeze(self) -> None:

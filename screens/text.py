@@ -154,7 +154,7 @@ UI: dict[str, tuple[str, str]] = {
     "edit_person": ("修改信息：{name}", "Edit details: {name}"),
     "applied": ("递交入党申请书时间", "Application received"),
     "saved": ("已保存", "Saved"),
-    "waiting_lock": ("正在等待其他窗口保存……（Esc 取消）", "waiting for another window to save… (Esc cancels)"),
+    "waiting_lock": ("正在等待其他窗口保存……（Esc 停止等待）", "waiting for another window to save… (Esc stops waiting)"),
     "waiting_lock_undo": ("正在等待其他窗口保存……撤销随后完成", "waiting for another window to save… the undo follows"),
     "undone": ("已撤销：{what}", "Undone: {what}"),
     "nothing_to_undo": ("没有可撤销的更改。", "Nothing to undo."),

@@ -23,7 +23,8 @@ class WaitCancelled(BilingualError):
     """The user gave up waiting for the lock: nothing was written."""
 
     def __init__(self) -> None:
-        super().__init__("已取消保存：未作任何改动。", "Saving cancelled: nothing was changed.")
+        super().__init__("已停止等待：未保存任何改动（填写的内容仍在，可再次保存）。",
+                         "Stopped waiting: nothing was saved (what you typed is still here; save again when ready).")
 
 
 @dataclass

@@ -57,7 +57,7 @@ def test_giving_up_the_wait_writes_nothing(tmp_path: Path) -> None:
     try:
         with watching(on_busy=cancel.set, cancel=cancel), pytest.raises(WaitCancelled) as err:
             _add(store, "乙")  # the first look at the lock finds it taken: the user gives up at once
-        assert "未作任何改动" in err.value.zh and "nothing was changed" in err.value.en
+        assert "未保存任何改动" in err.value.zh and "nothing was saved" in err.value.en
     finally:
         release.set()
         holder.join(5)

@@ -112,7 +112,7 @@ async def test_save_waits_for_the_lock_in_the_background_and_lands_once(tmp_path
         assert len(person.all_of("target")) == 1
 
 
-async def test_esc_while_waiting_gives_up_and_nothing_is_saved(tmp_path: Path) -> None:
+async def test_esc_while_waiting_stops_the_wait_keeps_the_dialog_and_nothing_is_saved(tmp_path: Path) -> None:
     svc, pid = _service(tmp_path / "db.json", lock_timeout=10)
     app = _app(svc, lang="en")
     async with app.run_test(size=SIZE) as pilot:
@@ -120,9 +120,12 @@ async def test_esc_while_waiting_gives_up_and_nothing_is_saved(tmp_path: Path) -
         with lock_held(tmp_path / "db.json"):
             await pilot.press("ctrl+s")
             await _until(pilot, lambda: "waiting for another window to save" in _said(modal))
-            await pilot.press("escape")
-            await _until(pilot, lambda: app.screen is not modal)
+            await pilot.press("escape")  # stops the wait, not the work: the dialog and what was typed stay
+            await _until(pilot, lambda: "Stopped waiting: nothing was saved" in _said(modal))
+            assert app.screen is modal and not modal.query_one("#rec-date", Input).disabled
         await app.workers.wait_for_complete()
+        await pilot.press("escape")  # a second Esc closes it
+        await _until(pilot, lambda: app.screen is not modal)
         await pilot.pause(0.2)
         assert svc.person(pid).stage == "activist"
         assert Service(Store(tmp_path / "db.json"), BOOK, lambda: TODAY).person(pid).stage == "activist"
