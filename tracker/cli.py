@@ -119,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("show", help="一个人的全程纪实 one person's record")
     s.add_argument("person")
     s.add_argument("--json", action="store_true")
+    s.add_argument("--full-id", action="store_true", help="show the ID number in full (masked by default, as in the app)")
 
     ls = sub.add_parser("list", help="人员名单 list people")
     ls.add_argument("--stage", choices=STAGE_KEYS)
@@ -362,9 +363,12 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     if p.pending:
         state += f"（{pending_label(p.pending, lang)}）" if lang == "zh" else f" ({pending_label(p.pending, lang)})"
     con.print(_text(p.name, "bold").append(f"  #{p.id}  {state}"))
-    facts = [(label(k, lang), getattr(p, k)) for k in ("gender", "ethnicity", "birth", "native_place", "education",
-                                                       "job", "branch", "phone", "id_number", "expected_departure",
-                                                       "note")]
+    from .registers import mask_id
+
+    shown_id = p.id_number if args.full_id or not p.id_number else mask_id(p.id_number)  # as the app shows it
+    facts = [(label(k, lang), shown_id if k == "id_number" else getattr(p, k))
+             for k in ("gender", "ethnicity", "birth", "native_place", "education", "job", "branch", "phone",
+                       "id_number", "expected_departure", "note")]
     facts += [(label("stage_date", lang), view.stage_date), (label("probation_end", lang), view.probation_end),
               (label("standing_from", lang), view.standing_from)]
     from rich.text import Text

@@ -240,3 +240,11 @@ def test_unwritable_database_folder_is_a_clear_error(run: Run, tmp_path) -> None
         ro.chmod(0o500)
         res = run("add", "张三", "--applied", "2024-01-01", env={"TRACKER_DB": str(ro / "db.json")})
     assert res.code == 3 and "Traceback" not in res.err
+
+
+def test_show_masks_the_id_number_as_the_app_does_unless_asked(run: Run) -> None:
+    res = run("add", "张三", "--applied", "2024-01-01", "--id-number", "11010519491231002X")
+    assert res.code == 0, res.err
+    shown = run("show", "张三")
+    assert "110105********002X" in shown.out and "11010519491231002X" not in shown.out
+    assert "11010519491231002X" in run("show", "张三", "--full-id").out
