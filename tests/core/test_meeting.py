@@ -185,3 +185,17 @@ def test_meeting_items_filter_by_branch_and_step(tmp_path: Path) -> None:
     items = meeting_items(svc.people(), BOOK, TODAY, branch="第二党支部")
     assert [(e.person.name, e.event) for e in items] == [("丙三", "activist"), ("乙二", "target")]
     assert [e.person.name for e in meeting_items(svc.people(), BOOK, TODAY, step="target")] == ["甲一", "乙二"]
+
+
+def test_an_activist_not_yet_proposed_is_planned_for_the_branch_committees_proposal() -> None:
+    """A secretary found every activist under 确定为发展对象, refused for want of the 备案: the month's decision is
+    the branch committee's proposal, and the planner lists that step until it is recorded."""
+    ready = person(("applied", "2024-01-05"), ("talked", "2024-01-20"), ("activist", "2025-03-01"))
+    young = person(("applied", "2026-01-05"), ("talked", "2026-01-20"), ("activist", "2026-11-27"))
+    items = meeting_items([ready, young], BOOK, d("2026-12-10"), today=TODAY)
+    assert [(e.event, e.eligible) for e in items] == [("target-proposed", True), ("target-proposed", False)]
+    assert items[1].earliest == d("2027-11-27")  # a year as an activist: no earlier hint in the way
+    proposed = ready.with_events((*ready.events, ev("target-proposed", "2026-12-10")))
+    after = meeting_items([proposed], BOOK, d("2027-01-10"), today=TODAY)
+    assert [e.event for e in after] == ["target"]  # proposed: the listing is what comes next
+    assert meeting_items([ready, young], BOOK, d("2026-12-10"), today=TODAY, step="target") == []
