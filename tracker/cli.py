@@ -422,7 +422,8 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
     rows = []
     for s in shown:
         d = s.derived
-        stage = stage_label(d.stage, lang) + (f"（{pending_label(d.pending, lang)}）" if d.pending else "")
+        # a list's column: the approval awaited in a word (tracker show says it whole)
+        stage = stage_label(d.stage, lang) + (f"（{pending_label(d.pending, lang, short=True)}）" if d.pending else "")
         rows.append([str(s.id), s.name + ("" if d.active else f" ({label('left', lang)})"), stage,
                      str(d.stage_date or ""), s.branch])
     _print_table(pick(f"人员名单（{len(chosen)}人）", f"People ({len(chosen)})", lang),

@@ -40,21 +40,26 @@ class Pending:
     approval: str  # the event that ends the wait (and enters the next stage)
     zh: str
     en: str
+    short_zh: str  # for a list's stage column
+    short_en: str
 
 
 PENDING: tuple[Pending, ...] = (
     Pending("approval", "admitted", "approved", "支部大会已通过，待上级党委审批",
-            "passed by the branch meeting, awaiting the higher committee's approval"),
+            "passed by the branch meeting, awaiting the higher committee's approval", "待审批", "awaiting approval"),
     Pending("conversion-approval", "converted", "conversion-approved", "支部大会已通过转正，待上级党委审批",
-            "conversion passed by the branch meeting, awaiting the higher committee's approval"),
+            "conversion passed by the branch meeting, awaiting the higher committee's approval", "转正待审批",
+            "conversion awaiting approval"),
 )
 PENDING_BY_KEY: dict[str, Pending] = {p.key: p for p in PENDING}
 
 
-def pending_label(key: str | None, lang: str) -> str:
+def pending_label(key: str | None, lang: str, *, short: bool = False) -> str:
     if key is None:
         return ""
     p = PENDING_BY_KEY[key]
+    if short:
+        return p.short_zh if lang == "zh" else p.short_en
     return p.zh if lang == "zh" else p.en
 
 

@@ -64,3 +64,12 @@ def test_status_to_a_pipe_gives_the_counts_of_the_json(run: Run) -> None:
     assert not BOX.search(out)
     assert re.search(rf"^入党积极分子\s+{counts['counts']['activist']}$", out, re.M)
     assert f"已逾期 {counts['overdue']} 项" in out
+
+
+def test_list_names_an_awaited_approval_in_a_word_so_the_columns_stay_narrow(run: Run) -> None:
+    assert run("demo").code == 0
+    res = run("list", "--stage", "target")
+    assert "Development target 发展对象（awaiting approval）" in res.out
+    assert "higher committee" not in res.out  # the whole sentence is tracker show's
+    assert max(width(line) for line in res.out.splitlines()) < 120
+    assert "发展对象（待审批）" in run("list", "--stage", "target", lang="zh").out
