@@ -305,6 +305,7 @@ class TrackerApp(App[None]):
         self.export_dir = export_dir
         self._person_screen: PersonScreen | None = None
         self.writes_in_flight = 0  # saves waiting or writing in a worker (screens/saving.py): no reload meanwhile
+        self.exports_in_flight = 0  # exports reading everyone in a worker (screens/export.py): no reload either
 
     # ---- lifecycle
     @property
@@ -362,7 +363,7 @@ class TrackerApp(App[None]):
 
     def watch_database(self) -> None:
         """A cron job or another window changed the file: reload and redraw."""
-        if not self.writes_in_flight and self.service.refresh():
+        if not self.writes_in_flight and not self.exports_in_flight and self.service.refresh():
             self.data_changed(t("reloaded", self.lang))
 
     def main_screen(self) -> MainScreen:

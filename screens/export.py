@@ -13,6 +13,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select
 
 from tracker.exporters import FileExists
 from tracker.i18n import BilingualError
+from tracker.service import Exported
 from tracker.stages import STAGE_KEYS, stage_label
 
 from .footer import LocalFooter
@@ -103,33 +104,65 @@ class ExportModal(ModalScreen[Path | None]):
         self.query_one("#x-error", Label).update(plain(message, keep_newlines=True))
 
     def _export(self, place: Path, as_file: bool) -> None:
+        """In a worker (10k people: seconds): the dialog says so and keeps answering keys; Esc closes it and the
+        result arrives as a toast."""
         app = tracker_app(self)
-        lang = app.lang
         branch = self.query_one("#x-branch", Select).value
-        try:
-            done = app.service.export(
-                stage=str(self.query_one("#x-stage", Select).value),
-                branch=None if branch is Select.NULL else str(branch),
-                fmt=str(self.query_one("#x-format", Select).value),
-                force=self.query_one("#x-force", Checkbox).value,
-                full_id=self.query_one("#x-full-id", Checkbox).value,
-                lang=lang,
-                path=place if as_file else None,
-                directory=None if as_file else place,
-            )
-        except FileExists as exc:
-            self._error(t("file_exists", lang, path=str(exc.path)))
+        asked = dict(
+            stage=str(self.query_one("#x-stage", Select).value),
+            branch=None if branch is Select.NULL else str(branch),
+            fmt=str(self.query_one("#x-format", Select).value),
+            force=self.query_one("#x-force", Checkbox).value,
+            full_id=self.query_one("#x-full-id", Checkbox).value,
+            lang=app.lang,
+            path=place if as_file else None,
+            directory=None if as_file else place,
+        )
+        self.query_one("#x-error", Label).update(plain(t("exporting", app.lang), "bold yellow"))
+        self.query_one("#x-save", Button).disabled = True
+        app.exports_in_flight += 1
+        service = app.service
+
+        def run() -> None:
+            try:
+                done = service.export(**asked)  # type: ignore[arg-type]
+            except BaseException as exc:  # handed back to the UI thread, which says what went wrong
+                app.call_from_thread(self._finished, place, None, exc)
+                return
+            app.call_from_thread(self._finished, place, done, None)
+
+        app.run_worker(run, thread=True, exit_on_error=False, group="export", name="export")
+
+    def _finished(self, place: Path, done: Exported | None, exc: BaseException | None) -> None:
+        app = tracker_app(self)
+        app.exports_in_flight -= 1
+        lang = app.lang
+        open_ = self.is_attached and app.screen is self
+
+        def say(message: str) -> None:  # in the dialog while it is open, else as a toast
+            if open_:
+                self.query_one("#x-save", Button).disabled = False
+                self._error(message)
+            else:
+                notify(app, message, severity="error", timeout=10)
+
+        if isinstance(exc, FileExists):
+            say(t("file_exists", lang, path=str(exc.path)))
             return
-        except BilingualError as exc:
-            self._error(exc.message(lang))
+        if isinstance(exc, BilingualError):
+            say(exc.message(lang))
             return
-        except OSError as exc:  # the UI's words, not Python's ("[Errno 13] Permission denied")
+        if isinstance(exc, OSError):  # the UI's words, not Python's ("[Errno 13] Permission denied")
             why = {errno.EACCES: "no_permission", errno.EPERM: "no_permission", errno.ENOSPC: "disk_full",
                    errno.EROFS: "read_only", errno.ENOENT: "no_folder"}.get(exc.errno or 0, "cannot_write")
-            self._error(t("export_failed", lang) + t(why, lang, path=str(exc.filename or place)))
+            say(t("export_failed", lang) + t(why, lang, path=str(exc.filename or place)))
             return
+        if exc is not None:
+            raise exc
+        assert done is not None
         if done.rows == 0:
             notify(app, t("exported_empty", lang, path=str(done.path)), severity="warning", timeout=8)
         else:
             notify(app, t("exported", lang, rows=done.rows, path=str(done.path)), timeout=6)
-        self.dismiss(done.path)
+        if open_:
+            self.dismiss(done.path)

@@ -61,6 +61,8 @@ UI: dict[str, tuple[str, str]] = {
     "overwrite": ("覆盖同名文件", "Overwrite a file of the same name"),
     "export": ("导出", "Export"),
     "exported": ("已导出 {rows} 条：{path}", "Exported {rows} rows: {path}"),
+    "exporting": ("正在导出……（人数多时需要几秒；Esc 关闭此窗口，导出在后台完成）",
+                  "Exporting… (a few seconds with many people; Esc closes this window, the export finishes behind it)"),
     "export_failed": ("导出失败：", "Export failed: "),
     "csv_one_stage": ("CSV 文件只能放一个名册：请选择一个阶段，或改用 Excel 导出全部阶段。",
                       "A CSV file holds one roster: choose a stage, or use Excel for every stage."),

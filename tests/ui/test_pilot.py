@@ -502,3 +502,37 @@ async def test_the_id_number_is_masked_until_asked(make_app: MakeApp, service: S
         await pilot.press("i")
         await pilot.pause()
         assert "11010519491231002X" not in str(app.screen.query_one("#person-details", Static).render())
+
+
+async def test_a_slow_export_runs_behind_the_dialog_and_esc_leaves_it_to_finish(make_app: MakeApp,
+                                                                                tmp_path: Path) -> None:
+    """At 10k people an export takes seconds: the dialog says it is exporting and answers keys; Esc closes it
+    and the roster is still written, with the toast saying where."""
+    import threading
+
+    app = make_app()
+    app.export_dir = tmp_path
+    go = threading.Event()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        real = app.service.export
+
+        def slow(**kwargs: Any) -> Any:
+            go.wait(10)
+            return real(**kwargs)
+
+        app.service.export = slow  # type: ignore[method-assign]
+        await pilot.press("e")
+        await pilot.pause()
+        modal = pilot.app.screen
+        modal.query_one("#x-stage", Select).value = "activist"
+        modal.query_one("#x-format", Select).value = "csv"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "正在导出" in str(modal.query_one("#x-error").content) and modal.query_one("#x-save").disabled
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is not modal
+        go.set()
+        await settle(pilot)
+        assert (tmp_path / "入党积极分子名册-2026-11-27.csv").exists()
