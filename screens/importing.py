@@ -87,7 +87,7 @@ class ImportModal(ModalScreen[bool]):
         self.query_one("#imp-loading").display = True
         self.read_file(path, tracker_app(self).service.people())
 
-    @work(thread=True, exclusive=True, group="import")
+    @work(thread=True, exclusive=True, group="import", description="import: read the file")
     def read_file(self, path: Path, people: list[object]) -> None:
         svc = tracker_app(self).service
         try:

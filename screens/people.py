@@ -133,7 +133,9 @@ class People(Vertical):
     class IndexReady(Message):
         """The pinyin of every name is known: a query typed meanwhile is matched again, by pinyin too."""
 
-    @work(thread=True, exclusive=True, group="pinyin")
+    # a description: without one Textual describes the worker by repr() of its arguments (10k people: ≈ 2 s, on
+    # the UI thread, before the worker starts)
+    @work(thread=True, exclusive=True, group="pinyin", description="pinyin index")
     def build_index(self, people: list[Person]) -> None:
         """pypinyin takes a moment to load and 10k names a second or two: built off the UI thread."""
         self.index.build(people)
