@@ -232,7 +232,7 @@ class TmuxApp:
         end = t0 + timeout
         while True:
             now_t = time.perf_counter()
-            if last is not None and now_t - last > QUIET or now_t > end:
+            if (last is not None and now_t - last > QUIET) or now_t > end:
                 break
             shot = self.screen()
             seen = time.perf_counter()
@@ -307,7 +307,7 @@ def keys_report(n: int, runs: list[dict[str, list[tuple[float, float]]]]) -> str
 
 def _med_p90(values: list[float]) -> str:
     ordered = sorted(values)
-    p90 = ordered[min(len(ordered) - 1, int(round(0.9 * (len(ordered) - 1))))]
+    p90 = ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
     return f"{statistics.median(ordered):5.0f} / {p90:5.0f}"
 
 

@@ -27,6 +27,7 @@ from tracker.i18n import BilingualError
 from tracker.service import InputError, Service
 from tracker.textsafe import printable
 
+from . import heap
 from .calendar import Calendar
 from .deadlines import Deadlines
 from .footer import LocalFooter
@@ -303,6 +304,7 @@ class TrackerApp(App[None]):
         return self._service is not None
 
     def on_mount(self) -> None:
+        heap.tune()
         self.title = t("app_title", self.lang)
         relabel(self, self.lang)
         self.push_screen(MainScreen(self.initial_tab))

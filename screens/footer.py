@@ -32,6 +32,25 @@ def _rank(action: str) -> int:
 
 
 class LocalFooter(Footer):
+    _shown: tuple[object, ...] | None = None  # what the keys were last built from
+
+    def _keys_signature(self) -> tuple[object, ...]:
+        """What the footer's keys are built from: the shown bindings (key, words, enabled, tooltip) and the language."""
+        bindings = tuple((b.key, b.description, b.action, b.group, enabled, tooltip)
+                         for _, b, enabled, tooltip in self.screen.active_bindings.values() if b.show)
+        return tracker_app(self).lang, self.show_command_palette, self.compact, bindings
+
+    async def recompose(self) -> None:
+        """Textual rebuilds the footer's keys whenever the focus or the bindings move (every tab switch, every
+        screen shown again): ≈ 15 widgets styled anew, the largest part of a keystroke. Only when they differ."""
+        if not self.is_attached:
+            return
+        shown = self._keys_signature()
+        if shown == self._shown:
+            return
+        self._shown = shown
+        await super().recompose()
+
     def compose(self) -> ComposeResult:
         lang = tracker_app(self).lang
         keys = list(super().compose())

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, DataTable, Input
 
 from tracker.dates import iso
@@ -125,6 +126,16 @@ class PersonRows:
             return row_person_id(focused)
         tables = node.query(DataTable)
         return row_person_id(tables.first()) if tables else None
+
+
+def done_loading(table: DataTable[Any]) -> None:
+    """A table filled by a worker: the loading indicator off, and the focus it could not take while loading
+    (a loading widget takes none) when its tab is shown and nothing else has it."""
+    table.loading = False
+    screen = table.screen
+    if screen.focused is None and screen.is_current and all(node.display for node in table.ancestors_with_self
+                                                            if isinstance(node, Widget)):
+        table.focus()
 
 
 def new_table(columns: list[tuple[str, str]], *, zebra: bool = True, **kwargs: Any) -> DataTable[Any]:
