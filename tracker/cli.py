@@ -677,9 +677,6 @@ def _main(argv: Sequence[str] | None) -> int:
 
 
 def run_tui(ctx: Context) -> int:
-    # Esc is told from the start of a key's escape sequence by waiting for more: Textual waits 100 ms, which
-    # every Esc (back, close) then takes; 30 ms still keeps a sequence sent in one piece whole (ESCDELAY to change)
-    os.environ.setdefault("ESCDELAY", "30")
     from screens.app import TrackerApp
 
     # the screen first: the file is opened (read, checked, everyone built) in the app's worker; PostgreSQL
