@@ -179,7 +179,7 @@ def tmux_run(n: int | None, timeout: float = 60.0) -> dict[str, float]:
     return out
 
 
-QUIET = 0.15  # seconds without a change after which a key's reaction is taken as finished
+QUIET = 0.3  # seconds without a change after which a key's reaction is taken as finished (a slow filter waits 60 ms)
 POLL = 0.005  # seconds between two looks at the pane
 
 
@@ -279,7 +279,7 @@ def tmux_keys(n: int, rounds: int = 4) -> dict[str, list[tuple[float, float]]]:
             out["back (Esc)"].append(app.key("Escape"))
             app.settle(0.3)
             app.key("Down")
-        app.key("slash")
+        app.key("/")
         app.settle(0.6)
         for word in ("zhang", "wang", "lxy", "第3", "chen"):
             for letter in word:

@@ -257,8 +257,8 @@ class People(Vertical):
         lang = tracker_app(self).lang
         more = t("more", lang) if self.shown < len(self.matches) else ""
         left = t("left_shown", lang) if self.include_left else ""
-        self.query_one("#people-count", Label).update(
-            t("shown", lang, shown=self.shown, total=len(self.matches)) + more + left)
+        self.query_one("#people-count", Label).update(  # its size is fixed (app.tcss): no layout for a count
+            t("shown", lang, shown=self.shown, total=len(self.matches)) + more + left, layout=False)
 
     def cycle_sort(self) -> None:
         """``o``: the next column that is shown, ascending."""
