@@ -128,13 +128,18 @@ class PersonRows:
         return row_person_id(tables.first()) if tables else None
 
 
+def shown(widget: Widget) -> bool:
+    """On screen as far as the layout goes: neither it nor a container of it (another tab's pane) hidden."""
+    return all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))
+
+
 def done_loading(table: DataTable[Any]) -> None:
     """A table filled by a worker: the loading indicator off, and the focus it could not take while loading
-    (a loading widget takes none) when its tab is shown and nothing else has it."""
+    (a loading widget takes none; it stayed in the tab left) when its tab is shown and no shown widget has it."""
     table.loading = False
     screen = table.screen
-    if screen.focused is None and screen.is_current and all(node.display for node in table.ancestors_with_self
-                                                            if isinstance(node, Widget)):
+    focused = screen.focused
+    if screen.is_current and shown(table) and (focused is None or not shown(focused)):
         table.focus()
 
 
