@@ -297,7 +297,9 @@ class People(Vertical):
         if self._filter_timer is not None:
             self._filter_timer.stop()
             self._filter_timer = None
-        if app.service.count() < app.background_from or self._filter_cost < FILTER_AT_ONCE:
+        last_q = self._last[0]
+        narrowing = bool(last_q.strip()) and event.value.startswith(last_q)  # matched within the last finds: quick
+        if app.service.count() < app.background_from or self._filter_cost < FILTER_AT_ONCE or narrowing:
             self.apply_filter()
         else:
             self._filter_timer = self.set_timer(FILTER_DELAY, self._filter_now)

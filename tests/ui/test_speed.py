@@ -171,3 +171,29 @@ async def test_pinyin_dictionaries_are_out_of_the_collectors_reach(make_app: Mak
         await pilot.pause()
         names = [r[1] for r in rows(app.screen.query_one("#people-table", DataTable))]
         assert someone.name in names
+
+
+async def test_a_letter_that_narrows_the_last_finds_filters_at_once_even_after_a_slow_search(
+        make_app: MakeApp) -> None:
+    """After a slow search of everyone (10k people under load) the next letters wait 60 ms for more typing; a
+    letter added to the last query only narrows what it found (milliseconds), so the list follows it at once."""
+    from screens.people import People
+
+    app = make_app(tab="people")
+    app.background_from = 0  # as with many people
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        people = app.screen.query_one(People)
+        someone = app.service.people()[0]
+        from screens.search import pinyin_key
+
+        initials, _ = pinyin_key(someone.name)
+        await pilot.press("slash", initials[0])
+        await pilot.pause(0.2)
+        people._filter_cost = 1.0  # as if that search of everyone had been slow
+        await pilot.press(initials[1])
+        assert people._filter_timer is None
+        assert people.query_text == initials[:2]
+        assert someone in people.matches
+        assert all(p in people.index.filter(app.service.people(), initials[:2]) for p in people.matches)
