@@ -2,11 +2,15 @@
 
     python -m bench.bench_tui [N]          # headless (Pilot), in fresh processes
     python -m bench.bench_tui --tmux [N]   # as a user sees it: the real app in tmux, the screen polled
+    python -m bench.bench_tui --keys [N]   # keystroke latency in tmux (tabs, cursor, Enter/Esc, the filter)
 
 Measures: start to first paint of the overview (the file is read after it), the counts shown,
 the lists filled, one filter keystroke on People (the letter shown in the box; the table filtered
 and redrawn), opening a person; and the first paint of an empty database for comparison. Medians,
-milliseconds.
+milliseconds. ``--keys`` sends each key with ``tmux send-keys`` and polls the pane (with its colours) every 5 ms:
+"first" is when the pane first changed, "done" its last change before 0.3 s without one; median and 90th
+percentile over some 15–20 keys of each kind per run. The machine's load average is printed with the figures:
+on a shared machine wall times grow with it (repeat, take the quietest).
 
 "Painted" is when the screen has processed every pending message, its refresh included
 (Pilot's ``_wait_for_screen``). ``pilot.pause()`` would add Textual's wait for an idle CPU
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import statistics
@@ -128,6 +133,9 @@ async def empty_run() -> float:
             return (time.perf_counter() - start) * 1000
 
 
+_SESSIONS = itertools.count()
+
+
 def tmux_run(n: int | None, timeout: float = 60.0) -> dict[str, float]:
     """Start the real app in a detached tmux window and poll the screen (every 10 ms) until the overview is
     painted, its counts are shown and its lists are filled; then type a letter into the People filter."""
@@ -139,8 +147,8 @@ def tmux_run(n: int | None, timeout: float = 60.0) -> dict[str, float]:
         raise SystemExit("tmux is not installed")
     tmp = tempfile.mkdtemp()
     db = DATA / f"{n}.json" if n else Path(tmp) / "empty.json"
-    session = f"bench-tui-{os.getpid()}"
-    exe = Path(sys.executable).with_name("tracker")
+    session = f"bench-tui-{os.getpid()}-{next(_SESSIONS)}"
+    exe = os.environ.get("BENCH_TRACKER") or Path(sys.executable).with_name("tracker")
     cmd = f"TEXTUAL_ANIMATIONS=none {exe} --db {db} --today {TODAY.isoformat()} --lang zh"
 
     def screen() -> str:
@@ -179,6 +187,138 @@ def tmux_run(n: int | None, timeout: float = 60.0) -> dict[str, float]:
     return out
 
 
+QUIET = 0.3  # seconds without a change after which a key's reaction is taken as finished (a slow filter waits 60 ms)
+POLL = 0.005  # seconds between two looks at the pane
+
+
+class TmuxApp:
+    """The real app in a detached tmux window, its screen read with ``tmux capture-pane``."""
+
+    def __init__(self, db: object, size: tuple[int, int] = (120, 36), lang: str = "zh") -> None:
+        from pathlib import Path
+
+        self.session = f"bench-keys-{os.getpid()}-{next(_SESSIONS)}"
+        exe = os.environ.get("BENCH_TRACKER") or Path(sys.executable).with_name("tracker")  # another build to compare
+        cmd = f"TEXTUAL_ANIMATIONS=none {exe} --db {db} --today {TODAY.isoformat()} --lang {lang}"
+        subprocess.run(["tmux", "new-session", "-d", "-s", self.session, "-x", str(size[0]), "-y", str(size[1]),
+                        cmd], check=True)
+
+    def screen(self) -> str:
+        """The pane with its colours (a cursor row or a highlighted tab is a change of style only)."""
+        return subprocess.run(["tmux", "capture-pane", "-p", "-e", "-t", self.session], capture_output=True,
+                              text=True).stdout
+
+    def text(self) -> str:
+        return subprocess.run(["tmux", "capture-pane", "-p", "-t", self.session], capture_output=True,
+                              text=True).stdout
+
+    def wait_text(self, word: str, timeout: float = 60.0) -> None:
+        end = time.perf_counter() + timeout
+        while word not in self.text():
+            if time.perf_counter() > end:
+                raise SystemExit(f"timed out waiting for {word!r}; the screen was:\n{self.text()}")
+            time.sleep(0.02)
+
+    def settle(self, quiet: float = 0.4, timeout: float = 30.0) -> None:
+        """Until the screen has not changed for ``quiet`` seconds (workers done, lists drawn)."""
+        end = time.perf_counter() + timeout
+        last, since = self.screen(), time.perf_counter()
+        while time.perf_counter() - since < quiet and time.perf_counter() < end:
+            time.sleep(0.02)
+            now = self.screen()
+            if now != last:
+                last, since = now, time.perf_counter()
+
+    def key(self, key: str, timeout: float = 5.0) -> tuple[float, float]:
+        """Send one key; return (ms until the screen first changed, ms until its last change before a quiet
+        ``QUIET`` s). A key that changes nothing on screen counts as its timeout."""
+        before = self.screen()
+        t0 = time.perf_counter()
+        subprocess.run(["tmux", "send-keys", "-t", self.session, key], check=True)
+        first = last = None
+        prev = before
+        end = t0 + timeout
+        while True:
+            now_t = time.perf_counter()
+            if (last is not None and now_t - last > QUIET) or now_t > end:
+                break
+            shot = self.screen()
+            seen = time.perf_counter()
+            if shot != prev:
+                prev = shot
+                last = seen
+                if first is None:
+                    first = seen
+            time.sleep(POLL)
+        if first is None or last is None:
+            return timeout * 1000, timeout * 1000
+        return (first - t0) * 1000, (last - t0) * 1000
+
+    def close(self) -> None:
+        subprocess.run(["tmux", "kill-session", "-t", self.session], capture_output=True)
+
+
+KEY_KINDS = ("filter letter", "filter backspace", "cursor ↓", "page ↓", "tab (1–5, first visit)", "tab (1–5)",
+             "open person (Enter)", "back (Esc)")
+
+
+def tmux_keys(n: int, rounds: int = 4) -> dict[str, list[tuple[float, float]]]:
+    """Keystroke latency as a user feels it: each key sent to the real app in tmux, the pane polled every 5 ms
+    until it changes and until it stops changing."""
+    db = DATA / f"{n}.json"
+    app = TmuxApp(db)
+    out: dict[str, list[tuple[float, float]]] = {k: [] for k in KEY_KINDS}
+    try:
+        app.wait_text("逾期与30天内到期")  # the overview's lists are filled
+        app.settle(1.0)
+        for i in range(rounds):  # tabs: the first round builds each pane
+            for key in "23451":
+                out["tab (1–5, first visit)" if i == 0 and key != "1" else "tab (1–5)"].append(app.key(key))
+                app.settle(0.3)
+        app.key("2")
+        app.settle(2.0)  # the pinyin index is built in a worker when People is first shown
+        for _ in range(15):
+            out["cursor ↓"].append(app.key("Down"))
+        for _ in range(6):
+            out["page ↓"].append(app.key("PageDown"))
+        for _ in range(8):
+            out["open person (Enter)"].append(app.key("Enter"))
+            app.settle(0.3)
+            out["back (Esc)"].append(app.key("Escape"))
+            app.settle(0.3)
+            app.key("Down")
+        app.key("/")
+        app.settle(0.6)
+        for word in ("zhang", "wang", "lxy", "第3", "chen"):
+            for letter in word:
+                out["filter letter"].append(app.key(letter))
+            for _ in word:
+                out["filter backspace"].append(app.key("BSpace"))
+            app.settle(0.3)
+    finally:
+        app.close()
+    return out
+
+
+def keys_report(n: int, runs: list[dict[str, list[tuple[float, float]]]]) -> str:
+    load = os.getloadavg()[0]
+    lines = [f"tmux, {n} people, keystrokes (load average {load:.1f}): median / p90 ms until the pane first "
+             f"changed, and until it stopped changing (the reaction finished)"]
+    for kind in KEY_KINDS:
+        firsts = [f for r in runs for f, _ in r[kind]]
+        lasts = [s for r in runs for _, s in r[kind]]
+        if not firsts:
+            continue
+        lines.append(f"  {kind:24} {len(firsts):3} keys  first {_med_p90(firsts)}   done {_med_p90(lasts)}")
+    return "\n".join(lines)
+
+
+def _med_p90(values: list[float]) -> str:
+    ordered = sorted(values)
+    p90 = ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
+    return f"{statistics.median(ordered):5.0f} / {p90:5.0f}"
+
+
 def main() -> None:
     if sys.argv[1:2] == ["--once"]:  # one measurement in a fresh process, as a user starts the app
         n = int(sys.argv[2])
@@ -187,14 +327,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.bench_tui", description=__doc__.splitlines()[0])
     parser.add_argument("n", type=int, nargs="?", default=10_000, help="people (default 10000)")
     parser.add_argument("--tmux", action="store_true", help="measure the real app in tmux, as a user sees it")
+    parser.add_argument("--keys", action="store_true",
+                        help="keystroke latency in tmux: tabs, cursor, open/back, the People filter (median/p90)")
+    parser.add_argument("--runs", type=int, default=3, help="fresh processes to measure (default 3)")
     args = parser.parse_args()
     n = args.n
     one_run_in_process(n)  # make the data first, outside the timings
+    if args.keys:
+        print(keys_report(n, [tmux_keys(n) for _ in range(args.runs)]))
+        return
     if args.tmux:
         empty = statistics.median(tmux_run(None)["first_paint"] for _ in range(3))
         runs = [tmux_run(n) for _ in range(3)]
         med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
-        print(f"tmux, {n} people: first paint {med['first_paint']:.0f} ms (empty database {empty:.0f} ms), counts "
+        print(f"tmux, {n} people (load average {os.getloadavg()[0]:.1f}): first paint {med['first_paint']:.0f} ms "
+              f"(empty database {empty:.0f} ms), counts "
               f"{med['counts']:.0f} ms, lists {med['lists']:.0f} ms; a filter keystroke shown in "
               f"{med['keystroke']:.0f} ms")
         return

@@ -7,6 +7,7 @@ without touching time or files.
 from __future__ import annotations
 
 import asyncio
+import importlib
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -27,21 +28,26 @@ from tracker.i18n import BilingualError
 from tracker.service import InputError, Service
 from tracker.textsafe import printable
 
-from .calendar import Calendar
-from .deadlines import Deadlines
+from . import heap
 from .footer import LocalFooter
 from .keys import KEYS, bind, help_text, key_text, relabel
 from .overview import Overview
-from .people import People
 from .person import PersonScreen
-from .planner import Planner
 from .text import procedure_text, t
 from .widgets import notify
 
 NEEDS_DATA = ("search", "new_person", "record", "export", "import", "undo", "load_demo", "yearly")
 TABS = ("overview", "people", "deadlines", "planner", "calendar")
-PANES: dict[str, type[Any]] = {"overview": Overview, "people": People, "deadlines": Deadlines, "planner": Planner,
-                               "calendar": Calendar}
+#: each tab's pane (module, class): imported when first shown, so the first paint does not wait for the others
+PANES: dict[str, tuple[str, str]] = {"overview": ("overview", "Overview"), "people": ("people", "People"),
+                                     "deadlines": ("deadlines", "Deadlines"), "planner": ("planner", "Planner"),
+                                     "calendar": ("calendar", "Calendar")}
+
+
+def pane_class(key: str) -> type[Any]:
+    module, name = PANES[key]
+    cls: type[Any] = getattr(importlib.import_module(f"{__package__}.{module}"), name)
+    return cls
 
 
 def _type_into(box: Input, text: str) -> None:
@@ -88,7 +94,7 @@ class MainScreen(Screen[None]):
             for key in TABS:
                 with TabPane(t(f"tab_{key}", lang), id=key):
                     if key == self.initial:  # the others are built when first shown
-                        yield PANES[key](id=f"pane-{key}")
+                        yield pane_class(key)(id=f"pane-{key}")
         yield LocalFooter()
 
     def on_mount(self) -> None:
@@ -106,16 +112,16 @@ class MainScreen(Screen[None]):
         assert isinstance(app, TrackerApp)
         if not app.ready:  # still opening the file: the pane shows as loading, filled once it is open
             return
-        self.query_one(f"#pane-{key}", PANES[key]).refresh_data()
+        self.query_one(f"#pane-{key}", pane_class(key)).refresh_data()
         self.stale.discard(key)
 
     async def ensure_pane(self, key: str) -> Any:
         async with self._pane_lock:  # a key press and the tab switch may both ask for it
             if not self.query(f"#pane-{key}"):
-                await self.query_one(f"TabPane#{key}", TabPane).mount(PANES[key](id=f"pane-{key}"))
+                await self.query_one(f"TabPane#{key}", TabPane).mount(pane_class(key)(id=f"pane-{key}"))
         if key in self.stale:
             self._refresh_pane(key)
-        return self.query_one(f"#pane-{key}", PANES[key])
+        return self.query_one(f"#pane-{key}", pane_class(key))
 
     async def on_tabbed_content_tab_activated(self, event: TabbedContent.TabActivated) -> None:
         pane = await self.ensure_pane(str(event.pane.id))
@@ -196,6 +202,8 @@ class MainScreen(Screen[None]):
         self.app.push_screen(YearScreen(branch=overview.first().branch if overview else None))
 
     def action_toggle_left(self) -> None:
+        from .people import People
+
         for people in self.query(People):
             people.toggle_left()
 
@@ -320,6 +328,7 @@ class TrackerApp(App[None]):
         return self._service is not None
 
     def on_mount(self) -> None:
+        heap.tune()
         self.title = t("app_title", self.lang)
         relabel(self, self.lang)
         self.push_screen(MainScreen(self.initial_tab))

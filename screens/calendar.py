@@ -171,7 +171,7 @@ class Calendar(PersonRows, Vertical):
             self._compute(people, svc.book, svc.today, self._generation)
         self.draw()
 
-    @work(thread=True, exclusive=True, group="agenda")
+    @work(thread=True, exclusive=True, group="agenda", description="agenda")
     def _compute(self, people: list[Person], book: RuleBook, today: date, generation: int) -> None:
         self.post_message(self.AgendaReady(agenda(people, book, today), generation))
 

@@ -33,10 +33,35 @@ def _rank(action: str) -> int:
 
 
 class LocalFooter(Footer):
+    _shown: tuple[object, ...] | None = None  # what the keys were last built from
+
+    def _keys_signature(self) -> tuple[object, ...]:
+        """What the footer's keys are built from: the shown bindings (key, words, enabled, tooltip) and the language."""
+        bindings = tuple((b.key, b.description, b.action, b.group, enabled, tooltip)
+                         for _, b, enabled, tooltip in self.screen.active_bindings.values() if b.show)
+        return tracker_app(self).lang, self.show_command_palette, self.compact, bindings
+
+    async def recompose(self) -> None:
+        """Textual rebuilds the footer's keys whenever the focus or the bindings move (every tab switch, every
+        screen shown again): ≈ 15 widgets styled anew, the largest part of a keystroke. Only when they differ."""
+        if not self.is_attached:
+            return
+        shown = self._keys_signature()
+        if shown == self._shown:
+            return
+        self._shown = shown
+        await super().recompose()
+        self._fit()  # before the new keys are first laid out: no second layout (a tab switch stays quick)
+
     def compose(self) -> ComposeResult:
         lang = tracker_app(self).lang
         keys = list(super().compose())
         for key in keys:
+            if isinstance(key, FooterKey) and not key.has_class("-command-palette"):
+                # a key starts compact and is then bound to the footer's (not compact): two restylings of each
+                # key on every rebuild (≈ 2 ms each); started as the footer is, it is restyled once (the
+                # palette's key is not bound: it stays compact)
+                key.set_reactive(FooterKey.compact, self.compact)
             if isinstance(key, FooterKey) and key.description in TEXTUAL_WORDS:
                 zh, en = TEXTUAL_WORDS[key.description]
                 key.description = zh if lang == "zh" else en
@@ -45,10 +70,6 @@ class LocalFooter(Footer):
 
     # ---- keys that do not fit are left out rather than drawn under the palette key (docked right): there
     # their edges cut through its text and a Chinese character at a cut is lost ("^p 命令面板" showed "^p 令面板")
-    async def recompose(self) -> None:
-        await super().recompose()
-        self._fit()  # before the new keys are first laid out: no second layout (a tab switch stays quick)
-
     def on_mount(self) -> None:
         self.call_after_refresh(self._fit)
 

@@ -94,7 +94,7 @@ class ImportModal(BackgroundWrites[bool]):
         if self.planned_path is not None:
             self.preview()  # the report (and what Import writes) with or without the hidden rows
 
-    @work(thread=True, exclusive=True, group="import")
+    @work(thread=True, exclusive=True, group="import", description="import: read the file")
     def read_file(self, path: Path, people: list[object], include_hidden: bool = False) -> None:
         svc = tracker_app(self).service
         try:

@@ -133,7 +133,9 @@ class People(Vertical):
     class IndexReady(Message):
         """The pinyin of every name is known: a query typed meanwhile is matched again, by pinyin too."""
 
-    @work(thread=True, exclusive=True, group="pinyin")
+    # a description: without one Textual describes the worker by repr() of its arguments (10k people: ≈ 2 s, on
+    # the UI thread, before the worker starts)
+    @work(thread=True, exclusive=True, group="pinyin", description="pinyin index")
     def build_index(self, people: list[Person]) -> None:
         """pypinyin takes a moment to load and 10k names a second or two: built off the UI thread."""
         self.index.build(people)
@@ -255,8 +257,8 @@ class People(Vertical):
         lang = tracker_app(self).lang
         more = t("more", lang) if self.shown < len(self.matches) else ""
         left = t("left_shown", lang) if self.include_left else ""
-        self.query_one("#people-count", Label).update(
-            t("shown", lang, shown=self.shown, total=len(self.matches)) + more + left)
+        self.query_one("#people-count", Label).update(  # its size is fixed (app.tcss): no layout for a count
+            t("shown", lang, shown=self.shown, total=len(self.matches)) + more + left, layout=False)
 
     def cycle_sort(self) -> None:
         """``o``: the next column that is shown, ascending."""
@@ -295,7 +297,9 @@ class People(Vertical):
         if self._filter_timer is not None:
             self._filter_timer.stop()
             self._filter_timer = None
-        if app.service.count() < app.background_from or self._filter_cost < FILTER_AT_ONCE:
+        last_q = self._last[0]
+        narrowing = bool(last_q.strip()) and event.value.startswith(last_q)  # matched within the last finds: quick
+        if app.service.count() < app.background_from or self._filter_cost < FILTER_AT_ONCE or narrowing:
             self.apply_filter()
         else:
             self._filter_timer = self.set_timer(FILTER_DELAY, self._filter_now)

@@ -12,20 +12,33 @@ from functools import lru_cache
 
 from rich.cells import cell_len
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.widgets import DataTable, Input, Label, Select
 
 from tracker.dates import DateError, parse_date
 from tracker.meeting import MEETING_STEPS, meeting_items
-from tracker.reports import Verdict
+from tracker.model import Person
+from tracker.profiles import RuleBook
+from tracker.reports import Eligibility, Verdict
 from tracker.stages import event_label
 
 from .keys import bind, relabel
 from .text import t
-from .widgets import PersonRows, RecordRequest, iso, name_cell, new_table, person_id_from_key, plain, tracker_app
+from .widgets import (
+    PersonRows,
+    RecordRequest,
+    done_loading,
+    iso,
+    name_cell,
+    new_table,
+    person_id_from_key,
+    plain,
+    tracker_app,
+)
 from .wrap import Wrapped, wrap_text
 
 STEP_LIMIT = 200  # rows per step (eligible first); filter by branch or step for the rest
@@ -80,6 +93,15 @@ class Planner(PersonRows, Vertical):
         self.marked: dict[int, str] = {}  # person id → the step of their marked row
         self.wide: bool | None = None
         self.laid_out_for = 0  # the screen width the rows were wrapped for
+        self._generation = 0  # a worker's list for an older date, branch, step or data is dropped
+        self._items: list[Eligibility] | None = None  # the list shown
+
+    class Listed(Message):
+        """The meeting list, computed in a worker (every active person's rules checked: seconds at 10k)."""
+
+        def __init__(self, items: list[Eligibility], generation: int) -> None:
+            super().__init__()
+            self.items, self.generation = items, generation
 
     def compose(self) -> ComposeResult:
         app = tracker_app(self)
@@ -121,8 +143,8 @@ class Planner(PersonRows, Vertical):
         self.call_after_refresh(self._relayout)
 
     def _relayout(self) -> None:
-        if self.wide is not None and self.app.size.width != self.laid_out_for:
-            self.refresh_data()
+        if self.wide is not None and self.app.size.width != self.laid_out_for and self._items is not None:
+            self.fill(self._items)  # the same list, laid out again
 
     # ---- filling the list
     def refresh_data(self) -> None:
@@ -146,7 +168,29 @@ class Planner(PersonRows, Vertical):
             branch_sel.set_options([(plain(b), b) for b in sorted({p.branch for p in people if p.branch})])
             if self.branch is not None:
                 branch_sel.value = self.branch
-        items = meeting_items(people, svc.book, on_date, today=svc.today, branch=self.branch, step=self.step)
+        self._generation += 1
+        table: DataTable[object] = self.query_one("#planner-table", DataTable)
+        if svc.count() < app.background_from:
+            self.fill(meeting_items(people, svc.book, on_date, today=svc.today, branch=self.branch, step=self.step))
+            return
+        table.loading = True  # the list as it was, under a loading indicator, until the worker's comes
+        self._compute(people, svc.book, on_date, svc.today, self.branch, self.step, self._generation)
+
+    @work(thread=True, exclusive=True, group="planner", description="meeting list")
+    def _compute(self, people: list[Person], book: RuleBook, on_date: date, today: date, branch: str | None,
+                 step: str | None, generation: int) -> None:
+        self.post_message(self.Listed(meeting_items(people, book, on_date, today=today, branch=branch, step=step),
+                                      generation))
+
+    @on(Listed)
+    def _listed(self, message: Listed) -> None:
+        if message.generation == self._generation:
+            self.fill(message.items)
+            done_loading(self.query_one("#planner-table", DataTable))
+
+    def fill(self, items: list[Eligibility]) -> None:
+        self._items = items
+        lang = tracker_app(self).lang
         self.set_columns()
         table: DataTable[object] = self.query_one("#planner-table", DataTable)
         table.clear()

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual.containers import VerticalScroll
+from textual.widget import Widget
 from textual.widgets import DataTable, Input
 
 from tracker.dates import iso
@@ -136,6 +137,21 @@ class PersonRows:
             return row_person_id(focused)
         tables = node.query(DataTable)
         return row_person_id(tables.first()) if tables else None
+
+
+def shown(widget: Widget) -> bool:
+    """On screen as far as the layout goes: neither it nor a container of it (another tab's pane) hidden."""
+    return all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))
+
+
+def done_loading(table: DataTable[Any]) -> None:
+    """A table filled by a worker: the loading indicator off, and the focus it could not take while loading
+    (a loading widget takes none; it stayed in the tab left) when its tab is shown and no shown widget has it."""
+    table.loading = False
+    screen = table.screen
+    focused = screen.focused
+    if screen.is_current and shown(table) and (focused is None or not shown(focused)):
+        table.focus()
 
 
 def new_table(columns: list[tuple[str, str]], *, zebra: bool = True, **kwargs: Any) -> DataTable[Any]:

@@ -127,7 +127,7 @@ class YearScreen(ModalScreen[None]):
         return (year_figures(people, year, today, branch),
                 year_flows(people, year - TREND_YEARS + 1, year, today, branch))
 
-    @work(thread=True, exclusive=True, group="year")
+    @work(thread=True, exclusive=True, group="year", description="year figures")
     def _compute(self, people: list[Person], year: int, today: date, branch: str | None) -> None:
         self.post_message(self.Ready(*self.compute(people, year, today, branch)))
 

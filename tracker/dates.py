@@ -179,6 +179,7 @@ def published_years() -> frozenset[int]:
     return frozenset(int(y) for y in getattr(ChinaStaticHolidays, "special_public_holidays", {}))
 
 
+@lru_cache(maxsize=8192)  # pure (the holiday tables are fixed while running); the rules ask 10^5 times a screen
 def is_working_day(d: date) -> bool:
     """Monday–Friday less China's statutory holidays, plus official make-up working days.
 
@@ -201,6 +202,7 @@ def length_provisional(anchor: date, length: Length) -> bool:
     return length.unit == "wd" and working_days_provisional(anchor, add_length(anchor, length))
 
 
+@lru_cache(maxsize=8192)
 def nth_working_day(start: date, n: int) -> date:
     """The date of the ``n``-th working day counting ``start`` itself as the first when it is one."""
     if n <= 0:

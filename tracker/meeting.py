@@ -46,8 +46,8 @@ def _proposal_first(e: Eligibility, book: RuleBook, on: date, today: date | None
     """An activist not yet proposed: the meeting decides the branch committee's proposal first, so that is
     the step planned (with its own check and earliest date), not the listing it leads to."""
     p = e.person
-    if e.event != "target" or p.date_of(PROPOSAL) is not None:
-        return e
+    if e.event != "target" or any(p.date_of(k) is not None for k in (*PROPOSED, PUBLICITY)):
+        return e  # proposed, consented or publicised already (a later step recorded): the listing comes next
     check = check_event(p, Event(PROPOSAL, on), book, today=None, now=today)
     return Eligibility(p, PROPOSAL, earliest_date(p, PROPOSAL, book, today or on), check, check.provisional)
 

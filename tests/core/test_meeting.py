@@ -199,3 +199,13 @@ def test_an_activist_not_yet_proposed_is_planned_for_the_branch_committees_propo
     after = meeting_items([proposed], BOOK, d("2027-01-10"), today=TODAY)
     assert [e.event for e in after] == ["target"]  # proposed: the listing is what comes next
     assert meeting_items([ready, young], BOOK, d("2026-12-10"), today=TODAY, step="target") == []
+
+
+def test_an_activist_past_the_proposal_is_planned_for_the_listing() -> None:
+    """The consent or the publicity recorded (the proposal itself not, e.g. imported): the listing comes next."""
+    consented = person(("applied", "2024-01-05"), ("talked", "2024-01-20"), ("activist", "2025-03-01"),
+                       ("target-filed", "2026-11-02"))
+    publicised = person(("applied", "2024-01-05"), ("talked", "2024-01-20"), ("activist", "2025-03-01"),
+                        ("publicity", "2026-11-02"))
+    items = meeting_items([consented, publicised], BOOK, d("2026-12-10"), today=TODAY)
+    assert [e.event for e in items] == ["target", "target"]
