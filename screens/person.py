@@ -26,6 +26,10 @@ from .wrap import Wrapped
 STATUS_STYLE = {"done": "green", "next": "bold cyan", "needed": "bold yellow", "open": "yellow", "todo": "dim"}
 
 
+#: from this many rows on the person screen shows the time axis without asking (below, ``g`` shows it)
+TALL = 30
+
+
 class PersonScreen(Screen[None]):
     BINDINGS = [
         bind("escape", "back", "back"),
@@ -45,7 +49,8 @@ class PersonScreen(Screen[None]):
         self.person_id = person_id
         self._first_paint = True
         self.reveal_id = False  # the ID number is sensitive (PIPL): masked until asked
-        self.show_axis = True  # the time axis (g hides it, e.g. on a short terminal; the app keeps this screen)
+        #: the time axis: None = shown when the screen has room (TALL rows), else as ``g`` last set it
+        self.show_axis: bool | None = None
 
     def compose(self) -> ComposeResult:
         lang = tracker_app(self).lang
@@ -97,7 +102,8 @@ class PersonScreen(Screen[None]):
             f"{k}{colon}{v.isoformat() if hasattr(v, 'isoformat') else printable(str(v), keep_newlines=k == t('note', lang))}"
             for k, v in facts if v)))
         axis = self.query_one(PersonAxis)
-        axis.display = self.show_axis
+        axis.display = self._axis_shown()
+        self._fit_height()
         if axis.display:
             axis.show(person_axis(person, svc.book, svc.today))
         table: DataTable[object] = self.query_one("#timeline", DataTable)
@@ -197,8 +203,22 @@ class PersonScreen(Screen[None]):
         tracker_app(self).action_undo()
 
     def action_toggle_axis(self) -> None:
-        self.show_axis = not self.show_axis
+        self.show_axis = not self._axis_shown()
         self.refresh_data()
+
+    def _axis_shown(self) -> bool:
+        return self.show_axis if self.show_axis is not None else self.app.size.height >= TALL
+
+    def _fit_height(self) -> None:
+        """On a short terminal (80×24) the steps keep room for a few rows: the what-blocks text below them is held
+        to a few lines (it scrolls), and the time axis waits for ``g``."""
+        self.query_one("#person-next").styles.max_height = 8 if self.app.size.height >= TALL else 4
+
+    def on_resize(self) -> None:
+        if self.is_mounted and self.show_axis is None and self.query_one(PersonAxis).display != self._axis_shown():
+            self.refresh_data()
+        elif self.is_mounted:
+            self._fit_height()
 
     def action_reveal_id(self) -> None:
         self.reveal_id = not self.reveal_id

@@ -250,12 +250,13 @@ async def test_y_shows_the_years_figures_and_moves_between_years(make_app: MakeA
 
 async def test_g_hides_and_shows_the_time_axis(make_app: MakeApp) -> None:
     app = make_app()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(120, 36)) as pilot:
         pid = next(p.id for p in app.service.people() if p.stage == "activist")
         app.open_person(pid)
         await pilot.pause()
         axis = app.screen.query_one(PersonAxis)
         table = app.screen.query_one("#timeline", DataTable)
+        assert axis.display  # room enough: shown without asking
         shown_rows = table.size.height
         await pilot.press("g")
         await pilot.pause()
@@ -263,6 +264,22 @@ async def test_g_hides_and_shows_the_time_axis(make_app: MakeApp) -> None:
         await pilot.press("g")
         await pilot.pause()
         assert axis.display and "入党积极分子" in str(axis.render())
+
+
+async def test_at_80x24_the_steps_keep_their_room_and_g_brings_the_axis(make_app: MakeApp) -> None:
+    """A secretary found no step row left to put the cursor on at 80×24 (axis and blockers took the screen)."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        pid = next(p.id for p in app.service.people() if p.stage == "activist")
+        app.open_person(pid)
+        await pilot.pause()
+        axis = app.screen.query_one(PersonAxis)
+        table = app.screen.query_one("#timeline", DataTable)
+        assert not axis.display and table.size.height >= 8
+        assert app.screen.query_one("#person-next").size.height <= 4
+        await pilot.press("g")
+        await pilot.pause()
+        assert axis.display and table.size.height >= 4
 
 
 async def test_the_year_chart_follows_the_branch_the_pipeline_shows(make_app: MakeApp) -> None:
