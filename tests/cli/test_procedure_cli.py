@@ -82,7 +82,8 @@ def test_pending_in_list_json_and_status(run: Run) -> None:
     assert (item["stage"], item["pending"]) == ("target", "approval")
     st = run("status", "--json").json()
     assert st["counts"]["target"] == 1 and st["counts"]["probationary"] == 0 and st["pending"]["approval"] == 1
-    assert "待上级党委审批" in run("list", lang="zh").out
+    assert "发展对象（待审批）" in run("list", lang="zh").out  # the approval awaited, in a word (show says it whole)
+    assert "待上级党委审批" in run("show", str(pid), lang="zh").out
 
 
 def test_r14_waits_and_is_never_overdue_in_due_json(run: Run) -> None:
