@@ -35,24 +35,12 @@ _data_from_the_checkout()
 
 def _import_orjson_whole() -> None:
     """Import orjson with Ctrl-C held back, then let it through: orjson's module set-up crashes the process
-    (SIGSEGV, orjson 3.13) when Ctrl-C lands in the middle of it — found by the Ctrl-C-at-any-moment test."""
-    import signal
-    import threading
+    (SIGSEGV, orjson 3.13) when Ctrl-C lands in the middle of it — found by the Ctrl-C-at-any-moment test.
+    The same hold as around the save's rename (``storefile.interrupts_deferred``)."""
+    from .storefile import interrupts_deferred
 
-    caught: list[int] = []
-    previous: object = None
-    if threading.current_thread() is threading.main_thread():
-        try:
-            previous = signal.signal(signal.SIGINT, lambda signum, _frame: caught.append(signum))
-        except (ValueError, OSError):  # no signals here
-            previous = None
-    try:
+    with interrupts_deferred():
         import orjson  # noqa: F401
-    finally:
-        if previous is not None:
-            signal.signal(signal.SIGINT, previous)  # type: ignore[arg-type]
-    if caught and callable(previous):
-        previous(signal.SIGINT, None)  # Python's own handler: KeyboardInterrupt, now that it is safe
 
 
 _import_orjson_whole()

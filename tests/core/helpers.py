@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from tracker.model import Event, Person
@@ -53,3 +57,25 @@ def probationer(admitted: str, approved: str | None = None, target_on: str = "20
     (on the meeting day unless ``approved`` says otherwise)."""
     return with_events(ready_target(target_on, **kw), ("admitted", admitted), ("committee-talk", admitted),
                        ("approved", approved or admitted))
+
+
+@contextmanager
+def lock_held(db: Path) -> Iterator[threading.Event]:
+    """The writers' lock, held from another thread until the yielded event is set (or the block ends)."""
+    from tracker.store import Store
+
+    release, taken = threading.Event(), threading.Event()
+
+    def hold() -> None:
+        with Store(db)._lock():
+            taken.set()
+            release.wait(30)
+
+    holder = threading.Thread(target=hold, daemon=True)
+    holder.start()
+    assert taken.wait(5)
+    try:
+        yield release
+    finally:
+        release.set()
+        holder.join(5)

@@ -11,21 +11,7 @@ from tracker.lockwait import WaitCancelled, watching
 from tracker.model import Event, Person
 from tracker.store import Store
 
-from .helpers import d
-
-
-def _held(db: Path) -> tuple[threading.Event, threading.Thread]:
-    release, taken = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with Store(db)._lock():
-            taken.set()
-            release.wait(30)
-
-    holder = threading.Thread(target=hold, daemon=True)
-    holder.start()
-    assert taken.wait(5)
-    return release, holder
+from .helpers import d, lock_held
 
 
 def _add(store: Store, name: str) -> None:
@@ -36,13 +22,11 @@ def _add(store: Store, name: str) -> None:
 def test_a_write_that_finds_the_lock_taken_says_so_once_then_lands_when_it_is_free(tmp_path: Path) -> None:
     db = tmp_path / "db.json"
     store = Store(db, lock_timeout=10)
-    release, holder = _held(db)
     told: list[str] = []
-    timer = threading.Timer(0.5, release.set)
-    timer.start()
-    with watching(on_busy=lambda: told.append("busy")):
-        _add(store, "甲")
-    holder.join(5)
+    with lock_held(db) as release:
+        threading.Timer(0.5, release.set).start()
+        with watching(on_busy=lambda: told.append("busy")):
+            _add(store, "甲")
     assert told == ["busy"]
     assert [p.name for p in Store(db).people()] == ["甲"]
 
@@ -52,15 +36,10 @@ def test_giving_up_the_wait_writes_nothing(tmp_path: Path) -> None:
     store = Store(db, lock_timeout=10)
     _add(store, "甲")
     before = db.read_bytes()
-    release, holder = _held(db)
     cancel = threading.Event()
-    try:
-        with watching(on_busy=cancel.set, cancel=cancel), pytest.raises(WaitCancelled) as err:
-            _add(store, "乙")  # the first look at the lock finds it taken: the user gives up at once
-        assert "未保存任何改动" in err.value.zh and "nothing was saved" in err.value.en
-    finally:
-        release.set()
-        holder.join(5)
+    with lock_held(db), watching(on_busy=cancel.set, cancel=cancel), pytest.raises(WaitCancelled) as err:
+        _add(store, "乙")  # the first look at the lock finds it taken: the user gives up at once
+    assert "未保存任何改动" in err.value.zh and "nothing was saved" in err.value.en
     assert db.read_bytes() == before
     assert [p.name for p in Store(db).people()] == ["甲"]
 

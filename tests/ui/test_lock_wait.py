@@ -6,10 +6,7 @@ waits for it exactly as it would for another window or a cron job.
 
 from __future__ import annotations
 
-import threading
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -20,6 +17,7 @@ from screens.app import HelpScreen, TrackerApp
 from screens.forms import PersonForm
 from screens.person import PersonScreen
 from screens.record import RecordModal
+from tests.core.helpers import lock_held
 from tracker.model import Event
 from tracker.service import Service
 from tracker.store import Store
@@ -27,26 +25,6 @@ from tracker.store import Store
 from .conftest import BOOK, TODAY
 
 SIZE = (120, 36)
-
-
-@contextmanager
-def lock_held(db: Path) -> Iterator[threading.Event]:
-    """The writers' lock, held from another thread until the yielded event is set (or the block ends)."""
-    release, taken = threading.Event(), threading.Event()
-
-    def hold() -> None:
-        with Store(db)._lock():
-            taken.set()
-            release.wait(30)
-
-    holder = threading.Thread(target=hold, daemon=True)
-    holder.start()
-    assert taken.wait(5)
-    try:
-        yield release
-    finally:
-        release.set()
-        holder.join(5)
 
 
 def _service(db: Path, lock_timeout: float) -> tuple[Service, int]:
