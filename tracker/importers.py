@@ -50,6 +50,7 @@ from .sheets import HEADERS as HEADERS  # re-exported: the headers recognised
 from .sheets import read_table as read_table  # re-exported
 from .stages import EVENT_BY_KEY, EVENT_KEYS, PENDING_BY_KEY, event_label, pending_label
 from .storeshape import ShapeError, check_person
+from .textsafe import printable
 
 DETAIL_COLUMNS = ("name", "gender", "ethnicity", "birth", "education", "branch", "phone", "id_number", "note",
                   "native_place", "job")
@@ -575,7 +576,8 @@ def plan_table(sheets: list[Sheet], people: list[Person], book: RuleBook, today:
         plain = any(key == "converted" and norm_header(header.texts[j]) in _PLAIN_CONVERSION
                     for j, key in header.mapping.items())
         for offset, row in enumerate(sheet.rows[header.last + 1:], start=header.last + 2):
-            parsed = _read_row(row, header.mapping, offset, sheet.name)
+            formulas = {c - 1: f for (r, c), f in sheet.uncomputed.items() if r == offset} if sheet.uncomputed else {}
+            parsed = _read_row(row, header.mapping, offset, sheet.name, formulas)
             if parsed is None:
                 continue
             if offset in sheet.hidden_rows and not include_hidden:
@@ -617,11 +619,31 @@ def _values(row: list[Any], mapping: dict[int, str], notes: list[tuple[str, str]
     return values
 
 
-def _read_row(row: list[Any], mapping: dict[int, str], offset: int, sheet: str | None) -> _Row | None:
-    """One sheet row cleaned into details and steps; None for what is not a person (blank, 合计, 填表人…)."""
+def _about(key: str, exc: InputError) -> tuple[str, str]:
+    """A cell's problem with its column named: one row can have several."""
+    return f"{HEAD_ZH.get(key, key)}：{exc.zh}", f"{key}: {exc.en}"
+
+
+def _details_problems(raw: dict[str, Any]) -> list[tuple[str, str]]:
+    """Every field's own problem, not only the first one ``clean_details`` stops at (a row is mended once)."""
+    found: list[tuple[str, str]] = []
+    for key, value in raw.items():
+        try:
+            clean_details({key: value}, require_name=False)
+        except InputError as exc:
+            found.append((exc.zh, exc.en))
+    return found
+
+
+def _read_row(row: list[Any], mapping: dict[int, str], offset: int, sheet: str | None,
+              formulas: dict[int, str] | None = None) -> _Row | None:
+    """One sheet row cleaned into details and steps; None for what is not a person (blank, 合计, 填表人…).
+
+    A row with something wrong lists everything wrong with it (an empty name and a bad date both), so the
+    secretary mends the sheet once, not once per problem."""
     column_notes: list[tuple[str, str]] = []
     values = _values(row, mapping, column_notes)
-    if all(v is None or str(v).strip() == "" for v in values.values()):
+    if all(v is None or str(v).strip() == "" for v in values.values()) and not formulas:
         return None
     name, original = clean_name(values.get("name"))
     if footer_text(name):
@@ -630,20 +652,34 @@ def _read_row(row: list[Any], mapping: dict[int, str], offset: int, sheet: str |
         return None  # 填报单位/填报人：王丽/审核人/合计/共N人/以下空白: the roster's own lines, not a person
     result = RowResult(offset, name, sheet=sheet, notes=column_notes)
     failed = _Row(result, {}, [], [])
+    problems = result.problems
     if row_garbled(row):
         result.status = "error"
-        result.problems.append(("此行文字是乱码（如“锟斤拷”），请在原表中改正后重新导入",
-                                "this row's text is garbled (like '锟斤拷'); correct it in the sheet and import again"))
+        problems.append(("此行文字是乱码（如“锟斤拷”），请在原表中改正后重新导入",
+                         "this row's text is garbled (like '锟斤拷'); correct it in the sheet and import again"))
         return failed
-    if not name:
-        result.status = "error"
-        result.problems.append(("姓名为空", "the name is empty"))
-        return failed
+    unread = {mapping[j]: f for j, f in (formulas or {}).items() if j in mapping}
+    for key, formula in unread.items():  # Excel shows a result; the file keeps only the formula
+        shown = printable(formula if len(formula) <= 40 else formula[:39] + "…")
+        why = (f"{HEAD_ZH.get(key, key)}是公式（={shown}），表中没有保存它的结果",
+               f"the {key} cell is a formula (={shown}) whose result the file does not keep")
+        fix = ("：请在 Excel 或 WPS 中打开原表并保存一次（或复制该列后“粘贴为数值”），再导入",
+               ": open the sheet in Excel or WPS and save it once (or copy the column and paste as values), then import")
+        if key == "name" and not name:
+            problems.append((why[0] + fix[0], why[1] + fix[1]))
+        elif values.get(key) in (None, ""):
+            result.notes.append((why[0] + "，未导入该项", why[1] + "; not imported"))
+    if not name and "name" not in unread:
+        problems.append(("姓名为空", "the name is empty"))
     if original is not None:
         result.notes.append((f"姓名原为“{original}”，已去掉其中的空格", f"the name was '{original}'; spaces removed"))
+    details: dict[str, Any] = {}
+    texts: dict[str, Any] = {}
+    month_only = False
     try:
         raw = {k: values.get(k) for k in DETAIL_COLUMNS if values.get(k) not in (None, "")}
-        raw["name"] = name
+        if name:
+            raw["name"] = name
         note = raw.get("note")
         if isinstance(note, str):  # our roster's 备注 adds a bracketed status: not the person's note
             raw["note"] = own_note(note)
@@ -662,45 +698,65 @@ def _read_row(row: list[Any], mapping: dict[int, str], offset: int, sheet: str |
         if "*" in str(raw.get("id_number", "")):  # a roster with masked ID numbers
             del raw["id_number"]
             result.notes.append(("身份证号已隐去（含*），未导入该项", "the ID number is masked (has *); not imported"))
-        month_only = False
         if "birth" in raw:
-            birth = cell_date(raw["birth"], "birth", result.notes)
+            try:
+                birth = cell_date(raw["birth"], "birth", result.notes)
+            except InputError as exc:
+                problems.append(_about("birth", exc))
+                birth = None
+                del raw["birth"]
             if birth is not None:
                 idn = _id_or_none(raw.get("id_number"))
                 raw["birth"] = birth_with_id(birth, idn, result.notes)
                 month_only = birth.month_only and not idn
-        details = clean_details({k: (str(v).strip() if isinstance(v, str | int | float) and k != "birth" else v)
-                                 for k, v in raw.items()}, require_name=True)
-        dates, month_steps = {}, set()
-        for k in STAGE_EVENTS:
-            if k in mapping.values():
+        texts = {k: (str(v).strip() if isinstance(v, str | int | float) and k != "birth" else v) for k, v in raw.items()}
+        if name:
+            details = clean_details(texts, require_name=True)
+        else:
+            problems.extend(_details_problems(texts))
+    except InputError as exc:  # the first problem stops clean_details: look for the others field by field
+        problems.extend(_details_problems(texts) or [(exc.zh, exc.en)])
+    dates: dict[str, date | None] = {}
+    month_steps: set[str] = set()
+    unreadable: set[str] = set()  # a date that could not be read: said once, not also as missing
+    for k in STAGE_EVENTS:
+        if k in mapping.values():
+            try:
                 got = cell_date(values.get(k), k, result.notes, say_month=False)
-                dates[k] = got.value if got is not None else None
-                if got is not None and got.month_only:
-                    month_steps.add(k)
-        named_on: dict[str, date] = {}
-        for k in ("mentors", "sponsors"):
+            except InputError as exc:
+                problems.append(_about(k, exc))
+                unreadable.add(k)
+                continue
+            dates[k] = got.value if got is not None else None
+            if got is not None and got.month_only:
+                month_steps.add(k)
+    named_on: dict[str, date] = {}
+    for k in ("mentors", "sponsors"):
+        try:
             got = cell_date(values.get(f"{k}_date"), k, result.notes, say_month=False)
-            if got is not None:
-                named_on[k] = got.value
-                if got.month_only:
-                    month_steps.add(k)
-        for col in ("mentors", "sponsors"):
+        except InputError as exc:
+            problems.append(_about(f"{k}_date", exc))
+            continue
+        if got is not None:
+            named_on[k] = got.value
+            if got.month_only:
+                month_steps.add(k)
+    for col in ("mentors", "sponsors"):
+        try:
             for n in split_names(str(values.get(col) or "")):
                 refuse_control_chars(n, "names")
-    except InputError as exc:
-        result.status = "error"
-        result.problems.append((exc.zh, exc.en))
-        return failed
-    if not dates.get("applied"):
-        result.status = "error"
+        except InputError as exc:
+            problems.append((exc.zh, exc.en))
+    if not dates.get("applied") and "applied" not in unreadable:
         if "applied" in mapping.values():
-            result.problems.append(("缺少递交入党申请书时间", "no application date"))
+            problems.append(("缺少递交入党申请书时间", "no application date"))
         else:
-            result.problems.append((
+            problems.append((
                 "表中没有“递交入党申请书时间”一列：每个人从递交入党申请书开始跟踪，请从档案中查到后补上这一列再导入",
                 "the sheet has no column for the application date: everyone is tracked from the application; add "
                 "that column (the dates are in each person's file) and import again"))
+    if problems:
+        result.status = "error"
         return failed
     events = [Event(kind, when) for kind in STAGE_EVENTS if (when := dates.get(kind)) is not None]
     events += _implied_approvals(dates, set(mapping.values()))

@@ -12,7 +12,7 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -160,6 +160,8 @@ class Sheet:
     #: the sheet's hidden rows (1-based, as Excel numbers them): usually people the secretary hid on purpose
     #: (left, transferred); not imported unless asked for (``--include-hidden``)
     hidden_rows: frozenset[int] = frozenset()
+    #: cells holding a formula whose result the file does not keep ((row, column) → formula, 1-based): read as empty
+    uncomputed: dict[tuple[int, int], str] = field(default_factory=dict)
 
 
 def damaged_workbook(path: Path) -> ImportError_:
@@ -206,29 +208,76 @@ def _read_ws(ws: Any, path: Path) -> list[list[Any]]:
     return _bounded(ws.iter_rows(max_row=MAX_ROWS + _TOP_ROWS + 1, max_col=MAX_COLUMNS + 1, values_only=True), path)
 
 
-def _hidden_rows(ws: Any) -> frozenset[int]:
+_HYPERLINK = re.compile(r'^\s*HYPERLINK\(\s*"(?:[^"]|"")*"\s*[,;]\s*"((?:[^"]|"")*)"\s*\)\s*$', re.IGNORECASE)
+
+
+def hyperlink_text(formula: str) -> str | None:
+    """The text a ``HYPERLINK("…", "张三")`` formula shows, when it is written in the formula itself."""
+    m = _HYPERLINK.match(formula.lstrip("="))
+    return m.group(1).replace('""', '"') if m else None
+
+
+def _column_number(ref: str) -> int:
+    number = 0
+    for ch in ref:
+        if not ch.isalpha():
+            break
+        number = number * 26 + (ord(ch.upper()) - 64)
+    return number
+
+
+def _row_marks(ws: Any) -> tuple[frozenset[int], dict[tuple[int, int], str]]:
     """The numbers of the rows a worksheet hides (``<row r="5" hidden="1">``: hidden by hand, by a filter or a
-    collapsed group). openpyxl's read-only sheet does not keep row attributes, so its XML is read once more,
-    streamed, keeping nothing but the numbers."""
+    collapsed group), and the cells holding a formula whose result the file does not keep ((row, column) →
+    the formula, both 1-based): a sheet written by a program rather than saved by Excel has no results, and
+    openpyxl reads such a cell as empty. openpyxl's read-only sheet keeps neither, so its XML is read once
+    more, streamed, keeping nothing but these."""
     from xml.etree.ElementTree import iterparse
 
     source = getattr(ws, "_get_source", None)
     if source is None:
-        return frozenset()
+        return frozenset(), {}
     hidden: set[int] = set()
-    number = 0
+    formulas: dict[tuple[int, int], str] = {}
+    number = column = 0
     with source() as xml:
         for _, el in iterparse(xml, events=("end",)):
-            if el.tag.rpartition("}")[2] != "row":
-                if el.tag.rpartition("}")[2] == "c":
-                    el.clear()  # a cell read: dropped (a big sheet's XML is never held whole)
+            tag = el.tag.rpartition("}")[2]
+            if tag == "c":
+                ref = el.get("r") or ""
+                column = _column_number(ref) or column + 1
+                if len(el):  # a cell's children: <f> its formula, <v> its value, <is> inline text
+                    kinds = {child.tag.rpartition("}")[2]: child for child in el}
+                    if "f" in kinds and not (kinds.get("v") is not None and (kinds["v"].text or "")):
+                        formulas[(number + 1, column)] = kinds["f"].text or ""
+                el.clear()  # a cell read: dropped (a big sheet's XML is never held whole)
+                continue
+            if tag != "row":
                 continue
             r = el.get("r")
             number = int(float(r)) if r and r.replace(".", "", 1).isdigit() else number + 1
+            column = 0
             if el.get("hidden") in ("1", "true"):
                 hidden.add(number)
             el.clear()
-    return frozenset(hidden)
+    return frozenset(hidden), formulas
+
+
+def _with_formulas(ws: Any, path: Path) -> Sheet:
+    """A worksheet read, with a ``HYPERLINK("…", "张三")`` cell whose result was not kept read as 张三."""
+    rows = _read_ws(ws, path)
+    hidden, formulas = _row_marks(ws)
+    uncomputed: dict[tuple[int, int], str] = {}
+    for (r, c), formula in formulas.items():
+        text = hyperlink_text(formula)
+        if text is not None and r <= len(rows):
+            row = rows[r - 1]
+            row.extend([None] * (c - len(row)))
+            if row[c - 1] in (None, ""):
+                row[c - 1] = text
+                continue
+        uncomputed[(r, c)] = formula
+    return Sheet(str(ws.title), rows, hidden=ws.sheet_state != "visible", hidden_rows=hidden, uncomputed=uncomputed)
 
 
 def read_sheets(path: Path, sheet: str | None = None) -> list[Sheet]:
@@ -252,8 +301,7 @@ def read_sheets(path: Path, sheet: str | None = None) -> list[Sheet]:
             if not chosen:
                 raise damaged_workbook(path)
             try:
-                sheets = [Sheet(str(ws.title), _read_ws(ws, path), hidden=ws.sheet_state != "visible",
-                                hidden_rows=_hidden_rows(ws)) for ws in chosen]
+                sheets = [_with_formulas(ws, path) for ws in chosen]
             except ImportError_:
                 raise
             except Exception:  # a sheet's XML cut off, a part missing: openpyxl raises what its parser raises

@@ -97,3 +97,28 @@ def test_what_an_import_could_not_check_is_not_called_irregular_on_the_roster(tm
     words = note_words(p, BOOK, TODAY) or ""
     assert "导入时原表缺少记录、未能核对：2022-10-08 确定为发展对象（原表未记录核对所需的步骤）" in words
     assert "未按规定条件办理" not in words and not re.search(r"\bR\d", words)
+
+
+def test_a_row_with_several_problems_lists_them_all(tmp_path: Path) -> None:
+    plan = _plan(tmp_path, ["姓名", "身份证号", "性别", "递交入党申请书时间", "确定为入党积极分子时间"],
+                 [None, "11010519491231002X9", "未知", "2024-13-45", "昨天"])
+    (row,) = plan.rows
+    text = "；".join(zh for zh, _ in row.problems)
+    assert row.status == "error" and plan.new == []
+    assert "姓名为空" in text and "身份证" in text and "性别" in text, text
+    assert "申请" in text and "积极分子" in text, text
+    assert "缺少递交入党申请书时间" not in text  # the unreadable date is said once, not also as missing
+
+
+def test_a_hyperlink_name_is_read_by_its_text_and_other_formulas_are_named(tmp_path: Path) -> None:
+    plan = _plan(tmp_path, ["姓名", "出生年月", "递交入党申请书时间"],
+                 ['=HYPERLINK("https://example.org/a","张三")', "1995.05", "2024-03-01"],
+                 ['=HYPERLINK(A9, B9)', "1996.05", "2024-03-02"],
+                 ["王五", "1997.05", '=DATE(2024,3,3)'])
+    first, second, third = plan.rows
+    assert first.status != "error" and plan.new[0].name == "张三"
+    assert second.status == "error"
+    (problem,) = second.problems
+    assert problem[0].startswith("姓名是公式（=HYPERLINK(A9, B9)），表中没有保存它的结果") and "粘贴为数值" in problem[0]
+    assert "formula" in problem[1]
+    assert third.status == "error" and any("公式" in n for n, _ in third.notes)
