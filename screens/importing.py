@@ -13,7 +13,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.widgets import Button, Checkbox, Input, Label, LoadingIndicator, Static
+from textual.widgets import Button, Checkbox, Input, Label, LoadingIndicator, Select, Static
 
 from tracker.i18n import BilingualError
 from tracker.import_report import counts, report_lines, summary_line
@@ -44,6 +44,7 @@ class ImportModal(BackgroundWrites[bool]):
         self.directory = directory or Path.cwd()
         self.plan: ImportPlan | None = None
         self.planned_path: Path | None = None
+        self.hidden_sheets: list[str] = []  # the workbook's hidden sheets, offered in the sheet picker
 
     def compose(self) -> ComposeResult:
         app = tracker_app(self)
@@ -55,6 +56,7 @@ class ImportModal(BackgroundWrites[bool]):
             yield Wrapped("", id="imp-error", classes="error")
             yield LoadingIndicator(id="imp-loading")
             yield Wrapped("", id="imp-report")
+            yield Select([(t("all_visible_sheets", lang), "")], allow_blank=False, value="", id="imp-sheet")
             yield Checkbox(t("skip_invalid", lang), id="imp-skip")
             yield Checkbox(t("include_hidden", lang), id="imp-hidden")
             with Horizontal(classes="buttons"):
@@ -68,6 +70,7 @@ class ImportModal(BackgroundWrites[bool]):
         self.query_one("#imp-loading").display = False
         self.query_one("#imp-skip").display = False
         self.query_one("#imp-hidden").display = False
+        self.query_one("#imp-sheet").display = False
         self.query_one("#imp-file").focus()
 
     def _path(self) -> Path:
@@ -87,18 +90,21 @@ class ImportModal(BackgroundWrites[bool]):
             self.query_one("#imp-error", Label).update(plain(t("no_such_file", lang, path=str(path))))
             return
         self.query_one("#imp-loading").display = True
-        self.read_file(path, tracker_app(self).service.people(), self.query_one("#imp-hidden", Checkbox).value)
+        sheet = self.query_one("#imp-sheet", Select).value
+        self.read_file(path, tracker_app(self).service.people(), self.query_one("#imp-hidden", Checkbox).value,
+                       sheet if isinstance(sheet, str) and sheet else None)
 
     @on(Checkbox.Changed, "#imp-hidden")
+    @on(Select.Changed, "#imp-sheet")
     def _hidden_changed(self) -> None:
         if self.planned_path is not None:
-            self.preview()  # the report (and what Import writes) with or without the hidden rows
+            self.preview()  # the report (and what Import writes) with or without the hidden rows / that sheet
 
     @work(thread=True, exclusive=True, group="import", description="import: read the file")
-    def read_file(self, path: Path, people: list[object], include_hidden: bool = False) -> None:
+    def read_file(self, path: Path, people: list[object], include_hidden: bool = False, sheet: str | None = None) -> None:
         svc = tracker_app(self).service
         try:
-            plan = svc.plan_import(path, people=people, include_hidden=include_hidden)  # type: ignore[arg-type]
+            plan = svc.plan_import(path, sheet, people=people, include_hidden=include_hidden)  # type: ignore[arg-type]
         except BilingualError as exc:
             self.post_message(self.Planned(path, None, (exc.zh, exc.en)))
             return
@@ -135,7 +141,19 @@ class ImportModal(BackgroundWrites[bool]):
         self.query_one("#imp-skip").display = bool(c["error"]) and bool(plan.new or plan.updated)
         hidden = self.query_one("#imp-hidden", Checkbox)
         hidden.display = bool(plan.hidden_rows) or hidden.value  # ticked, the rows are in the plan: keep it shown
+        self._offer_sheets(plan, lang)
         self._update_apply()
+
+    def _offer_sheets(self, plan: ImportPlan, lang: str) -> None:
+        """A workbook with hidden sheets: a picker to read one of them instead of the visible ones."""
+        picker: Select[str] = self.query_one("#imp-sheet", Select)
+        if plan.hidden_sheets and plan.hidden_sheets != self.hidden_sheets:
+            self.hidden_sheets = list(plan.hidden_sheets)
+            with picker.prevent(Select.Changed):
+                picker.set_options([(t("all_visible_sheets", lang), "")]
+                                   + [(t("hidden_sheet", lang, name=n), n) for n in self.hidden_sheets])
+                picker.value = ""
+        picker.display = bool(self.hidden_sheets)
 
     @on(Checkbox.Changed, "#imp-skip")
     def _update_apply(self) -> None:
@@ -149,6 +167,13 @@ class ImportModal(BackgroundWrites[bool]):
         if self.plan is not None and self._path() != self.planned_path:
             self.plan = None  # the report shown is for another file
             self._update_apply()
+        if self.hidden_sheets and self._path() != self.planned_path:
+            self.hidden_sheets = []  # another workbook: its own sheets, once read
+            picker: Select[str] = self.query_one("#imp-sheet", Select)
+            with picker.prevent(Select.Changed):
+                picker.set_options([(t("all_visible_sheets", tracker_app(self).lang), "")])
+                picker.value = ""
+            picker.display = False
 
     # ---- writing
     @on(Button.Pressed, "#imp-apply")

@@ -214,6 +214,8 @@ UI: dict[str, tuple[str, str]] = {
     "preview": ("预览", "Preview"),
     "import_apply": ("导入", "Import"),
     "include_hidden": ("也导入隐藏的行", "Import hidden rows too"),
+    "all_visible_sheets": ("工作表：所有未隐藏的工作表", "Sheets: every sheet not hidden"),
+    "hidden_sheet": ("工作表：{name}（隐藏的工作表）", "Sheet: {name} (a hidden sheet)"),
     "skip_invalid": ("只导入无误的行（跳过有错误的行）", "Import the valid rows only (skip the rows with errors)"),
     "import_nothing": ("没有需要导入的内容。", "Nothing to import."),
     "import_has_errors": ("有错误：改正后重新预览，或勾选“只导入无误的行”。",

@@ -26,8 +26,9 @@ def report_lines(plan: ImportPlan, lang: str, *, app: bool = False) -> list[str]
                         "Columns not used: " + ", ".join(f"{c} ({w[1]})" for c, w in plan.unused_columns.items()),
                         lang))
     if plan.hidden_sheets:
-        out.append(pick(f"隐藏的工作表，未导入：{'、'.join(plan.hidden_sheets)}（需要时用 --sheet 指定）",
-                        f"Hidden sheets, not imported: {', '.join(plan.hidden_sheets)} (name one with --sheet)", lang))
+        how = ("需要时在下面的“工作表”中选择", "choose one under 'Sheets' below") if app else ("需要时用 --sheet 指定", "name one with --sheet")
+        out.append(pick(f"隐藏的工作表，未导入：{'、'.join(plan.hidden_sheets)}（{how[0]}）",
+                        f"Hidden sheets, not imported: {', '.join(plan.hidden_sheets)} ({how[1]})", lang))
     for sheet, row, name in plan.hidden_rows:
         where = pick(f"“{sheet}”表", f"Sheet '{sheet}' ", lang) if sheet is not None else ""
         out.append(pick(f"{where}第{row}行已隐藏，未导入：{name}", f"{where}Row {row} is hidden, not imported: {name}", lang))

@@ -666,3 +666,43 @@ async def test_import_dialog_leaves_hidden_rows_out_unless_ticked(make_app: Make
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert sorted(p.name for p in app.service.people()) == ["乙二", "甲一"]
+
+
+async def test_import_dialog_can_read_a_hidden_sheet(make_app: MakeApp, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+    from textual.widgets import Select
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "在册"
+    ws.append(["姓名", "递交入党申请书时间"])
+    ws.append(["甲一", "2025-03-01"])
+    old = wb.create_sheet("往年")
+    old.append(["姓名", "递交入党申请书时间"])
+    old.append(["丙三", "2024-03-01"])
+    old.sheet_state = "hidden"
+    sheet = tmp_path / "sheets.xlsx"
+    wb.save(sheet)
+    app = make_app(demo=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("I")
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, ImportModal)
+        picker = modal.query_one("#imp-sheet", Select)
+        assert not picker.display  # no hidden sheet known yet: nothing to choose
+        modal.query_one("#imp-file", Input).value = str(sheet)
+        await pilot.press("enter")
+        await settle(pilot)
+        report = str(modal.query_one("#imp-report").render())
+        assert "隐藏的工作表，未导入：往年（需要时在下面的“工作表”中选择）" in report and "--sheet" not in report
+        assert picker.display and "丙三" not in report
+        picker.value = "往年"  # chosen: read again, that sheet alone
+        await settle(pilot)
+        await settle(pilot)
+        report = str(modal.query_one("#imp-report").render())
+        assert "丙三" in report and "甲一" not in report
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert [p.name for p in app.service.people()] == ["丙三"]
