@@ -26,7 +26,7 @@ from .footer import LocalFooter
 from .keys import bind, relabel
 from .saving import Explained, SaveCancelDialog
 from .text import t
-from .widgets import DialogScroll, make_input, notify, plain, tracker_app
+from .widgets import DialogScroll, Tick, make_input, notify, plain, tracker_app
 from .wrap import Wrapped
 
 #: the steps one decision can record for several people: those with no names, results or hours to fill in
@@ -63,7 +63,7 @@ class BatchRecordModal(SaveCancelDialog):
             with Vertical(id="batch-override-box"):
                 yield Label(t("override", lang), classes="field-label")
                 yield make_input(app, id="batch-override")
-            yield Checkbox(t("skip_refused", lang), id="batch-skip")
+            yield Tick(t("skip_refused", lang), id="batch-skip")
             yield Wrapped("", id="batch-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button(t("save", lang) + " (Ctrl+S)", variant="primary", id="batch-save")

@@ -19,7 +19,7 @@ from tracker.stages import STAGE_KEYS, stage_label
 from .footer import LocalFooter
 from .keys import bind, relabel
 from .text import t
-from .widgets import DialogScroll, make_input, notify, plain, tracker_app
+from .widgets import DialogScroll, Tick, make_input, notify, plain, tracker_app
 from .wrap import Wrapped
 
 FORMATS = (("Excel (.xlsx)", "xlsx"), ("CSV (.csv)", "csv"), ("Markdown (.md)", "md"), ("JSON 备份 / backup", "json"))
@@ -47,8 +47,8 @@ class ExportModal(ModalScreen[Path | None]):
             yield Select(list(FORMATS), value="xlsx", allow_blank=False, id="x-format")
             yield Label(t("folder", lang), classes="field-label")
             yield make_input(app, value=str(self.directory), id="x-dir")
-            yield Checkbox(t("full_id", lang), id="x-full-id")
-            yield Checkbox(t("overwrite", lang), id="x-force")
+            yield Tick(t("full_id", lang), id="x-full-id")
+            yield Tick(t("overwrite", lang), id="x-force")
             yield Wrapped("", id="x-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button(t("export", lang) + " (Ctrl+S)", variant="primary", id="x-save")

@@ -23,7 +23,7 @@ from .footer import LocalFooter
 from .keys import bind, relabel
 from .saving import BackgroundWrites, Explained
 from .text import t
-from .widgets import DialogScroll, make_input, notify, plain, tracker_app
+from .widgets import DialogScroll, Tick, make_input, notify, plain, tracker_app
 from .wrap import Wrapped
 
 
@@ -57,8 +57,8 @@ class ImportModal(BackgroundWrites[bool]):
             yield LoadingIndicator(id="imp-loading")
             yield Wrapped("", id="imp-report")
             yield Select([(t("all_visible_sheets", lang), "")], allow_blank=False, value="", id="imp-sheet")
-            yield Checkbox(t("skip_invalid", lang), id="imp-skip")
-            yield Checkbox(t("include_hidden", lang), id="imp-hidden")
+            yield Tick(t("skip_invalid", lang), id="imp-skip")
+            yield Tick(t("include_hidden", lang), id="imp-hidden")
             with Horizontal(classes="buttons"):
                 yield Button(t("preview", lang) + " (Enter)", variant="default", id="imp-preview")
                 yield Button(t("import_apply", lang) + " (Ctrl+S)", variant="primary", id="imp-apply", disabled=True)

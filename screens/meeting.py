@@ -22,7 +22,7 @@ from .export import FORMATS
 from .keys import bind
 from .saving import BackgroundWrites, Explained
 from .text import t
-from .widgets import make_input, notify, plain, tracker_app
+from .widgets import Tick, make_input, notify, plain, tracker_app
 
 
 class MeetingExportModal(ModalScreen[Path | None]):
@@ -45,7 +45,7 @@ class MeetingExportModal(ModalScreen[Path | None]):
                          allow_blank=False, id="mx-format")
             yield Label(t("folder", lang), classes="field-label")
             yield make_input(app, value=str(self.directory), id="mx-dir")
-            yield Checkbox(t("overwrite", lang), id="mx-force")
+            yield Tick(t("overwrite", lang), id="mx-force")
             yield Label("", id="mx-error", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button(t("export", lang) + " (Ctrl+S)", variant="primary", id="mx-save")

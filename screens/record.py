@@ -21,7 +21,7 @@ from .footer import LocalFooter
 from .keys import bind, relabel
 from .saving import Explained, SaveCancelDialog
 from .text import t
-from .widgets import DialogScroll, make_input, plain, tracker_app
+from .widgets import DialogScroll, Tick, make_input, plain, tracker_app
 from .wrap import Wrapped
 
 FIELD_INPUTS = ("names", "days", "hours", "months", "reason")
@@ -83,7 +83,7 @@ class RecordModal(SaveCancelDialog):
                 yield make_input(app, value="6", id="rec-months")
                 yield Wrapped("", id="err-months", classes="error")
             with Vertical(id="box-collective", classes="optional"):
-                yield Checkbox(t("collective", lang), id="rec-collective")
+                yield Tick(t("collective", lang), id="rec-collective")
             with Vertical(id="box-reason", classes="optional"):
                 yield Label(t("leave_reason", lang), classes="field-label")
                 yield make_input(app, id="rec-reason")

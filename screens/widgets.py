@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import DataTable, Input
+from textual.widgets import Checkbox, DataTable, Input
 
 from tracker.dates import iso
 from tracker.textsafe import printable
@@ -160,6 +161,15 @@ def new_table(columns: list[tuple[str, str]], *, zebra: bool = True, **kwargs: A
     for key, label in columns:
         table.add_column(label, key=key)
     return table
+
+
+class Tick(Checkbox):
+    """A checkbox that shows ✓ when ticked and nothing when not: Textual's shows X either way, told apart only by
+    colour (lost on a monochrome terminal, a screen reader's text, a printout)."""
+
+    def render(self) -> Content:
+        self.BUTTON_INNER = "✓" if self.value else " "
+        return super().render()
 
 
 class DialogScroll(VerticalScroll):

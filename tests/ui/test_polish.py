@@ -706,3 +706,18 @@ async def test_import_dialog_can_read_a_hidden_sheet(make_app: MakeApp, tmp_path
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert [p.name for p in app.service.people()] == ["丙三"]
+
+
+async def test_a_ticked_box_differs_from_an_unticked_one_without_colour(make_app: MakeApp) -> None:
+    from textual.widgets import Checkbox
+
+    app = make_app(demo=False)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("I")
+        await pilot.pause()
+        box = app.screen.query_one("#imp-hidden", Checkbox)
+        assert str(box.render()).startswith("▐ ▌")  # unticked: an empty box
+        box.value = True
+        await pilot.pause()
+        assert str(box.render()).startswith("▐✓▌")
