@@ -26,6 +26,7 @@ from .charts import STAGE_COLOURS, bar, fit, spark, stage_name
 from .keys import bind, relabel
 from .text import t
 from .widgets import plain, tracker_app
+from .wrap import Wrapped
 
 TREND_YEARS = 6  # the selected year and the five before it
 FLOW_COLOURS = {"applied": "bright_blue", "activist": "cyan", "target": "yellow", "approved": "magenta",
@@ -96,7 +97,7 @@ class YearScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="year-box"):
             yield Static("", id="year-chart")
-            yield Static("", id="year-sentence")
+            yield Wrapped("", id="year-sentence")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -118,7 +119,7 @@ class YearScreen(ModalScreen[None]):
         else:
             self.figs = None
             self.query_one("#year-chart", Static).update(Text(t("computing", app.lang), style="dim"))
-            self.query_one("#year-sentence", Static).update("")
+            self.query_one("#year-sentence", Wrapped).update("")
             self._compute(people, year, svc.today, self.branch)
 
     @staticmethod
@@ -150,7 +151,7 @@ class YearScreen(ModalScreen[None]):
         sentence = plain(self.figs.sentence(lang))
         sentence.append("\n")
         sentence.append_text(plain(self.figs.seed_sentence(lang)))
-        self.query_one("#year-sentence", Static).update(sentence)
+        self.query_one("#year-sentence", Wrapped).update(sentence)
 
     def on_resize(self) -> None:
         self.call_after_refresh(self.draw)

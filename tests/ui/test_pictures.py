@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from textual.widgets import DataTable, Label
 
 from screens.axischart import PersonAxis
@@ -246,6 +247,22 @@ async def test_y_shows_the_years_figures_and_moves_between_years(make_app: MakeA
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, YearScreen)
+
+
+async def test_the_years_sentence_wraps_by_character_with_no_mark_starting_a_line(make_app: MakeApp) -> None:
+    from screens.wrap import NO_LINE_START
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        box = app.screen.query_one("#year-sentence")
+        lines = str(box.render()).splitlines()
+        assert len(lines) > 2 and all(cell_len(x) <= box.content_size.width for x in lines)
+        assert not [x for x in lines if x[:1] in NO_LINE_START]  # "、" or "。" never begins a line
+        whole = year_figures(app.service.people(), 2026, TODAY).sentence("zh")
+        assert whole in "".join(lines)
 
 
 async def test_g_hides_and_shows_the_time_axis(make_app: MakeApp) -> None:
