@@ -212,3 +212,23 @@ async def test_planner_reason_is_shown_whole_past_its_brackets_and_wrapped_to_th
             assert not any(line.startswith(("）", "。", "，")) for line in lines[1:])  # no closing mark alone
             # the table's columns fit its width: the reason is read without scrolling sideways
             assert sum(c.get_render_width(table) for c in columns.values()) <= table.size.width
+
+
+async def test_space_says_it_moves_down_and_does(make_app: MakeApp, service: Service) -> None:
+    a = _consented(service, "甲一")
+    _consented(service, "乙二")
+    app = make_app(svc=service, tab="planner")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.screen.query_one("#planner-step").value = "target"
+        await pilot.pause()
+        table = app.screen.query_one("#planner-table", DataTable)
+        table.focus()
+        await pilot.pause()
+        assert "空格选中一人并下移" in str(app.screen.query_one("#planner-marked").render())
+        footer = " ".join(str(w.render()) for w in app.screen.query("FooterKey"))
+        assert "选中↓" in footer
+        table.move_cursor(row=table.get_row_index(f"{a}:target"))
+        row = table.cursor_row
+        await pilot.press("space")
+        assert table.cursor_row == row + 1  # marked, and on to the next row as the footer says
