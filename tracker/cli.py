@@ -232,6 +232,18 @@ def _console() -> Any:
     return Console(width=width, highlight=False, soft_wrap=False)
 
 
+def _print_marked(con: Any, mark: Any, message: str) -> None:
+    """``✗ message`` wrapped by character with the lines after the first indented under the message (Rich
+    breaks at spaces only: a Chinese message would leave the mark alone on its line)."""
+    from rich.text import Text
+
+    from .cjkwrap import wrap_text
+
+    body = wrap_text(Text(message), max(10, con.width - 2))
+    for n, line in enumerate(body.split("\n", allow_blank=True)):
+        con.print((mark.copy() if n == 0 else Text(" " * len(mark.plain))).append(" ").append_text(line))
+
+
 def _plain() -> bool:
     """Output for a pipe or a file: plain aligned text (``tracker.plaintext``); Rich only for a terminal."""
     return not sys.stdout.isatty()
@@ -401,7 +413,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     con.print(t)
     if view.next is not None:
         for v in view.next.blockers:
-            con.print(_text("✗", "red").append(" " + printable(v.message(lang), keep_newlines=True)))
+            _print_marked(con, _text("✗", "red"), printable(v.message(lang), keep_newlines=True))
     return EXIT_OK
 
 

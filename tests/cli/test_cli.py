@@ -248,3 +248,18 @@ def test_show_masks_the_id_number_as_the_app_does_unless_asked(run: Run) -> None
     shown = run("show", "张三")
     assert "110105********002X" in shown.out and "11010519491231002X" not in shown.out
     assert "11010519491231002X" in run("show", "张三", "--full-id").out
+
+
+def test_show_wraps_a_chinese_blocker_by_character_keeping_the_mark_with_it(run: Run) -> None:
+    assert run("add", "张三", "--applied", "2026-10-01").code == 0
+    assert run("record", "张三", "talked", "--on", "2026-10-20").code == 0
+    assert run("record", "张三", "activist", "--on", "2026-11-10").code == 0  # the next step waits: blockers
+    shown = run("show", "张三", lang="zh", env={"COLUMNS": "40"})
+    assert shown.code == 0, shown.err
+    lines = shown.out.splitlines()
+    start = next(i for i, x in enumerate(lines) if x.startswith("✗"))
+    assert len(lines[start]) > 10  # the mark keeps its message's first words on its line
+    assert lines[start + 1].startswith("  ")  # the message goes on under itself
+    from rich.cells import cell_len
+
+    assert all(cell_len(x) <= 40 for x in lines[start:])  # as wide as the terminal says, Chinese counted as 2
