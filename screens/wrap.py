@@ -11,7 +11,7 @@ from textual.widgets import Label
 from tracker.cjkwrap import NO_LINE_END as NO_LINE_END
 from tracker.cjkwrap import NO_LINE_START as NO_LINE_START
 from tracker.cjkwrap import wrap_offsets as wrap_offsets
-from tracker.cjkwrap import wrap_text
+from tracker.cjkwrap import wrap_text as wrap_text
 
 
 class Wrapped(Label):
