@@ -108,6 +108,30 @@ def _person_line(i: int, p: Person, lang: str) -> str:
     return head + branch + (w["steps"].format(w["join"].join(steps)) if steps else w["end"])
 
 
+#: the notice's sentences, in each language (``{head}``: the unit and branch issuing it)
+_NOTICE = {
+    "zh": {"title": "关于拟确定发展对象的公示", "title_of": "{head}关于拟确定发展对象的公示",
+           "intro": ["经党支部委员会研究讨论，并报上级党委同意，拟将以下同志确定为发展对象，现予以公示："],
+           "runs": "公示期：{start} 至 {last}（不少于{length}）。", "runs_open": "公示期：自 {start} 起。",
+           "provisional": "（注：公示期跨入尚未公布放假调休安排的年份，按周末计算，张贴前请核对。）",
+           "comments": ["公示期间，如对上述同志有意见或建议，请以来信、来电或当面反映等方式向党支部或上级党组织反映。",
+                        "反映情况须实事求是，以真实姓名反映的请提供联系方式。"],
+           "contact": "联系人：　　　　　　联系电话：", "signer": "中共　　　　党支部"},
+    "en": {"title": "Notice of the proposed development targets",
+           "title_of": "{head}: notice of the proposed development targets",
+           "intro": ["After discussion by the branch committee and with the consent of the higher Party committee, "
+                     "the following comrades are proposed as development targets. This notice is published:"],
+           "runs": "The publicity runs from {start} to {last} (at least {length}).",
+           "runs_open": "The publicity runs from {start}.",
+           "provisional": "(Note: it reaches a year whose holiday notice is not yet published; weekends only are "
+                          "counted, so check the dates before posting.)",
+           "comments": ["Anyone with comments on these comrades may write, call or come to the branch or the higher "
+                        "Party organisation during the publicity. Please give the facts; those who give their name "
+                        "are asked to leave a contact."],
+           "contact": "Contact:              Phone:", "signer": "The Party branch"},
+}
+
+
 def notice_text(people: list[Person], window: PublicityWindow, lang: str, *, issued: date,
                 unit: str | None = None, branch: str | None = None) -> str:
     """The notice to post: who is proposed, the dates it runs, how to object, who issues it and when.
@@ -115,48 +139,19 @@ def notice_text(people: list[Person], window: PublicityWindow, lang: str, *, iss
     Dates are written YYYY-MM-DD. The lengths named are the rule profile's; a provisional count (a year
     whose 放假调休 notice is not yet published) is said in the text so that it is checked before posting.
     """
+    lang = "zh" if lang == "zh" else "en"
+    w = _NOTICE[lang]
     head = "".join(x for x in (unit, branch) if x)
-    start, last = window.start, window.last_day
-    if lang == "zh":
-        lines = [f"{head}关于拟确定发展对象的公示" if head else "关于拟确定发展对象的公示", ""]
-        lines.append("经党支部委员会研究讨论，并报上级党委同意，拟将以下同志确定为发展对象，现予以公示：")
-        lines.append("")
-        lines += [_person_line(i, p, lang) for i, p in enumerate(people, start=1)]
-        lines.append("")
-        if window.required:
-            lines.append(f"公示期：{start} 至 {last}（不少于{window.length_text(lang)}）。")
-        else:
-            lines.append(f"公示期：自 {start} 起。")
-        if window.provisional:
-            lines.append("（注：公示期跨入尚未公布放假调休安排的年份，按周末计算，张贴前请核对。）")
-        lines.append("公示期间，如对上述同志有意见或建议，请以来信、来电或当面反映等方式向党支部或上级党组织反映。")
-        lines.append("反映情况须实事求是，以真实姓名反映的请提供联系方式。")
-        lines.append("联系人：　　　　　　联系电话：")
-        lines.append("")
-        lines.append(head or "中共　　　　党支部")
-        lines.append(issued.isoformat())
-        return "\n".join(lines) + "\n"
-    lines = [f"{head}: notice of the proposed development targets" if head
-             else "Notice of the proposed development targets", ""]
-    lines.append("After discussion by the branch committee and with the consent of the higher Party committee, "
-                 "the following comrades are proposed as development targets. This notice is published:")
-    lines.append("")
+    lines: list[str] = [str(w["title_of"]).format(head=head) if head else str(w["title"]), "", *w["intro"], ""]
     lines += [_person_line(i, p, lang) for i, p in enumerate(people, start=1)]
     lines.append("")
     if window.required:
-        lines.append(f"The publicity runs from {start} to {last} (at least {window.length_text(lang)}).")
+        lines.append(str(w["runs"]).format(start=window.start, last=window.last_day, length=window.length_text(lang)))
     else:
-        lines.append(f"The publicity runs from {start}.")
+        lines.append(str(w["runs_open"]).format(start=window.start))
     if window.provisional:
-        lines.append("(Note: it reaches a year whose holiday notice is not yet published; weekends only are "
-                     "counted, so check the dates before posting.)")
-    lines.append("Anyone with comments on these comrades may write, call or come to the branch or the higher "
-                 "Party organisation during the publicity. Please give the facts; those who give their name are "
-                 "asked to leave a contact.")
-    lines.append("Contact:              Phone:")
-    lines.append("")
-    lines.append(head or "The Party branch")
-    lines.append(issued.isoformat())
+        lines.append(str(w["provisional"]))
+    lines += [*w["comments"], str(w["contact"]), "", head or str(w["signer"]), issued.isoformat()]
     return "\n".join(lines) + "\n"
 
 
