@@ -8,9 +8,10 @@ from datetime import date
 from pathlib import Path
 
 from textual.command import CommandPalette
-from textual.widgets import DataTable, Input, Select
+from textual.pilot import Pilot
+from textual.widgets import Checkbox, DataTable, Input, Select
 
-from screens.app import HelpScreen
+from screens.app import HelpScreen, TrackerApp
 from screens.confirm import ConfirmModal
 from screens.forms import PersonForm
 from screens.importing import ImportModal
@@ -408,14 +409,7 @@ async def test_import_dialog_previews_then_imports(make_app: MakeApp, tmp_path: 
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "导入" in str(app.screen.query_one("#empty-start").render())
-        await pilot.press("I")
-        await pilot.pause()
-        modal = app.screen
-        assert isinstance(modal, ImportModal)
-        modal.query_one("#imp-file", Input).value = str(sheet)
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        modal = await _preview_in_import_dialog(app, pilot, sheet)
         report = str(modal.query_one("#imp-report").render())
         assert "甲一" in report and "新增 2" in report and app.service.people() == []  # a dry run first
         await pilot.press("ctrl+s")
@@ -502,7 +496,7 @@ async def test_export_of_an_empty_roster_warns(make_app: MakeApp, tmp_path: Path
 
 async def test_a_big_database_shows_the_screen_first_then_counts_then_lists(service: Service) -> None:
     """Computed in a worker (here from 1 person on): a loading indicator, then the same counts and lists."""
-    from screens.app import TrackerApp
+
     from tracker.reports import status
 
     from .test_pilot import chart_rows
@@ -602,7 +596,7 @@ async def test_tab_in_a_dialog_stops_only_on_fields_and_buttons(make_app: MakeAp
             await pilot.pause()
             chain = app.screen.focus_chain
             assert chain and not any(isinstance(w, VerticalScroll) for w in chain)
-            assert all(isinstance(w, Input | Select | Button) or w.__class__.__name__ == "Checkbox" for w in chain)
+            assert all(isinstance(w, Input | Select | Button | Checkbox) for w in chain)
             await pilot.press("escape")
             await pilot.pause()
 
@@ -634,7 +628,6 @@ async def test_a_member_opens_on_a_step_not_on_a_heading(make_app: MakeApp) -> N
 
 async def test_import_dialog_leaves_hidden_rows_out_unless_ticked(make_app: MakeApp, tmp_path: Path) -> None:
     from openpyxl import Workbook
-    from textual.widgets import Checkbox
 
     wb = Workbook()
     ws = wb.active
@@ -647,13 +640,7 @@ async def test_import_dialog_leaves_hidden_rows_out_unless_ticked(make_app: Make
     app = make_app(demo=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("I")
-        await pilot.pause()
-        modal = app.screen
-        assert isinstance(modal, ImportModal)
-        modal.query_one("#imp-file", Input).value = str(sheet)
-        await pilot.press("enter")
-        await settle(pilot)
+        modal = await _preview_in_import_dialog(app, pilot, sheet)
         report = str(modal.query_one("#imp-report").render())
         assert "第3行已隐藏，未导入：乙二" in report and "--include-hidden" not in report  # no CLI option in the app
         box = modal.query_one("#imp-hidden", Checkbox)
@@ -686,15 +673,8 @@ async def test_import_dialog_can_read_a_hidden_sheet(make_app: MakeApp, tmp_path
     app = make_app(demo=False)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await pilot.press("I")
-        await pilot.pause()
-        modal = app.screen
-        assert isinstance(modal, ImportModal)
+        modal = await _preview_in_import_dialog(app, pilot, sheet)
         picker = modal.query_one("#imp-sheet", Select)
-        assert not picker.display  # no hidden sheet known yet: nothing to choose
-        modal.query_one("#imp-file", Input).value = str(sheet)
-        await pilot.press("enter")
-        await settle(pilot)
         report = str(modal.query_one("#imp-report").render())
         assert "隐藏的工作表，未导入：往年（需要时在下面的“工作表”中选择）" in report and "--sheet" not in report
         assert picker.display and "丙三" not in report
@@ -709,7 +689,6 @@ async def test_import_dialog_can_read_a_hidden_sheet(make_app: MakeApp, tmp_path
 
 
 async def test_a_ticked_box_differs_from_an_unticked_one_without_colour(make_app: MakeApp) -> None:
-    from textual.widgets import Checkbox
 
     app = make_app(demo=False)
     async with app.run_test(size=SIZE) as pilot:
@@ -721,3 +700,15 @@ async def test_a_ticked_box_differs_from_an_unticked_one_without_colour(make_app
         box.value = True
         await pilot.pause()
         assert str(box.render()).startswith("▐✓▌")
+
+
+async def _preview_in_import_dialog(app: TrackerApp, pilot: Pilot[None], sheet: Path) -> ImportModal:
+    """``I``, the file's path typed, Enter: the import dialog with the file's dry-run report shown."""
+    await pilot.press("I")
+    await pilot.pause()
+    modal = app.screen
+    assert isinstance(modal, ImportModal)
+    modal.query_one("#imp-file", Input).value = str(sheet)
+    await pilot.press("enter")
+    await settle(pilot)
+    return modal
