@@ -26,9 +26,8 @@ class Result:
 Run = Callable[..., Result]
 
 
-@pytest.fixture
-def run(tmp_path: Path) -> Run:
-    db = tmp_path / "tracker.json"
+def runner(db: Any) -> Run:
+    """``tracker`` run in a subprocess on ``db`` (a file path or a postgresql:// URL), with a fixed today."""
 
     def _run(*args: str, today: str = "2026-11-27", lang: str = "en", env: dict[str, str] | None = None) -> Result:
         full_env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
@@ -40,3 +39,8 @@ def run(tmp_path: Path) -> Run:
 
     _run.db = db  # type: ignore[attr-defined]
     return _run
+
+
+@pytest.fixture
+def run(tmp_path: Path) -> Run:
+    return runner(tmp_path / "tracker.json")

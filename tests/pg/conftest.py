@@ -37,24 +37,6 @@ def pg_url(cluster: Cluster) -> str:
 def run(request: pytest.FixtureRequest, tmp_path: Path) -> Any:
     """The CLI's ``run`` fixture (tests/cli/conftest.py) on PostgreSQL: a fresh database set up with
     ``tracker db init``. (The same tests run on a file in tests/cli; add "file" to the params to run both here.)"""
-    import os
-    import subprocess
-    import sys
+    from tests.cli.conftest import runner
 
-    from tests.cli.conftest import ROOT, Result
-
-    if request.param == "file":
-        db: Any = tmp_path / "tracker.json"
-    else:
-        db = request.getfixturevalue("pg_url")
-
-    def _run(*args: str, today: str = "2026-11-27", lang: str = "en", env: dict[str, str] | None = None) -> Result:
-        full_env = {k: v for k, v in os.environ.items() if not k.startswith("TRACKER_")}
-        full_env.update({"TRACKER_DB": str(db), "TRACKER_TODAY": today, "TRACKER_LANG": lang, "COLUMNS": "160"})
-        full_env.update(env or {})
-        proc = subprocess.run([sys.executable, "-m", "tracker", *args], capture_output=True, text=True,
-                              env=full_env, cwd=ROOT, timeout=60)
-        return Result(proc)
-
-    _run.db = db  # type: ignore[attr-defined]
-    return _run
+    return runner(tmp_path / "tracker.json" if request.param == "file" else request.getfixturevalue("pg_url"))
