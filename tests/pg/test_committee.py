@@ -8,13 +8,14 @@ import threading
 import time
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import psycopg.types.json
 import pytest
 
 from tests.pg.cluster import Cluster
-from tests.pg.test_pg_store import BOOK, TODAY, activist, service, user_url
+from tests.pg.test_pg_store import BOOK, TODAY, activist, another_writer_holding, service, user_url
 from tracker import pgadmin, pgschema
 from tracker.backend import open_store
 from tracker.derived import derive, summary
@@ -45,26 +46,16 @@ def test_two_secretaries_adding_the_same_id_number_at_once_one_succeeds(users: s
     """The second add passes the service's own check (the first is not committed yet), then waits on the unique
     index and is refused with the bilingual duplicate message once the first commits."""
     first, second = service(user_url(users, "alice")), service(user_url(users, "carol"))
-    holding = threading.Event()
     number = id_number(1)
 
-    def first_secretary() -> None:
-        with first.store.transaction() as tx:
-            tx.add(Person(id=0, name="张三", branch="A", id_number=number,
-                          events=(Event("applied", date(2026, 1, 5)),)))
-            tx.log("add", "新增 张三", "Added 张三")
-            holding.set()
-            time.sleep(0.8)
+    def add_first(tx: Any) -> None:
+        tx.add(Person(id=0, name="张三", branch="A", id_number=number, events=(Event("applied", date(2026, 1, 5)),)))
+        tx.log("add", "新增 张三", "Added 张三")
 
-    t = threading.Thread(target=first_secretary)
-    t.start()
-    assert holding.wait(10)
-    started = time.monotonic()
-    with pytest.raises(InputError) as err:
-        second.add({"name": "张三", "branch": "B", "id_number": number}, date(2026, 1, 6))
-    waited = time.monotonic() - started
-    t.join()
-    assert waited >= 0.5
+    with another_writer_holding(first.store, add_first) as waited:
+        with pytest.raises(InputError) as err:
+            second.add({"name": "张三", "branch": "B", "id_number": number}, date(2026, 1, 6))
+        assert waited() >= 0.5
     assert "already registered in this committee" in err.value.message("en")
     assert "已在本党委登记" in err.value.message("zh")
     assert number not in err.value.message("en")  # masked, as every message shows an ID number

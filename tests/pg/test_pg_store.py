@@ -3,11 +3,14 @@ two secretaries on one person, undo of one's own change, and migrate file → Po
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 import time
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -23,6 +26,28 @@ from tracker.store import StoreError
 
 TODAY = date(2026, 11, 27)
 BOOK = load_rulebook()
+
+
+@contextlib.contextmanager
+def another_writer_holding(store: Any, change: Callable[[Any], None], hold: float = 0.8) -> Iterator[Callable[[], float]]:
+    """Another secretary's transaction, open for ``hold`` seconds after ``change``: the block runs meanwhile and
+    may ask how long it has waited."""
+    holding = threading.Event()
+
+    def writer() -> None:
+        with store.transaction() as tx:
+            change(tx)
+            holding.set()
+            time.sleep(hold)
+
+    t = threading.Thread(target=writer)
+    t.start()
+    assert holding.wait(10)
+    started = time.monotonic()
+    try:
+        yield lambda: time.monotonic() - started
+    finally:
+        t.join()
 
 
 def service(url: str) -> Service:
@@ -150,26 +175,17 @@ def test_two_secretaries_on_one_person_the_second_waits_and_is_checked_against_t
     owner = service(pg_url)
     pid = owner.add({"name": "张三", "branch": "A", "birth": "1995-05-05"}, date(2026, 1, 10)).person.id
     first, second = service(pg_url), service(pg_url)
-    holding = threading.Event()
 
-    def first_secretary() -> None:
-        with first.store.transaction() as tx:
-            person = first.store.person(pid)
-            assert person is not None
-            tx.put(person.with_events((*person.events, Event("talked", date(2026, 1, 20)))))
-            tx.log("record", "张三：谈话", "张三: talked")
-            holding.set()
-            time.sleep(0.8)
+    def talked(tx: Any) -> None:
+        person = first.store.person(pid)
+        assert person is not None
+        tx.put(person.with_events((*person.events, Event("talked", date(2026, 1, 20)))))
+        tx.log("record", "张三：谈话", "张三: talked")
 
-    t = threading.Thread(target=first_secretary)
-    t.start()
-    assert holding.wait(10)
-    started = time.monotonic()
-    with pytest.raises(Refused) as refused:  # the same step again: refused once the first one is saved
-        second.record(pid, Event("talked", date(2026, 1, 21)))
-    waited = time.monotonic() - started
-    t.join()
-    assert waited >= 0.5
+    with another_writer_holding(first.store, talked) as waited:
+        with pytest.raises(Refused) as refused:  # the same step again: refused once the first one is saved
+            second.record(pid, Event("talked", date(2026, 1, 21)))
+        assert waited() >= 0.5
     assert "already recorded on 2026-01-20" in refused.value.message("en")
     assert [e.event for e in service(pg_url).person(pid).events] == ["applied", "talked"]
 
