@@ -14,15 +14,9 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from .exporters import BACKUP_FORMAT, BACKUP_VERSION
 from .import_rows import DETAIL_COLUMNS as DETAIL_COLUMNS
 from .import_rows import STAGE_EVENTS as STAGE_EVENTS
 from .import_rows import Row, RowResult, read_row, shown
-from .inputs import (
-    InputError,
-    check_amounts,
-    refuse_control_text,
-)
 from .model import Event, Person
 from .profiles import RuleBook
 from .registers import IMPORTED
@@ -37,8 +31,7 @@ from .sheets import (
 )
 from .sheets import HEADERS as HEADERS  # re-exported: the headers recognised
 from .sheets import read_table as read_table  # re-exported
-from .stages import EVENT_BY_KEY, EVENT_KEYS, PENDING_BY_KEY, event_label, pending_label
-from .storeshape import ShapeError, check_person
+from .stages import EVENT_KEYS, PENDING_BY_KEY, event_label, pending_label
 
 
 @dataclass
@@ -83,7 +76,7 @@ class ImportPlan:
         if not moved and not gone:
             return
         touched = {p.id for p in moved} | gone
-        index = _Known(moved)
+        index = Known(moved)
         if self.merger is None:
             self._rebase_backup(people, book, today)
             return
@@ -111,6 +104,8 @@ class ImportPlan:
     def _rebase_backup(self, people: list[Person], book: RuleBook, today: date) -> None:
         """A backup is planned again against the people as they are now; a person another program added
         meanwhile is merged (or found unchanged), not added twice."""
+        from .import_backup import plan_backup
+
         before = {r.row: r.status for r in self.rows}
         again = plan_backup(self.backup_data, people, book, today, self.source)
         for r in again.rows:
@@ -122,7 +117,7 @@ class ImportPlan:
 
 # ------------------------------------------------------------------ checking rows
 
-def _check_in(person: Person, ev: Event, book: RuleBook, today: date, result: RowResult,
+def check_in(person: Person, ev: Event, book: RuleBook, today: date, result: RowResult,
               honour_override: bool = False, month_only: bool = False,
               anchors: frozenset[str] = frozenset()) -> Person | None:
     """Add ``ev`` after the same checks as ``record``; None (and a problem) when refused.
@@ -214,7 +209,7 @@ def _within_month(person: Person, ev: Event, book: RuleBook, today: date,
     return replace(ev, date=day), at, unverified
 
 
-class _Known:
+class Known:
     """Everyone a row may match: by ID number, else by name and birth date. One lookup per row (a scan of
     everyone per row made imports quadratic). Slots keep each person's latest version as rows change it."""
 
@@ -269,7 +264,7 @@ class _Known:
 _IDENTIFYING = ("id_number", "phone", "gender", "job", "native_place")
 
 
-def _merged_details(match: Person, details: dict[str, Any], by_id: bool, result: RowResult,
+def merged_details(match: Person, details: dict[str, Any], by_id: bool, result: RowResult,
                     read: Person | None = None) -> dict[str, Any]:
     """The details a row brings to the person it matched: empty ones are filled in; a differing one updates the
     record only when the row matched by ID number (our own roster exported with --full-id, corrected and
@@ -308,7 +303,7 @@ class _Merger:
     def __init__(self, people: list[Person], book: RuleBook, today: date,
                  read: dict[int, Person] | None = None) -> None:
         self.read = read or {}  # the records as first read, by id, when checking again under the lock
-        self.known = _Known(people)
+        self.known = Known(people)
         self.n_base = len(people)
         self.book, self.today = book, today
         self.changed: set[int] = set()  # slots of existing people changed by earlier rows
@@ -369,7 +364,7 @@ class _Merger:
             if row.month_only and match.birth and details.get("birth") and match.birth.replace(day=1) == \
                     details["birth"].replace(day=1):  # 出生年月 agrees with the full date on record
                 details = {k: v for k, v in details.items() if k != "birth"}
-            person = replace(match, **_merged_details(match, details, how == "id", result, self.read.get(match.id)))
+            person = replace(match, **merged_details(match, details, how == "id", result, self.read.get(match.id)))
         conversion = None
         for ev in sorted(events, key=lambda e: EVENT_KEYS.index(e.event)):  # the steps' order: dates are checked
             if person is None:
@@ -390,7 +385,7 @@ class _Merger:
                         f"{match.id if match else ''} {ev.event} --on {ev.date}, or c in the app) and import again"))
                     person = None
                 continue
-            person = _check_in(person, ev, self.book, self.today, result, month_only=ev.event in row.month_steps,
+            person = check_in(person, ev, self.book, self.today, result, month_only=ev.event in row.month_steps,
                                anchors=row.month_steps - {ev.event})
             if ev.event == "converted":
                 conversion = ev.date
@@ -481,7 +476,7 @@ def _clash(again: _Merger, keep_new: list[Person], keep_updated: list[Person]) -
     ids = {p.id for p in keep_updated}
     if any(again.known.slots[s].id in ids for s in again.changed):
         return True
-    kept = _Known(keep_new)
+    kept = Known(keep_new)
     return any(kept.match(p.details()) is not None for p in again.new())
 
 
@@ -539,126 +534,6 @@ def plan_table(sheets: list[Sheet], people: list[Person], book: RuleBook, today:
     return plan
 
 
-def _backup_people(data: Any) -> list[Any]:
-    """The people of a backup after its format and version are checked."""
-    if not isinstance(data, dict) or data.get("format") != BACKUP_FORMAT:
-        raise ImportError_("这不是本程序导出的 JSON 备份。", "This JSON file is not a backup written by this program.")
-    version = data.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise ImportError_("备份缺少格式版本号（version），无法确认其格式，未导入。请用本程序重新导出备份。",
-                           "The backup has no format version ('version'), so its layout cannot be trusted; nothing "
-                           "was imported. Export the backup again with this program.")
-    if version > BACKUP_VERSION:
-        raise ImportError_(f"这份备份由较新版本的程序写入（格式 {version}，本程序只认得格式 {BACKUP_VERSION}），未导入。"
-                           "请先升级本程序。",
-                           f"This backup was written by a newer version of the program (format {version}; this one "
-                           f"reads format {BACKUP_VERSION}); nothing was imported. Upgrade the program first.")
-    people = data.get("people")
-    if not isinstance(people, list):
-        raise ImportError_("备份中没有人员列表（people），未导入。", "The backup has no list of people; nothing was imported.")
-    return people
-
-
-def _backup_person(item: Any, result: RowResult) -> Person | None:
-    """One person of a backup as a record, checked as on input; None (and a problem) when it cannot be."""
-    try:
-        if not isinstance(item, dict):
-            raise TypeError("not an object")
-        doc = {k: v for k, v in item.items() if k not in ("id", "stage", "pending", "active") and v is not None}
-        check_person(doc)  # the types the database file holds: a number for a phone would make it unreadable
-        if "*" in str(doc.get("id_number", "")):  # a copy exported with --mask-id
-            del doc["id_number"]
-            result.notes.append(("身份证号已隐去（含*），未导入该项", "the ID number is masked (has *); not imported"))
-        full = Person.from_doc(0, doc)
-        refuse_control_text(full)  # a backup carries every text of a record: checked as on input
-        for ev in full.events:
-            check_amounts(ev.days, ev.hours, ev.months)
-    except (InputError, ShapeError) as exc:
-        result.problems.append((f"记录格式有误：{exc.zh}", f"malformed record: {exc.en}") if isinstance(exc, ShapeError)
-                               else (exc.zh, exc.en))
-        return None
-    except (KeyError, ValueError, TypeError, AttributeError) as exc:
-        result.problems.append((f"记录格式有误：{exc}", f"malformed record: {exc}"))
-        return None
-    return full
-
-
-def _merge_backup(match: Person, full: Person, by_id: bool, book: RuleBook, today: date,
-                  result: RowResult) -> Person | None:
-    """A backup's record merged into the person it matched: details as from a sheet, and the steps the database
-    does not have added after the rules check (in date order). A step recorded once on both sides with different
-    dates is a conflict (both dates in the report); steps only the database has stay."""
-    person: Person | None = replace(match, **_merged_details(match, full.details(), by_id, result))
-    for ev in sorted(full.events, key=lambda e: (e.date, EVENT_KEYS.index(e.event))):
-        if person is None:
-            break
-        if ev in person.events:
-            continue
-        same_day = [e for e in person.events if e.event == ev.event and e.date == ev.date]
-        if same_day:
-            result.notes.append((f"{event_label(ev.event, 'zh')} {ev.date}：备份中所记内容与已有记录不同，保留已有",
-                                 f"{event_label(ev.event, 'en')} {ev.date}: recorded differently in the backup; kept "
-                                 "the database's"))
-            continue
-        known = person.last(ev.event)
-        if known is not None and not EVENT_BY_KEY[ev.event].repeatable:
-            result.problems.append((
-                f"{event_label(ev.event, 'zh')}与已有记录冲突（已有 {known.date}，备份中 {ev.date}）",
-                f"{event_label(ev.event, 'en')} conflicts with the database ({known.date} there, {ev.date} in the "
-                "backup)"))
-            return None
-        person = _check_in(person, ev, book, today, result, honour_override=True)
-    return person
-
-
-def plan_backup(data: Any, people: list[Person], book: RuleBook, today: date, source: str) -> ImportPlan:
-    """What importing a JSON backup would do: people not in the database are added; people in it (same ID number,
-    or name and birth date) get the backup's newer steps and details — a backup imported into the database it
-    came from changes nothing."""
-    items = _backup_people(data)
-    plan = ImportPlan(source, [], [], [], base=people, backup_data=data)
-    known = _Known(people)
-    changed: set[int] = set()
-    fresh: dict[int, int] = {}  # slot → index in plan.new
-    for i, item in enumerate(items, start=1):
-        result = RowResult(i, str(item.get("name", "")) if isinstance(item, dict) else "")
-        plan.rows.append(result)
-        full = _backup_person(item, result)
-        if full is None:
-            result.status = "error"
-            continue
-        slot, how = known.match_how(full.details())
-        if slot is not None:
-            match = known.slots[slot]
-            merged = _merge_backup(match, full, how == "id", book, today, result)
-            if merged is None:
-                result.status = "error"
-            elif merged == match:
-                result.status = "unchanged"
-                result.notes.append(("已在数据库中（身份证号或姓名与出生日期相同），无变化",
-                                     "already in the database (same ID number, or name and birth date); no change"))
-            else:
-                result.status = "merged"
-                known.put(slot, merged)
-                if slot < len(people):
-                    changed.add(slot)
-                else:  # the backup lists someone twice
-                    plan.new[fresh[slot]] = merged
-            continue
-        person: Person | None = full.with_events(())
-        for ev in full.events:
-            if person is None:
-                break
-            person = _check_in(person, ev, book, today, result, honour_override=True)
-        if person is None:
-            result.status = "error"
-            continue
-        fresh[known.add(person)] = len(plan.new)
-        plan.new.append(person)
-    plan.updated = [known.slots[s] for s in sorted(changed)]
-    return plan
-
-
 def plan_import(path: Path, people: list[Person], book: RuleBook, today: date, sheet: str | None = None, *,
                 include_hidden: bool = False) -> ImportPlan:
     if path.suffix.lower() == ".json":
@@ -675,5 +550,7 @@ def plan_import(path: Path, people: list[Person], book: RuleBook, today: date, s
             raise ImportError_("这个 .json 文件不是 UTF-8 文本，不是本程序导出的备份，未导入。",
                                "This .json file is not UTF-8 text, so not a backup written by this program; nothing "
                                "was imported.") from None
+        from .import_backup import plan_backup
+
         return plan_backup(data, people, book, today, str(path))
     return plan_table(read_sheets(path, sheet), people, book, today, str(path), include_hidden=include_hidden)
