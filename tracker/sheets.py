@@ -22,6 +22,7 @@ from .exporters import FORMULA_STARTS
 from .garbled import diagnose, is_garbled
 from .i18n import BilingualError
 from .inputs import InputError, birth_from_id, unspaced_name
+from .sheetmarks import hyperlink_text, row_marks
 
 #: header text → field. Chinese first; our English export too. Matched after ``norm_header`` (no spaces,
 #: ASCII brackets, lower case, 日期 read as 时间), so 出生日期 ≡ 出生时间 and 工作单位（及职务） ≡ 工作单位(及职务).
@@ -208,65 +209,10 @@ def _read_ws(ws: Any, path: Path) -> list[list[Any]]:
     return _bounded(ws.iter_rows(max_row=MAX_ROWS + _TOP_ROWS + 1, max_col=MAX_COLUMNS + 1, values_only=True), path)
 
 
-_HYPERLINK = re.compile(r'^\s*HYPERLINK\(\s*"(?:[^"]|"")*"\s*[,;]\s*"((?:[^"]|"")*)"\s*\)\s*$', re.IGNORECASE)
-
-
-def hyperlink_text(formula: str) -> str | None:
-    """The text a ``HYPERLINK("…", "张三")`` formula shows, when it is written in the formula itself."""
-    m = _HYPERLINK.match(formula.lstrip("="))
-    return m.group(1).replace('""', '"') if m else None
-
-
-def _column_number(ref: str) -> int:
-    number = 0
-    for ch in ref:
-        if not ch.isalpha():
-            break
-        number = number * 26 + (ord(ch.upper()) - 64)
-    return number
-
-
-def _row_marks(ws: Any) -> tuple[frozenset[int], dict[tuple[int, int], str]]:
-    """The numbers of the rows a worksheet hides (``<row r="5" hidden="1">``: hidden by hand, by a filter or a
-    collapsed group), and the cells holding a formula whose result the file does not keep ((row, column) →
-    the formula, both 1-based): a sheet written by a program rather than saved by Excel has no results, and
-    openpyxl reads such a cell as empty. openpyxl's read-only sheet keeps neither, so its XML is read once
-    more, streamed, keeping nothing but these."""
-    from xml.etree.ElementTree import iterparse
-
-    source = getattr(ws, "_get_source", None)
-    if source is None:
-        return frozenset(), {}
-    hidden: set[int] = set()
-    formulas: dict[tuple[int, int], str] = {}
-    number = column = 0
-    with source() as xml:
-        for _, el in iterparse(xml, events=("end",)):
-            tag = el.tag.rpartition("}")[2]
-            if tag == "c":
-                ref = el.get("r") or ""
-                column = _column_number(ref) or column + 1
-                if len(el):  # a cell's children: <f> its formula, <v> its value, <is> inline text
-                    kinds = {child.tag.rpartition("}")[2]: child for child in el}
-                    if "f" in kinds and not (kinds.get("v") is not None and (kinds["v"].text or "")):
-                        formulas[(number + 1, column)] = kinds["f"].text or ""
-                el.clear()  # a cell read: dropped (a big sheet's XML is never held whole)
-                continue
-            if tag != "row":
-                continue
-            r = el.get("r")
-            number = int(float(r)) if r and r.replace(".", "", 1).isdigit() else number + 1
-            column = 0
-            if el.get("hidden") in ("1", "true"):
-                hidden.add(number)
-            el.clear()
-    return frozenset(hidden), formulas
-
-
 def _with_formulas(ws: Any, path: Path) -> Sheet:
     """A worksheet read, with a ``HYPERLINK("…", "张三")`` cell whose result was not kept read as 张三."""
     rows = _read_ws(ws, path)
-    hidden, formulas = _row_marks(ws)
+    hidden, formulas = row_marks(ws)
     uncomputed: dict[tuple[int, int], str] = {}
     for (r, c), formula in formulas.items():
         text = hyperlink_text(formula)
