@@ -232,6 +232,18 @@ def check_amounts(days: float | None, hours: float | None, months: float | None)
                              f"--months must be a whole number from {low} to {high}, not '{months}'.", "months")
 
 
+def _closest_steps(typed: str) -> list[str]:
+    """The steps a mistyped one probably meant: a key spelled nearly so (talk → talked), or those whose
+    Chinese name contains what was typed (谈话 → talked, committee-talk)."""
+    import difflib
+
+    close = difflib.get_close_matches(typed.lower(), list(EVENT_BY_KEY), n=1, cutoff=0.6)
+    if close:
+        return close
+    named = [k for k, e in EVENT_BY_KEY.items() if typed and (typed in e.zh or typed.lower() in e.en.lower())]
+    return named if len(named) <= 3 else []
+
+
 def build_event(kind: str, on: date, *, names: str | Iterable[str] | None = None, result: str | None = None,
                 days: float | None = None, hours: float | None = None, months: float | None = None,
                 reason: str | None = None, note: str | None = None, collective: bool = False) -> Event:
@@ -239,7 +251,13 @@ def build_event(kind: str, on: date, *, names: str | Iterable[str] | None = None
     ek = EVENT_BY_KEY.get(kind)
     if ek is None:
         keys = ", ".join(EVENT_BY_KEY)
-        raise InputError(f"未知的步骤“{kind}”。可用：{keys}", f"Unknown step '{kind}'. Use one of: {keys}", "event")
+        guesses = _closest_steps(kind)
+        zh_names = "或 ".join(f"{g}（{event_label(g, 'zh')}）" for g in guesses)
+        en_names = " or ".join(f"{g} ({event_label(g, 'en')})" for g in guesses)
+        ask_zh = f"是不是 {zh_names}？" if guesses else ""
+        ask_en = f"Did you mean {en_names}? " if guesses else ""
+        raise InputError(f"未知的步骤“{kind}”。{ask_zh}可用：{keys}", f"Unknown step '{kind}'. {ask_en}Use one of: {keys}",
+                         "event")
     zh, en = event_label(kind, "zh"), event_label(kind, "en")
     name_tuple: tuple[str, ...] = ()
     if names is not None:

@@ -263,3 +263,12 @@ def test_show_wraps_a_chinese_blocker_by_character_keeping_the_mark_with_it(run:
     from rich.cells import cell_len
 
     assert all(cell_len(x) <= 40 for x in lines[start:])  # as wide as the terminal says, Chinese counted as 2
+
+
+def test_a_mistyped_step_is_answered_with_the_step_it_probably_meant(run: Run) -> None:
+    assert run("add", "张三", "--applied", "2026-10-01").code == 0
+    res = run("record", "张三", "talk", "--on", "2026-10-20", lang="zh")
+    assert res.code == 2 and "是不是 talked（党组织派人谈话）？" in res.err
+    res = run("record", "张三", "谈话", "--on", "2026-10-20")
+    assert res.code == 2 and "Did you mean talked (Intake talk) or committee-talk" in res.err
+    assert [e["event"] for e in run("show", "张三", "--json").json()["events"]] == ["applied"]  # nothing saved
