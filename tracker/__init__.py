@@ -31,16 +31,3 @@ def _data_from_the_checkout() -> None:
 
 
 _data_from_the_checkout()
-
-
-def _import_orjson_whole() -> None:
-    """Import orjson with Ctrl-C held back, then let it through: orjson's module set-up crashes the process
-    (SIGSEGV, orjson 3.13) when Ctrl-C lands in the middle of it — found by the Ctrl-C-at-any-moment test.
-    The same hold as around the save's rename (``storefile.interrupts_deferred``)."""
-    from .storefile import interrupts_deferred
-
-    with interrupts_deferred():
-        import orjson  # noqa: F401
-
-
-_import_orjson_whole()
