@@ -136,9 +136,11 @@ async def empty_run() -> float:
 _SESSIONS = itertools.count()
 
 
-def tmux_run(n: int | None, timeout: float = 60.0) -> dict[str, float]:
+def tmux_run(n: int | None, timeout: float = 60.0, url: str | None = None) -> dict[str, float]:
     """Start the real app in a detached tmux window and poll the screen (every 10 ms) until the overview is
-    painted, its counts are shown and its lists are filled; then type a letter into the People filter."""
+    painted, its counts are shown and its lists are filled; then type a letter into the People filter.
+    ``url``: a database to open instead of the generated file (``postgresql://…``: one branch secretary's)."""
+    import shlex
     import shutil
     import tempfile
     from pathlib import Path
@@ -146,10 +148,10 @@ def tmux_run(n: int | None, timeout: float = 60.0) -> dict[str, float]:
     if shutil.which("tmux") is None:
         raise SystemExit("tmux is not installed")
     tmp = tempfile.mkdtemp()
-    db = DATA / f"{n}.json" if n else Path(tmp) / "empty.json"
+    db = url or (DATA / f"{n}.json" if n else Path(tmp) / "empty.json")
     session = f"bench-tui-{os.getpid()}-{next(_SESSIONS)}"
-    exe = os.environ.get("BENCH_TRACKER") or Path(sys.executable).with_name("tracker")
-    cmd = f"TEXTUAL_ANIMATIONS=none {exe} --db {db} --today {TODAY.isoformat()} --lang zh"
+    exe = os.environ.get("BENCH_TRACKER") or Path(sys.executable).with_name("tracker")  # another build to compare
+    cmd = f"TEXTUAL_ANIMATIONS=none {exe} --db {shlex.quote(str(db))} --today {TODAY.isoformat()} --lang zh"
 
     def screen() -> str:
         return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
@@ -167,7 +169,7 @@ def tmux_run(n: int | None, timeout: float = 60.0) -> dict[str, float]:
     subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", cmd], check=True)
     try:
         out["first_paint"] = wait(lambda s: "入党申请人" in s, start)
-        if n:
+        if n or url:
             def counted(s: str) -> bool:  # the pipeline chart's applicant line shows a number (before: "…")
                 return any("入党申请人" in line and any(c.isdigit() for c in line) for line in s.splitlines())
 
@@ -330,8 +332,21 @@ def main() -> None:
     parser.add_argument("--keys", action="store_true",
                         help="keystroke latency in tmux: tabs, cursor, open/back, the People filter (median/p90)")
     parser.add_argument("--runs", type=int, default=3, help="fresh processes to measure (default 3)")
+    parser.add_argument("--db", metavar="URL",
+                        help="with --tmux: open this database instead of N generated people, e.g. a branch "
+                        "secretary's postgresql://… (python -m bench.bench_pg makes 100k people in 200 branches)")
     args = parser.parse_args()
     n = args.n
+    if args.db:
+        if not args.tmux:
+            parser.error("--db goes with --tmux")
+        empty = statistics.median(tmux_run(None)["first_paint"] for _ in range(3))
+        runs = [tmux_run(None, url=args.db) for _ in range(args.runs)]
+        med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        print(f"tmux, {args.db} (load average {os.getloadavg()[0]:.1f}): first paint {med['first_paint']:.0f} ms "
+              f"(an empty file {empty:.0f} ms), counts {med['counts']:.0f} ms, lists {med['lists']:.0f} ms; "
+              f"a filter keystroke shown in {med['keystroke']:.0f} ms")
+        return
     one_run_in_process(n)  # make the data first, outside the timings
     if args.keys:
         print(keys_report(n, [tmux_keys(n) for _ in range(args.runs)]))
