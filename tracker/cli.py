@@ -56,8 +56,9 @@ class Context:
         db: str | None = args.db or env.get("TRACKER_DB")
         #: a file's path, or a postgresql:// URL
         self.db_path: Path | str = db if db and is_pg_url(db) else Path(db).expanduser() if db else default_db_path()
-        if isinstance(self.db_path, str) and args.command not in ("db", "migrate", "rules"):
-            start_connecting(self.db_path)  # psycopg's import and the connection, while the rules load
+        if isinstance(self.db_path, str) and args.command not in (None, "db", "migrate", "rules"):
+            # the server's answer awaited while the rules load (the app connects after its first frame instead)
+            start_connecting(self.db_path)
         today_text = args.today or env.get("TRACKER_TODAY")
         self.today: date = parse_date(today_text) if today_text else date.today()
         from .profiles import load_rulebook
