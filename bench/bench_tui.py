@@ -3,6 +3,7 @@
     python -m bench.bench_tui [N]          # headless (Pilot), in fresh processes
     python -m bench.bench_tui --tmux [N]   # as a user sees it: the real app in tmux, the screen polled
     python -m bench.bench_tui --keys [N]   # keystroke latency in tmux (tabs, cursor, Enter/Esc, the filter)
+    python -m bench.bench_tui [--tmux] --db postgresql://…   # the app on that database (e.g. one branch's)
 
 Measures: start to first paint of the overview (the file is read after it), the counts shown,
 the lists filled, one filter keystroke on People (the letter shown in the box; the table filtered
@@ -133,6 +134,44 @@ async def empty_run() -> float:
             return (time.perf_counter() - start) * 1000
 
 
+async def url_run(url: str) -> dict[str, float]:
+    """The app on ``url`` as ``tracker --db URL`` starts it (the screen first, the database opened in a worker):
+    the wall clock (``time.time``, for the parent to subtract its start) and this process's CPU time (ms, from its
+    start, every thread) at the first paint and when the data are shown."""
+    import resource
+
+    from tracker.backend import open_store
+
+    def cpu() -> float:
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        return (r.ru_utime + r.ru_stime) * 1000
+
+    book = load_rulebook()
+    app = TrackerApp(lambda: Service(open_store(url, book=book), book, lambda: TODAY), lang="zh",
+                     cursor_blink=False, watch_seconds=0)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot._wait_for_screen()
+        out = {"first_paint_at": time.time(), "first_paint_cpu": cpu()}
+        while not app.ready:
+            await asyncio.sleep(0.005)
+        await pilot._wait_for_screen()
+        out.update({"shown_at": time.time(), "shown_cpu": cpu()})
+    return out
+
+
+def headless_url(url: str, runs: int) -> dict[str, float]:
+    """``url_run`` in fresh processes: medians of the wall time from the process's start, and of its CPU time."""
+    found = []
+    for _ in range(runs):
+        start = time.time()
+        out = subprocess.run([sys.executable, "-m", "bench.bench_tui", "--once-url", url], capture_output=True,
+                             text=True, check=True)
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        found.append({"first_paint": (r["first_paint_at"] - start) * 1000, "first_paint_cpu": r["first_paint_cpu"],
+                      "shown": (r["shown_at"] - start) * 1000, "shown_cpu": r["shown_cpu"]})
+    return {k: statistics.median(f[k] for f in found) for k in found[0]}
+
+
 _SESSIONS = itertools.count()
 
 
@@ -166,7 +205,14 @@ def tmux_run(n: int | None, timeout: float = 60.0, url: str | None = None) -> di
 
     out: dict[str, float] = {}
     start = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", cmd], check=True)
+    for _attempt in range(3):  # the tmux server may be exiting just then (its last session killed): ask again
+        started = subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", cmd])
+        if started.returncode == 0:
+            break
+        time.sleep(0.3)
+        start = time.perf_counter()
+    else:
+        raise SystemExit("tmux new-session failed")
     try:
         out["first_paint"] = wait(lambda s: "入党申请人" in s, start)
         if n or url:
@@ -322,6 +368,9 @@ def _med_p90(values: list[float]) -> str:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--once-url"]:
+        print(json.dumps(asyncio.run(url_run(sys.argv[2]))))
+        return
     if sys.argv[1:2] == ["--once"]:  # one measurement in a fresh process, as a user starts the app
         n = int(sys.argv[2])
         print(json.dumps(asyncio.run(one_run(n)) if n else {"first_paint": asyncio.run(empty_run())}))
@@ -333,13 +382,18 @@ def main() -> None:
                         help="keystroke latency in tmux: tabs, cursor, open/back, the People filter (median/p90)")
     parser.add_argument("--runs", type=int, default=3, help="fresh processes to measure (default 3)")
     parser.add_argument("--db", metavar="URL",
-                        help="with --tmux: open this database instead of N generated people, e.g. a branch "
-                        "secretary's postgresql://… (python -m bench.bench_pg makes 100k people in 200 branches)")
+                        help="open this database instead of N generated people, e.g. a branch secretary's "
+                        "postgresql://… (python -m bench.bench_pg makes 100k people in 200 branches); headless, or "
+                        "with --tmux as a user sees it")
     args = parser.parse_args()
     n = args.n
+    if args.db and not args.tmux:
+        med = headless_url(args.db, args.runs)
+        print(f"headless, {args.db} (load average {os.getloadavg()[0]:.1f}), from the process's start: first paint "
+              f"{med['first_paint']:.0f} ms ({med['first_paint_cpu']:.0f} ms CPU), the data shown {med['shown']:.0f} ms "
+              f"({med['shown_cpu']:.0f} ms CPU)")
+        return
     if args.db:
-        if not args.tmux:
-            parser.error("--db goes with --tmux")
         empty = statistics.median(tmux_run(None)["first_paint"] for _ in range(3))
         runs = [tmux_run(None, url=args.db) for _ in range(args.runs)]
         med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
