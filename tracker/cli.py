@@ -540,8 +540,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv=words)
+    args = parser.parse_args(words)
     lang = args.lang or default_lang()
     as_json = bool(getattr(args, "json", False))
     try:

@@ -89,8 +89,36 @@ class _Commands(argparse._SubParsersAction):  # type: ignore[type-arg]
             declare_arguments(name, self._name_parser_map[name])
 
 
-def build_parser(*, full: bool = False) -> argparse.ArgumentParser:
-    """The command line's parser; ``full``: every command's arguments declared now (else when it is chosen)."""
+class _NotNow(Exception):
+    pass
+
+
+class _Peek(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise _NotNow(message)
+
+
+def chosen_command(argv: Sequence[str]) -> str | None:
+    """The command ``argv`` names, read past the global options as argparse reads them (abbreviations, ``--db=X``);
+    None when there is none or the line is not understood (then the whole parser reads it and says why)."""
+    peek = _Peek(add_help=False)
+    for option in ("--db", "--today", "--lang", "--profile"):
+        peek.add_argument(option)
+    peek.add_argument("command", nargs="?")
+    peek.add_argument("rest", nargs=argparse.REMAINDER)
+    try:
+        found, _unknown = peek.parse_known_args(list(argv))
+    except _NotNow:
+        return None
+    command: str | None = found.command
+    return command if command in COMMANDS else None
+
+
+def build_parser(*, full: bool = False, argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The command line's parser; ``full``: every command's arguments declared now (else when it is chosen).
+    Given the ``argv`` it will read, a line that names a command gets that command's parser only: making the
+    twenty others cost ≈ 10 ms."""
+    only = None if full or argv is None else chosen_command(argv)
     p = Parser(prog="tracker", description="党员发展工作台账 — Party member development tracker. "
                "Run without a command to open the full-screen app.")
     p.add_argument("--version", action="version", version=f"tracker {__version__}")
@@ -102,7 +130,8 @@ def build_parser(*, full: bool = False) -> argparse.ArgumentParser:
     assert isinstance(sub, _Commands)
     sub.declared = set()
     for name, (help_line, _module) in COMMANDS.items():
-        sub.add_parser(name, help=help_line)
+        if only is None or name == only:
+            sub.add_parser(name, help=help_line)
     if full:
         for name in COMMANDS:
             sub.declare(name)
