@@ -79,6 +79,8 @@ class _Commands(argparse._SubParsersAction):  # type: ignore[type-arg]
     def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
                  values: str | Sequence[Any] | None, option_string: str | None = None) -> None:
         name = values[0] if isinstance(values, list) and values else None
+        if isinstance(name, str) and name in COMMANDS and name not in self._name_parser_map:
+            self.add_parser(name, help=COMMANDS[name][0])  # the line was read otherwise than foreseen: made now
         if isinstance(name, str) and name in self._name_parser_map:
             self.declare(name)
         super().__call__(parser, namespace, values, option_string)
@@ -116,9 +118,11 @@ def chosen_command(argv: Sequence[str]) -> str | None:
 
 def build_parser(*, full: bool = False, argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     """The command line's parser; ``full``: every command's arguments declared now (else when it is chosen).
-    Given the ``argv`` it will read, a line that names a command gets that command's parser only: making the
-    twenty others cost ≈ 10 ms."""
+    Given the ``argv`` it will read, a line that names a command gets that command's parser only (making the
+    twenty others cost ≈ 10 ms), and a line without one (the app, ``--version``) none; ``--help`` gets them all."""
     only = None if full or argv is None else chosen_command(argv)
+    if only is None and argv is not None and not full and not any(w.startswith(("-h", "--h")) for w in argv):
+        only = ""  # no command (the app, --version, a usage error): no command's parser needed, only their names
     p = Parser(prog="tracker", description="党员发展工作台账 — Party member development tracker. "
                "Run without a command to open the full-screen app.")
     p.add_argument("--version", action="version", version=f"tracker {__version__}")
@@ -132,6 +136,8 @@ def build_parser(*, full: bool = False, argv: Sequence[str] | None = None) -> ar
     for name, (help_line, _module) in COMMANDS.items():
         if only is None or name == only:
             sub.add_parser(name, help=help_line)
+    if only == "":
+        sub.choices = COMMANDS  # a mistyped command is still named as such, with the list to choose from
     if full:
         for name in COMMANDS:
             sub.declare(name)

@@ -67,3 +67,17 @@ def test_version_imports_neither_the_store_nor_the_rules(run: Run) -> None:
     found = _imported_by(["--version"], str(run.db), (*HEAVY, "tracker.service", "tracker.storefile",  # type: ignore[attr-defined]
                                                       "tracker.profiles", "tracker.rules", "orjson", "tinydb"))
     assert found == []
+
+
+def test_global_options_in_any_spelling_before_the_command(run: Run) -> None:
+    assert run("add", "张三", "--applied", "2026-01-05").code == 0
+    db = str(run.db)  # type: ignore[attr-defined]
+    res = run(f"--db={db}", "--tod", "2026-02-01", "--lang=en", "status")  # argparse's abbreviation and = forms
+    assert res.code == 0 and "Member development on 2026-02-01" in res.out
+    res = run("stauts")
+    assert res.code == 2 and "invalid choice: 'stauts'" in res.err and "'status'" in res.err
+
+
+def test_the_parser_reads_a_command_it_did_not_foresee() -> None:
+    args = build_parser(argv=[]).parse_args(["--lang", "en", "list", "--stage", "target"])
+    assert (args.command, args.stage) == ("list", "target")
