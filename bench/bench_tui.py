@@ -3,6 +3,7 @@
     python -m bench.bench_tui [N]          # headless (Pilot), in fresh processes
     python -m bench.bench_tui --tmux [N]   # as a user sees it: the real app in tmux, the screen polled
     python -m bench.bench_tui --keys [N]   # keystroke latency in tmux (tabs, cursor, Enter/Esc, the filter)
+    python -m bench.bench_tui [--tmux] --db postgresql://…   # the app on that database (e.g. one branch's)
 
 Measures: start to first paint of the overview (the file is read after it), the counts shown,
 the lists filled, one filter keystroke on People (the letter shown in the box; the table filtered
@@ -133,12 +134,52 @@ async def empty_run() -> float:
             return (time.perf_counter() - start) * 1000
 
 
+async def url_run(url: str) -> dict[str, float]:
+    """The app on ``url`` as ``tracker --db URL`` starts it (the screen first, the database opened in a worker):
+    the wall clock (``time.time``, for the parent to subtract its start) and this process's CPU time (ms, from its
+    start, every thread) at the first paint and when the data are shown."""
+    import resource
+
+    from tracker.backend import open_store
+
+    def cpu() -> float:
+        r = resource.getrusage(resource.RUSAGE_SELF)
+        return (r.ru_utime + r.ru_stime) * 1000
+
+    book = load_rulebook()
+    app = TrackerApp(lambda: Service(open_store(url, book=book), book, lambda: TODAY), lang="zh",
+                     cursor_blink=False, watch_seconds=0)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot._wait_for_screen()
+        out = {"first_paint_at": time.time(), "first_paint_cpu": cpu()}
+        while not app.ready:
+            await asyncio.sleep(0.005)
+        await pilot._wait_for_screen()
+        out.update({"shown_at": time.time(), "shown_cpu": cpu()})
+    return out
+
+
+def headless_url(url: str, runs: int) -> dict[str, float]:
+    """``url_run`` in fresh processes: medians of the wall time from the process's start, and of its CPU time."""
+    found = []
+    for _ in range(runs):
+        start = time.time()
+        out = subprocess.run([sys.executable, "-m", "bench.bench_tui", "--once-url", url], capture_output=True,
+                             text=True, check=True)
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        found.append({"first_paint": (r["first_paint_at"] - start) * 1000, "first_paint_cpu": r["first_paint_cpu"],
+                      "shown": (r["shown_at"] - start) * 1000, "shown_cpu": r["shown_cpu"]})
+    return {k: statistics.median(f[k] for f in found) for k in found[0]}
+
+
 _SESSIONS = itertools.count()
 
 
-def tmux_run(n: int | None, timeout: float = 60.0) -> dict[str, float]:
+def tmux_run(n: int | None, timeout: float = 60.0, url: str | None = None) -> dict[str, float]:
     """Start the real app in a detached tmux window and poll the screen (every 10 ms) until the overview is
-    painted, its counts are shown and its lists are filled; then type a letter into the People filter."""
+    painted, its counts are shown and its lists are filled; then type a letter into the People filter.
+    ``url``: a database to open instead of the generated file (``postgresql://…``: one branch secretary's)."""
+    import shlex
     import shutil
     import tempfile
     from pathlib import Path
@@ -146,10 +187,10 @@ def tmux_run(n: int | None, timeout: float = 60.0) -> dict[str, float]:
     if shutil.which("tmux") is None:
         raise SystemExit("tmux is not installed")
     tmp = tempfile.mkdtemp()
-    db = DATA / f"{n}.json" if n else Path(tmp) / "empty.json"
+    db = url or (DATA / f"{n}.json" if n else Path(tmp) / "empty.json")
     session = f"bench-tui-{os.getpid()}-{next(_SESSIONS)}"
-    exe = os.environ.get("BENCH_TRACKER") or Path(sys.executable).with_name("tracker")
-    cmd = f"TEXTUAL_ANIMATIONS=none {exe} --db {db} --today {TODAY.isoformat()} --lang zh"
+    exe = os.environ.get("BENCH_TRACKER") or Path(sys.executable).with_name("tracker")  # another build to compare
+    cmd = f"TEXTUAL_ANIMATIONS=none {exe} --db {shlex.quote(str(db))} --today {TODAY.isoformat()} --lang zh"
 
     def screen() -> str:
         return subprocess.run(["tmux", "capture-pane", "-p", "-t", session], capture_output=True, text=True).stdout
@@ -164,10 +205,17 @@ def tmux_run(n: int | None, timeout: float = 60.0) -> dict[str, float]:
 
     out: dict[str, float] = {}
     start = time.perf_counter()
-    subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", cmd], check=True)
+    for _attempt in range(3):  # the tmux server may be exiting just then (its last session killed): ask again
+        started = subprocess.run(["tmux", "new-session", "-d", "-s", session, "-x", "120", "-y", "36", cmd])
+        if started.returncode == 0:
+            break
+        time.sleep(0.3)
+        start = time.perf_counter()
+    else:
+        raise SystemExit("tmux new-session failed")
     try:
         out["first_paint"] = wait(lambda s: "入党申请人" in s, start)
-        if n:
+        if n or url:
             def counted(s: str) -> bool:  # the pipeline chart's applicant line shows a number (before: "…")
                 return any("入党申请人" in line and any(c.isdigit() for c in line) for line in s.splitlines())
 
@@ -175,13 +223,18 @@ def tmux_run(n: int | None, timeout: float = 60.0) -> dict[str, float]:
             out["lists"] = wait(lambda s: "逾期与30天内到期" in s, start)  # shown once the lists are filled
             time.sleep(0.5)
             subprocess.run(["tmux", "send-keys", "-t", session, "2"], check=True)
-            wait(lambda s: "显示 50/" in s, time.perf_counter())
+            shown = "显示 50/" if n else "显示 "  # a branch may have fewer than a page of people
+            wait(lambda s: shown in s, time.perf_counter())
             subprocess.run(["tmux", "send-keys", "-t", session, "/"], check=True)
             time.sleep(1.0)
-            before = next(line for line in screen().splitlines() if "显示 50/" in line)
+            before_screen = screen()
+            before = next(line for line in before_screen.splitlines() if shown in line)
             t0 = time.perf_counter()
             subprocess.run(["tmux", "send-keys", "-t", session, "z"], check=True)
-            out["keystroke"] = wait(lambda s: "显示" in s and before not in s, t0)
+            if n:  # the list filtered: its count line changed
+                out["keystroke"] = wait(lambda s: "显示" in s and before not in s, t0)
+            else:  # a database of unknown names: the letter shown in the box (a count may not change)
+                out["keystroke"] = wait(lambda s: s != before_screen, t0)
     finally:
         subprocess.run(["tmux", "kill-session", "-t", session], capture_output=True)
     return out
@@ -320,6 +373,9 @@ def _med_p90(values: list[float]) -> str:
 
 
 def main() -> None:
+    if sys.argv[1:2] == ["--once-url"]:
+        print(json.dumps(asyncio.run(url_run(sys.argv[2]))))
+        return
     if sys.argv[1:2] == ["--once"]:  # one measurement in a fresh process, as a user starts the app
         n = int(sys.argv[2])
         print(json.dumps(asyncio.run(one_run(n)) if n else {"first_paint": asyncio.run(empty_run())}))
@@ -330,8 +386,26 @@ def main() -> None:
     parser.add_argument("--keys", action="store_true",
                         help="keystroke latency in tmux: tabs, cursor, open/back, the People filter (median/p90)")
     parser.add_argument("--runs", type=int, default=3, help="fresh processes to measure (default 3)")
+    parser.add_argument("--db", metavar="URL",
+                        help="open this database instead of N generated people, e.g. a branch secretary's "
+                        "postgresql://… (python -m bench.bench_pg makes 100k people in 200 branches); headless, or "
+                        "with --tmux as a user sees it")
     args = parser.parse_args()
     n = args.n
+    if args.db and not args.tmux:
+        med = headless_url(args.db, args.runs)
+        print(f"headless, {args.db} (load average {os.getloadavg()[0]:.1f}), from the process's start: first paint "
+              f"{med['first_paint']:.0f} ms ({med['first_paint_cpu']:.0f} ms CPU), the data shown {med['shown']:.0f} ms "
+              f"({med['shown_cpu']:.0f} ms CPU)")
+        return
+    if args.db:
+        empty = statistics.median(tmux_run(None)["first_paint"] for _ in range(3))
+        runs = [tmux_run(None, url=args.db) for _ in range(args.runs)]
+        med = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+        print(f"tmux, {args.db} (load average {os.getloadavg()[0]:.1f}): first paint {med['first_paint']:.0f} ms "
+              f"(an empty file {empty:.0f} ms), counts {med['counts']:.0f} ms, lists {med['lists']:.0f} ms; "
+              f"a filter keystroke shown in {med['keystroke']:.0f} ms")
+        return
     one_run_in_process(n)  # make the data first, outside the timings
     if args.keys:
         print(keys_report(n, [tmux_keys(n) for _ in range(args.runs)]))

@@ -3,9 +3,8 @@
 This package never imports Textual; the full-screen app lives in ``screens``.
 """
 
-import importlib.util as _util
+import os as _os
 import sys as _sys
-from pathlib import Path as _Path
 
 __version__ = "0.1.0"
 
@@ -18,6 +17,11 @@ def _data_from_the_checkout() -> None:
     ``tracker/`` hides the installed one and has no ``data``: then the ``data/`` folder beside it
     is loaded under that name, so profiles are found however the code is run.
     """
+    if _os.path.isfile(_os.path.join(_os.path.dirname(__file__), "data", "__init__.py")):
+        return  # installed: tracker/data is there (looked up without importlib.util and pathlib: 20 ms a start)
+    import importlib.util as _util
+    from pathlib import Path as _Path
+
     if _util.find_spec(__name__ + ".data") is not None:
         return
     folder = _Path(__file__).resolve().parent.parent / "data"
@@ -31,16 +35,3 @@ def _data_from_the_checkout() -> None:
 
 
 _data_from_the_checkout()
-
-
-def _import_orjson_whole() -> None:
-    """Import orjson with Ctrl-C held back, then let it through: orjson's module set-up crashes the process
-    (SIGSEGV, orjson 3.13) when Ctrl-C lands in the middle of it — found by the Ctrl-C-at-any-moment test.
-    The same hold as around the save's rename (``storefile.interrupts_deferred``)."""
-    from .storefile import interrupts_deferred
-
-    with interrupts_deferred():
-        import orjson  # noqa: F401
-
-
-_import_orjson_whole()

@@ -7,33 +7,25 @@ Exit codes: 0 done; 1 refused by a rule (nothing saved); 2 bad input or usage;
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import signal
 import sys
 from collections.abc import Sequence
-from datetime import date
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
-from . import __version__, cli_config, cli_corrections, cli_db, cli_meeting, cli_registers
-from .backend import is_pg_url, open_store, shown_db
-from .dates import DateError, parse_date
+from .cli_args import Parser as _Parser  # noqa: F401  (the name other modules and tests knew)
+from .cli_args import build_parser, command_function
 from .i18n import BilingualError, default_lang, label, pick
-from .profiles import ProfileError, load_rulebook
-from .reports import eligibility, person_view
-from .serialize import (
-    deadline_json,
-    eligibility_json,
-    person_json,
-    refusal_json,
-    verdict_json,
-    view_json,
-)
-from .service import Conflict, InputError, Refused, Service, build_event
-from .stages import EVENT_KEYS, STAGE_KEYS, event_label, pending_label, stage_label
-from .store import StoreError, saves_in_this_process
 from .textsafe import printable
+
+if TYPE_CHECKING:
+    from datetime import date
+
+    from .profiles import RuleBook
+    from .service import Service
+
+# Each command imports what it uses when it runs (``tracker.cli_args``): the modules every command needs cost
+# ≈ 50 ms, Rich, openpyxl, the meeting planner and psycopg more; ``tracker status`` on a file imports none of those.
 
 EXIT_OK, EXIT_REFUSED, EXIT_INPUT, EXIT_STORE = 0, 1, 2, 3
 EXIT_INTERRUPTED = 130  # Ctrl-C, as shells report it
@@ -41,6 +33,7 @@ APP_NAME = "party-tracker"
 #: commands that only read (or change what must already be there): a missing file is a mistyped --db
 NEEDS_EXISTING_DB = frozenset({"list", "show", "status", "due", "eligible", "history", "export", "report",
                                "edit", "undo", "fix", "unrecord", "notice"})
+__all__ = ["build_parser", "main"]
 
 
 def default_db_path() -> Path:
@@ -49,176 +42,37 @@ def default_db_path() -> Path:
     return user_data_path(APP_NAME, appauthor=False) / "tracker.json"
 
 
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
-        self.exit(EXIT_INPUT, f"{self.prog}: 用法错误 / usage error: {message}\n")
-
-
-def _limit(text: str) -> int:
-    try:
-        n = int(text)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise argparse.ArgumentTypeError(f"--limit 须为正整数 / must be a whole number, 1 or more: {text!r}")
-    return n
-
-
-def build_parser() -> argparse.ArgumentParser:
-    p = _Parser(prog="tracker", description="党员发展工作台账 — Party member development tracker. "
-                "Run without a command to open the full-screen app.")
-    p.add_argument("--version", action="version", version=f"tracker {__version__}")
-    p.add_argument("--db", help="database file (env TRACKER_DB; default: the user data directory)")
-    p.add_argument("--today", help="the date to treat as today, YYYY-MM-DD (env TRACKER_TODAY)")
-    p.add_argument("--lang", choices=("zh", "en"), help="language (env TRACKER_LANG; default from the locale)")
-    p.add_argument("--profile", help="pin a national edition (cpc-2014, cpc-2026) or add a local profile file")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    def detail_options(sp: argparse.ArgumentParser) -> None:
-        sp.add_argument("--birth", help="出生日期 birth date")
-        sp.add_argument("--gender", help="性别 男/女")
-        sp.add_argument("--ethnicity", help="民族")
-        sp.add_argument("--education", help="学历")
-        sp.add_argument("--branch", help="所在党支部")
-        sp.add_argument("--phone", help="联系电话")
-        sp.add_argument("--id-number", dest="id_number", help="身份证号 (18 characters)")
-        sp.add_argument("--note", help="备注")
-        sp.add_argument("--expected-departure", dest="expected_departure", help="预计离开日期 (R18)")
-        sp.add_argument("--native-place", dest="native_place", help="籍贯")
-        sp.add_argument("--job", help="工作单位及职务")
-
-    a = sub.add_parser("add", help="新增入党申请人 add an applicant")
-    a.add_argument("name")
-    a.add_argument("--applied", required=True, help="递交入党申请书时间 date the application was received")
-    detail_options(a)
-    a.add_argument("--override", help="written reason to proceed despite a rule")
-    a.add_argument("--if-absent", dest="if_absent", action="store_true",
-                   help="若已有此人（身份证号相同，或姓名与出生日期相同）则不新增，输出其编号 / if the person is already "
-                   "there (same ID number, or same name and birth date), print their id instead of adding (exit 0)")
-    a.add_argument("--json", action="store_true")
-
-    r = sub.add_parser("record", help="记录一个步骤 record a step")
-    r.add_argument("person", nargs="+", help="id or unique name; several: one decision for each (one undo)")
-    r.add_argument("event", help="one of: " + ", ".join(k for k in EVENT_KEYS if k != "applied"))
-    r.add_argument("--on", required=True, help="the date it happened")
-    r.add_argument("--names", help="names, comma separated (sponsors, mentors)")
-    r.add_argument("--result", help="pass | fail (political-review)")
-    r.add_argument("--days", type=float, help="training days")
-    r.add_argument("--hours", type=float, help="training class hours")
-    r.add_argument("--months", type=int, help="extension months (6–12)")
-    r.add_argument("--reason", help="reason (left)")
-    r.add_argument("--note", help="a note kept with the step")
-    r.add_argument("--collective", action="store_true", help="oath: at a collective ceremony (七一, 国庆 …: R12)")
-    r.add_argument("--override", help="written reason to proceed despite a minimum or gate")
-    r.add_argument("--skip-refused", action="store_true", help="several people: record those who pass, not the refused")
-    r.add_argument("--json", action="store_true")
-
-    cli_corrections.add_parsers(sub)
-
-    s = sub.add_parser("show", help="一个人的全程纪实 one person's record")
-    s.add_argument("person")
-    s.add_argument("--json", action="store_true")
-    s.add_argument("--full-id", action="store_true", help="show the ID number in full (masked by default, as in the app)")
-
-    ls = sub.add_parser("list", help="人员名单 list people")
-    ls.add_argument("--stage", choices=STAGE_KEYS)
-    ls.add_argument("--branch")
-    ls.add_argument("--all", action="store_true", help="include people who left")
-    ls.add_argument("--limit", type=_limit, help="show at most N people (default: everyone)")
-    ls.add_argument("--json", action="store_true")
-
-    st = sub.add_parser("status", help="各阶段人数与待办 counts and what is due")
-    st.add_argument("--json", action="store_true")
-
-    d = sub.add_parser("due", help="逾期和即将到期 deadlines overdue or coming up")
-    d.add_argument("--within", type=int, default=30, help="days ahead (default 30)")
-    d.add_argument("--limit", type=_limit, help="show at most N items, most urgent first (default: all)")
-    d.add_argument("--json", action="store_true")
-
-    el = sub.add_parser("eligible", help="会议前：谁可办理下一步 who may take their next step on a date")
-    el.add_argument("--on", required=True)
-    el.add_argument("--to", choices=STAGE_KEYS[1:], help="only the step into this stage")
-    el.add_argument("--all", action="store_true", help="also who is not yet eligible, and why")
-    el.add_argument("--json", action="store_true")
-
-    ed = sub.add_parser("edit", help="更正人员信息 correct a person's details")
-    ed.add_argument("person")
-    ed.add_argument("--name")
-    detail_options(ed)
-    ed.add_argument("--override", help="written reason to keep a birth date or departure that breaks a recorded step")
-    ed.add_argument("--json", action="store_true")
-
-    u = sub.add_parser("undo", help="撤销上一次更改 undo the last change")
-    u.add_argument("--person", help="undo this person's last change only (if nothing newer touched them)")
-    u.add_argument("--json", action="store_true")
-
-    h = sub.add_parser("history", help="更改记录 the change history")
-    h.add_argument("person", nargs="?")
-    h.add_argument("--json", action="store_true")
-
-    dm = sub.add_parser("demo", help="载入示例数据 load demo data into an empty database")
-    dm.add_argument("--json", action="store_true")
-
-    ex = sub.add_parser("export", help="导出名册或全程纪实 export rosters, a person's record, or a JSON backup")
-    ex.add_argument("--stage", choices=(*STAGE_KEYS, "all"), default="all", help="one stage, or all (default)")
-    ex.add_argument("--branch", help="only this branch")
-    ex.add_argument("--format", choices=("xlsx", "csv", "md", "json"), default=None,
-                    help="xlsx (default), csv, md; json = full backup that import reads back")
-    ex.add_argument("--person", help="write this person's full record (全程纪实) as md (default) or xlsx")
-    ex.add_argument("-o", "--output", help="file to write (default: a dated name in the current directory)")
-    ex.add_argument("--force", action="store_true", help="overwrite an existing file")
-    ex.add_argument("--full-id", action="store_true", help="show ID numbers in full (masked by default)")
-    ex.add_argument("--full-contact", action="store_true", help="show phone numbers in full (masked by default)")
-    ex.add_argument("--date-style", choices=("dot", "iso"),
-                    help="dates as 2025.03.05 (dot: default in xlsx/md) or 2025-03-05 (iso: default in csv/json)")
-    ex.add_argument("--unit", help="the unit heading the roster titles (default: tracker config unit)")
-    ex.add_argument("--mask-id", action="store_true",
-                    help="json: mask ID numbers, for a copy to share (the backup keeps them in full by default)")
-    cli_meeting.add_export_options(ex)
-    ex.add_argument("--json", action="store_true")
-
-    im = sub.add_parser("import", help="导入现有表格 import an XLSX/CSV sheet or a JSON backup")
-    im.add_argument("file")
-    im.add_argument("--sheet", help="read only this worksheet (default: every worksheet with a header row)")
-    im.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
-    im.add_argument("--skip-invalid", action="store_true", help="import the valid rows even if others have errors")
-    im.add_argument("--include-hidden", action="store_true",
-                    help="import hidden rows too (by default a row hidden in Excel is listed, not imported)")
-    im.add_argument("--json", action="store_true")
-
-    rp = sub.add_parser("report", help="年度统计 the year's figures")
-    rp.add_argument("--year", type=int, required=True)
-    rp.add_argument("--branch", help="only this branch")
-    rp.add_argument("--json", action="store_true")
-
-    ru = sub.add_parser("rules", help="在某日适用的规则 the rules in force on a date")
-    ru.add_argument("--on", help="date (default today)")
-    ru.add_argument("--json", action="store_true")
-    cli_config.add_parsers(sub)
-    cli_meeting.add_parsers(sub)
-    cli_db.add_parsers(sub)
-    return p
-
-
 # ------------------------------------------------------------------ context
 
 class Context:
     def __init__(self, args: argparse.Namespace) -> None:
+        from datetime import date
+
+        from .backend import is_pg_url, start_connecting
+        from .dates import parse_date
+
         env = os.environ
         self.lang: str = args.lang or default_lang()
-        today_text = args.today or env.get("TRACKER_TODAY")
-        self.today: date = parse_date(today_text) if today_text else date.today()
         db: str | None = args.db or env.get("TRACKER_DB")
         #: a file's path, or a postgresql:// URL
         self.db_path: Path | str = db if db and is_pg_url(db) else Path(db).expanduser() if db else default_db_path()
-        self.book = load_rulebook(args.profile or env.get("TRACKER_PROFILE"))
+        if isinstance(self.db_path, str) and args.command not in (None, "db", "migrate", "rules"):
+            # the server's answer awaited while the rules load (the app connects after its first frame instead)
+            start_connecting(self.db_path)
+        today_text = args.today or env.get("TRACKER_TODAY")
+        self.today: date = parse_date(today_text) if today_text else date.today()
+        from .profiles import load_rulebook
+
+        self.book: RuleBook = load_rulebook(args.profile or env.get("TRACKER_PROFILE"))
         self._service: Service | None = None
         self._must_exist = args.command in NEEDS_EXISTING_DB
 
     @property
     def service(self) -> Service:
         if self._service is None:
+            from .backend import open_store
+            from .service import Service
+
             store = open_store(self.db_path, book=self.book, must_exist=self._must_exist)
             today = self.today
             self._service = Service(store, self.book, lambda: today)
@@ -266,16 +120,20 @@ def _print_table(title: str, columns: Sequence[str], rows: list[list[Any]], *, m
 
 
 def _print_json(data: Any) -> None:
+    import json
+
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
 def _say(text: str, *, file: Any = None) -> None:
     """A line with stored text in it: control characters shown as escapes (never sent to the terminal)."""
+
     print(printable(text), file=file)
 
 
 def _text(value: Any, style: str = "") -> Any:
     """Stored text as a Rich ``Text``: shown literally, never read as markup (``[/]`` is a name, not a tag)."""
+
     from rich.text import Text
 
     return value if isinstance(value, Text) else Text(printable(str(value)), style=style)
@@ -298,6 +156,8 @@ def _table(title: str, columns: Sequence[str]) -> Any:
 # ------------------------------------------------------------------ commands
 
 def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
+    from .serialize import person_json
+
     details = {k: getattr(args, k) for k in ("birth", "gender", "ethnicity", "education", "branch", "phone",
                                               "id_number", "note", "expected_departure", "native_place", "job")
                if getattr(args, k) is not None}
@@ -319,6 +179,9 @@ def cmd_add(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def _date_arg(text: str, field: str) -> date:
+    from .dates import DateError, parse_date
+    from .service import InputError
+
     try:
         return parse_date(text)
     except DateError as exc:
@@ -326,6 +189,10 @@ def _date_arg(text: str, field: str) -> date:
 
 
 def cmd_record(ctx: Context, args: argparse.Namespace) -> int:
+    from . import cli_meeting
+    from .service import InputError, build_event
+    from .stages import event_label, stage_label
+
     svc = ctx.service
     if args.event == "applied":
         raise InputError("申请日期在新增人员时记录（tracker add --applied）。",
@@ -347,6 +214,8 @@ def cmd_record(ctx: Context, args: argparse.Namespace) -> int:
 def _print_recorded(done: Any, lang: str, as_json: bool, headline: str) -> int:
     """What a saved step says: the person as JSON (with the notes and the rules overridden), or a line
     and then each rule overridden and each note."""
+    from .serialize import person_json, verdict_json
+
     if as_json:
         out = person_json(done.person)
         out["notes"] = [verdict_json(v, lang) for v in done.check.notes]
@@ -362,6 +231,10 @@ def _print_recorded(done: Any, lang: str, as_json: bool, headline: str) -> int:
 
 
 def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
+    from .reports import person_view
+    from .serialize import view_json
+    from .stages import event_label, pending_label, stage_label
+
     svc = ctx.service
     person = svc.find(args.person)
     view = person_view(person, svc.book, svc.today)
@@ -418,6 +291,9 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
+    from .serialize import person_json
+    from .stages import pending_label, stage_label
+
     svc = ctx.service
     everyone = svc.summaries()  # the derived fields: no one's events replayed
     chosen = [s for s in everyone if (args.all or s.derived.active)
@@ -445,6 +321,8 @@ def cmd_list(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
+    from .stages import STAGE_KEYS, pending_label, stage_label
+
     svc = ctx.service
     st = svc.status()
     anyone = any(st.counts.values()) or st.left > 0
@@ -475,6 +353,7 @@ def cmd_status(ctx: Context, args: argparse.Namespace) -> int:
 
 def _print_status_plain(st: Any, lang: str, anyone: bool) -> int:
     from .plaintext import table_text
+    from .stages import STAGE_KEYS, pending_label, stage_label
 
     rows = [[stage_label(key, lang), str(st.counts[key])] for key in STAGE_KEYS]
     rows.append([label("left", lang), str(st.left)])
@@ -492,6 +371,9 @@ def _print_status_plain(st: Any, lang: str, anyone: bool) -> int:
 
 
 def cmd_due(ctx: Context, args: argparse.Namespace) -> int:
+    from .serialize import deadline_json
+    from .service import InputError
+
     svc = ctx.service
     if args.within < 0:
         raise InputError("--within 须为非负天数。", "--within must be a number of days, 0 or more.", "within")
@@ -518,6 +400,10 @@ def cmd_due(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_eligible(ctx: Context, args: argparse.Namespace) -> int:
+    from .reports import eligibility
+    from .serialize import eligibility_json
+    from .stages import event_label, stage_label
+
     svc = ctx.service
     on = _date_arg(args.on, "on")
     items = [e for e in eligibility(svc.people(), svc.book, on, args.to, today=svc.today) if e.eligible or args.all]
@@ -540,6 +426,9 @@ def cmd_eligible(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_edit(ctx: Context, args: argparse.Namespace) -> int:
+    from .serialize import person_json
+    from .service import InputError
+
     svc = ctx.service
     person = svc.find(args.person)
     changes = {k: getattr(args, k) for k in ("name", "birth", "gender", "ethnicity", "education", "branch", "phone",
@@ -588,6 +477,8 @@ def cmd_history(ctx: Context, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(ctx: Context, args: argparse.Namespace) -> int:
+    from .backend import shown_db
+
     people = ctx.service.load_demo()
     if args.json:
         _print_json({"loaded": len(people)})
@@ -623,34 +514,29 @@ def cmd_rules(ctx: Context, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {
-    "add": cmd_add, "record": cmd_record, "show": cmd_show, "list": cmd_list, "status": cmd_status,
-    "due": cmd_due, "eligible": cmd_eligible, "edit": cmd_edit, "undo": cmd_undo, "history": cmd_history,
-    "demo": cmd_demo, "rules": cmd_rules,
-    **cli_registers.COMMANDS,
-    **cli_corrections.COMMANDS,
-    **cli_config.COMMANDS,
-    **cli_meeting.COMMANDS,
-    **cli_db.COMMANDS,
-}
-
-
 def _fail(lang: str, as_json: bool, code: int, payload: dict[str, Any], text: str) -> int:
+
     if as_json:
         _print_json(payload)
     print(printable(text, keep_newlines=True), file=sys.stderr)  # a refusal may quote stored text
     return code
 
 
+def _saves() -> int:
+    """Files replaced by this process so far (none when the file store was never imported)."""
+    storefile = sys.modules.get(f"{__package__}.storefile")
+    return 0 if storefile is None else int(storefile.saves_in_this_process())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. Ctrl-C at any point prints one line, saved or not, never a traceback."""
-    saves_before = saves_in_this_process()
+    saves_before = _saves()
     try:
         return _main(argv)
     except KeyboardInterrupt:  # the store is consistent at any point: only say which side of the save we are
         words = sys.argv[1:] if argv is None else list(argv)
         lang = words[words.index("--lang") + 1] if "--lang" in words[:-1] else default_lang()
-        saved = saves_in_this_process() > saves_before
+        saved = _saves() > saves_before
         print(pick("已中断：更改已保存。" if saved else "已中断：未保存任何更改。",
                    "Interrupted: the change was saved." if saved else "Interrupted: nothing was saved.", lang),
               file=sys.stderr)
@@ -658,17 +544,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         try:  # the real command line, about to exit: a late Ctrl-C changes nothing any more
             if argv is None:
+                import signal
+
                 signal.signal(signal.SIGINT, signal.SIG_IGN)
         except (KeyboardInterrupt, ValueError, OSError):
             pass
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    parser = build_parser(argv=words)
+    args = parser.parse_args(words)
     lang = args.lang or default_lang()
     as_json = bool(getattr(args, "json", False))
     try:
+        _import_orjson_whole()
         ctx = Context(args)
         if args.command is None:
             if not (sys.stdin.isatty() and sys.stdout.isatty()):  # a script or cron job: no screen to draw
@@ -677,26 +567,57 @@ def _main(argv: Sequence[str] | None) -> int:
                            "tracker --help lists the commands.)", lang), file=sys.stderr)
                 return cmd_status(ctx, argparse.Namespace(json=False))
             return run_tui(ctx)
-        return COMMANDS[args.command](ctx, args)
-    except Refused as exc:
+        return command_function(args.command)(ctx, args)
+    except BilingualError as exc:
+        return _failed(exc, lang, as_json)
+    except Exception as exc:
+        service = sys.modules.get(f"{__package__}.service")  # a rule's refusal comes from there (exit 1)
+        if service is None or not isinstance(exc, service.Refused):
+            raise
+        from .serialize import refusal_json
+
         return _fail(lang, as_json, EXIT_REFUSED, refusal_json(exc.check, lang), exc.message(lang))
-    except InputError as exc:
+
+
+def _failed(exc: BilingualError, lang: str, as_json: bool) -> int:
+    """A refusal, bad input, a conflict, a database that cannot be used now: its message and exit code."""
+    from .dates import DateError
+    from .profiles import ProfileError
+    from .service import Conflict, InputError
+    from .storefile import StoreError
+
+    if isinstance(exc, InputError):
         return _fail(lang, as_json, EXIT_INPUT, {"error": "input", "field": exc.field, "message": exc.message(lang)},
                      exc.message(lang))
-    except Conflict as exc:
+    if isinstance(exc, Conflict):
         return _fail(lang, as_json, EXIT_REFUSED, {"error": "conflict", "message": exc.message(lang)},
                      exc.message(lang))
-    except StoreError as exc:
+    if isinstance(exc, StoreError):
         return _fail(lang, as_json, EXIT_STORE, {"error": "store", "message": exc.message(lang)}, exc.message(lang))
-    except BilingualError as exc:  # a date, a profile, a file to read or write
-        kind = "profile" if isinstance(exc, ProfileError) else "input"
-        field = "date" if isinstance(exc, DateError) else None
-        return _fail(lang, as_json, EXIT_INPUT, {"error": kind, "field": field, "message": exc.message(lang)},
-                     exc.message(lang))
+    # a date, a profile, a file to read or write
+    kind = "profile" if isinstance(exc, ProfileError) else "input"
+    field = "date" if isinstance(exc, DateError) else None
+    return _fail(lang, as_json, EXIT_INPUT, {"error": kind, "field": field, "message": exc.message(lang)},
+                 exc.message(lang))
+
+
+def _import_orjson_whole() -> None:
+    """Import orjson with Ctrl-C held back, then let it through: orjson's module set-up crashes the process
+    (SIGSEGV, orjson 3.13) when Ctrl-C lands in the middle of it — found by the Ctrl-C-at-any-moment test.
+    The same hold as around the save's rename (``storefile.interrupts_deferred``). Done before any command
+    reaches the store (which imports orjson); ``--version`` and ``--help`` never import it."""
+    if "orjson" in sys.modules:
+        return
+    from .storefile import interrupts_deferred
+
+    with interrupts_deferred():
+        import orjson  # noqa: F401
 
 
 def run_tui(ctx: Context) -> int:
     from screens.app import TrackerApp
+
+    from .backend import is_pg_url
 
     # the screen first: the file is opened (read, checked, everyone built) in the app's worker; PostgreSQL
     # announces changes (NOTIFY): reading them costs no round trip, so look often (within a second)

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .cli import Context
 
 
-def add_parsers(sub: Any) -> None:
-    c = sub.add_parser("config", help="本数据库的设置 this database's settings")
+def args_config(c: argparse.ArgumentParser) -> None:
     c.add_argument("key", choices=("unit",), help="unit: the unit's name heading every roster (中共××委员会)")
     c.add_argument("value", nargs="?", help="the new value (omit to show the current one)")
     c.add_argument("--clear", action="store_true", help="remove the setting")

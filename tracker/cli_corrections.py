@@ -8,14 +8,13 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
-from .stages import EVENT_KEYS, event_label
-
 if TYPE_CHECKING:
     from .cli import Context
 
 
-def add_parsers(sub: Any) -> None:
-    f = sub.add_parser("fix", help="更正一个已记录步骤的日期或内容 correct a recorded step's date or details")
+def args_fix(f: argparse.ArgumentParser) -> None:
+    from .stages import EVENT_KEYS
+
     f.add_argument("person", help="id or unique name")
     f.add_argument("event", help="the recorded step: " + ", ".join(EVENT_KEYS))
     f.add_argument("--date", help="which one, when the step is recorded more than once (its recorded date)")
@@ -32,7 +31,8 @@ def add_parsers(sub: Any) -> None:
     f.add_argument("--override", help="written reason to proceed although the correction breaks a minimum or gate")
     f.add_argument("--json", action="store_true")
 
-    u = sub.add_parser("unrecord", help="删除一个误记的步骤 remove a step recorded by mistake")
+
+def args_unrecord(u: argparse.ArgumentParser) -> None:
     u.add_argument("person", help="id or unique name")
     u.add_argument("event", help="the recorded step")
     u.add_argument("--date", help="which one, when the step is recorded more than once")
@@ -44,6 +44,7 @@ def cmd_fix(ctx: Context, args: argparse.Namespace) -> int:
     from .cli import _date_arg, _print_recorded
     from .i18n import pick
     from .service import InputError
+    from .stages import event_label
 
     svc, lang = ctx.service, ctx.lang
     person = svc.find(args.person)
@@ -68,6 +69,7 @@ def cmd_unrecord(ctx: Context, args: argparse.Namespace) -> int:
     from .cli import EXIT_OK, _date_arg, _print_json, _say
     from .i18n import pick
     from .serialize import person_json
+    from .stages import event_label
 
     svc, lang = ctx.service, ctx.lang
     person = svc.find(args.person)

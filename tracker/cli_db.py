@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import argparse
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from .cli import Context
 
 
-def add_parsers(sub: Any) -> None:
-    d = sub.add_parser("db", help="PostgreSQL 数据库：建表、授权 set up a PostgreSQL database, grant access")
-    dsub = d.add_subparsers(dest="db_command", metavar="ACTION", required=True, parser_class=sub._parser_class)
+def args_db(d: argparse.ArgumentParser) -> None:
+    dsub = d.add_subparsers(dest="db_command", metavar="ACTION", required=True, parser_class=type(d))
     i = dsub.add_parser("init", help="建立或升级数据库表（由数据库所有者运行） create or upgrade the tables (as the owner)")
     i.add_argument("--json", action="store_true")
     g = dsub.add_parser("grant", help="允许用户读写某些支部或全部 let a user read and write branches (creates the login role)")
@@ -25,7 +24,8 @@ def add_parsers(sub: Any) -> None:
     r.add_argument("--branch", action="append", default=[], help="only this branch (repeatable)")
     r.add_argument("--json", action="store_true")
 
-    m = sub.add_parser("migrate", help="在数据库文件与 PostgreSQL 之间复制全部数据 copy everything file ⇄ PostgreSQL")
+
+def args_migrate(m: argparse.ArgumentParser) -> None:
     m.add_argument("source", metavar="FROM", help="a database file or postgresql://…")
     m.add_argument("target", metavar="TO", help="an empty (or missing) target: a new file or postgresql://…")
     m.add_argument("--json", action="store_true")

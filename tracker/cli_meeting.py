@@ -9,21 +9,16 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from .i18n import pick
-from .meeting import MEETING_STEPS
-from .model import Event
-from .serialize import person_json, verdict_json
-from .service import BatchRefused
-from .stages import event_label
 
 if TYPE_CHECKING:
     from .cli import Context
+    from .model import Event
 
 
-def add_parsers(sub: Any) -> None:
-    n = sub.add_parser("notice", help="发展对象公示 the publicity notice (公示) for the proposed targets")
+def args_notice(n: argparse.ArgumentParser) -> None:
     n.add_argument("--on", help="the publicity's first day (default today)")
     n.add_argument("--person", action="append", help="only this person (id or unique name); repeat for several")
     n.add_argument("--branch", help="only this branch (it also heads the notice)")
@@ -33,6 +28,8 @@ def add_parsers(sub: Any) -> None:
 
 
 def add_export_options(ex: argparse.ArgumentParser) -> None:
+    from .meeting import MEETING_STEPS
+
     ex.add_argument("--meeting", metavar="DATE",
                     help="the meeting planner's list for a meeting on DATE (who is up for which step, and why not)")
     ex.add_argument("--step", choices=MEETING_STEPS, help="with --meeting: only this step")
@@ -41,6 +38,9 @@ def add_export_options(ex: argparse.ArgumentParser) -> None:
 def record_batch(ctx: Context, args: argparse.Namespace, ev: Event) -> int:
     """``tracker record A B C STEP --on DATE``: one decision of one meeting for each of them (one undo)."""
     from .cli import EXIT_OK, EXIT_REFUSED, _print_json, _say
+    from .serialize import person_json, verdict_json
+    from .service import BatchRefused
+    from .stages import event_label
 
     svc, lang = ctx.service, ctx.lang
     pids = [svc.find(ref).id for ref in args.person]
@@ -75,6 +75,8 @@ def record_batch(ctx: Context, args: argparse.Namespace, ev: Event) -> int:
 
 def cmd_notice(ctx: Context, args: argparse.Namespace) -> int:
     from .cli import EXIT_OK, EXIT_REFUSED, _date_arg, _print_json, _say
+    from .model import Event
+    from .serialize import verdict_json
 
     svc, lang = ctx.service, ctx.lang
     start = _date_arg(args.on, "on") if args.on else svc.today

@@ -13,8 +13,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .i18n import label, pick
-from .service import InputError
-from .stages import stage_label
 
 if TYPE_CHECKING:
     from .cli import Context
@@ -22,6 +20,7 @@ if TYPE_CHECKING:
 
 def cmd_export(ctx: Context, args: argparse.Namespace) -> int:
     from .cli import EXIT_OK, _print_json, _say
+    from .service import InputError
 
     if args.meeting:
         from .cli_meeting import cmd_export_meeting
@@ -99,6 +98,7 @@ def _test_import_delay() -> None:
 
 def cmd_report(ctx: Context, args: argparse.Namespace) -> int:
     from .cli import EXIT_OK, _add_row, _console, _print_json, _table, _text
+    from .stages import stage_label
     from .yearly import FLOW_KEYS, FLOW_LABELS, STOCK_KEYS, year_figures
 
     lang, svc = ctx.lang, ctx.service

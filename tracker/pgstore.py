@@ -55,8 +55,10 @@ def _connect(url: str) -> Any:
         raise StoreError(
             "使用 PostgreSQL 数据库需要安装 psycopg：pip install 'party-tracker[postgres]'。",
             "A PostgreSQL database needs psycopg: pip install 'party-tracker[postgres]'.") from None
+    from .backend import early_connection
+
     try:
-        conn = psycopg.connect(url, autocommit=True, connect_timeout=10)
+        conn = early_connection(url) or psycopg.connect(url, autocommit=True, connect_timeout=10)
     except psycopg.Error as exc:
         raise StoreError(f"无法连接 PostgreSQL 数据库：{_first_line(exc)}",
                          f"Cannot connect to the PostgreSQL database: {_first_line(exc)}") from None
