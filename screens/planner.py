@@ -29,6 +29,7 @@ from tracker.stages import event_label
 from .keys import bind, relabel
 from .text import t
 from .widgets import (
+    OrderedInput,
     PersonRows,
     RecordRequest,
     done_loading,
@@ -65,7 +66,7 @@ def _wrapped(reason: str, width: int) -> str:
     return wrap_text(Text(reason), width).plain if cell_len(reason) > width else reason
 
 
-class DateBox(Input):
+class DateBox(OrderedInput):
     """The meeting date: takes only what a date is written with; Esc gives the focus back to the list."""
 
     BINDINGS = [Binding("escape", "leave", show=False)]

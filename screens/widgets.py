@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
+from textual import events
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import DataTable, Input
@@ -47,7 +48,26 @@ def tracker_app(node: Any) -> TrackerApp:
     return cast("TrackerApp", node.app)
 
 
-class Box(Input):
+class OrderedInput(Input):
+    """An Input whose own key bindings (Backspace, Delete, ←/→, Home/End…) act in the order the keys came.
+
+    Textual runs a focused widget's non-priority bindings only after the key has bubbled up to the App, through
+    each ancestor's message queue, while the printable keys behind it go straight to the box: ``Backspace a b c``
+    sent in one burst (tmux ``send-keys``, a fast typist over ssh) came out as "abc" with the Backspace applied
+    after them (``xy`` → ``xyab`` instead of ``xabc``). Here the box runs its own bindings when the key reaches it.
+    """
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not event.is_printable:
+            for binding in self._bindings.key_to_bindings.get(event.key, ()):
+                if not binding.priority and await self.app.run_action(binding.action, self):
+                    event.stop()
+                    event.prevent_default()
+                    return
+        await super()._on_key(event)
+
+
+class Box(OrderedInput):
     """A text box that lets ``?`` through to the help while it is empty (typed after text, it is text)."""
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
