@@ -29,6 +29,7 @@ from tracker.service import InputError, Service
 from tracker.textsafe import printable
 
 from . import heap
+from .driver import terminal_driver
 from .footer import LocalFooter
 from .keys import KEYS, bind, help_text, key_text, relabel
 from .overview import Overview
@@ -298,7 +299,7 @@ class TrackerApp(App[None]):
     def __init__(self, service: Service | Callable[[], Service], *, lang: str = "zh", cursor_blink: bool = True,
                  watch_seconds: float = 2.0, initial_tab: str = "overview", export_dir: Path | None = None,
                  background_from: int = 2000) -> None:
-        super().__init__()
+        super().__init__(driver_class=terminal_driver())  # a lone Esc read after ESCDELAY (screens/driver.py)
         #: from this many people on, the overview is computed in a worker (the screen shows first)
         self.background_from = background_from
         # a Service, or how to open one: then the screen shows first and the file is read in a worker
