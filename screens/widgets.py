@@ -15,6 +15,8 @@ from textual.widgets import DataTable, Input
 from tracker.dates import iso
 from tracker.textsafe import printable
 
+from .table import ListTable
+
 __all__ = ["iso"]  # screens take date text from the core, like every other format rule
 
 if TYPE_CHECKING:
@@ -102,7 +104,20 @@ def person_id_from_key(key: str | None) -> int | None:
     return int(head) if sep and head.isdigit() else None
 
 
-def row_person_id(table: DataTable[Any]) -> int | None:
+#: the lists a pane's keys act on (the long ones are ListTables, the overview's and a person's steps DataTables)
+TABLES = "DataTable, ListTable"
+
+
+def is_table(node: object) -> bool:
+    return isinstance(node, DataTable | ListTable)
+
+
+def tables_in(node: Any) -> list[DataTable[Any] | ListTable]:
+    """The lists under ``node`` (a screen, a pane), in order."""
+    return [w for w in node.query(TABLES) if isinstance(w, DataTable | ListTable)]
+
+
+def row_person_id(table: DataTable[Any] | ListTable) -> int | None:
     """The person on the table's cursor row, if that row is a person's."""
     if not table.row_count:
         return None
@@ -134,8 +149,8 @@ class PersonRows:
     def record_request(self) -> RecordRequest | None:
         node: Any = self
         focused = node.screen.focused
-        table = focused if isinstance(focused, DataTable) and node in focused.ancestors else (
-            node.query(DataTable).first() if node.query(DataTable) else None)
+        table = focused if is_table(focused) and node in focused.ancestors else (
+            node.query(TABLES).first() if node.query(TABLES) else None)
         if table is None or not table.row_count:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
@@ -153,9 +168,9 @@ class PersonRows:
     def selected_person_id(self) -> int | None:
         node: Any = self
         focused = node.screen.focused
-        if isinstance(focused, DataTable) and node in focused.ancestors:
+        if is_table(focused) and node in focused.ancestors:
             return row_person_id(focused)
-        tables = node.query(DataTable)
+        tables = node.query(TABLES)
         return row_person_id(tables.first()) if tables else None
 
 
@@ -164,7 +179,7 @@ def shown(widget: Widget) -> bool:
     return all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))
 
 
-def done_loading(table: DataTable[Any]) -> None:
+def done_loading(table: DataTable[Any] | ListTable) -> None:
     """A table filled by a worker: the loading indicator off, and the focus it could not take while loading
     (a loading widget takes none; it stayed in the tab left) when its tab is shown and no shown widget has it."""
     table.loading = False
@@ -177,6 +192,15 @@ def done_loading(table: DataTable[Any]) -> None:
 def new_table(columns: list[tuple[str, str]], *, zebra: bool = True, **kwargs: Any) -> DataTable[Any]:
     """A row-cursor table with explicit column keys (so cells can be found by key)."""
     table: DataTable[Any] = DataTable(cursor_type="row", zebra_stripes=zebra, **kwargs)
+    for key, label in columns:
+        table.add_column(label, key=key)
+    return table
+
+
+def new_list(columns: list[tuple[str, str]], *, zebra: bool = True, **kwargs: Any) -> ListTable:
+    """A long list (a row cursor, explicit column keys) whose rows not keyed "<id>:…" (a group's heading, a
+    "… more" line) the cursor passes over."""
+    table = ListTable(zebra_stripes=zebra, selectable=lambda key: person_id_from_key(key) is not None, **kwargs)
     for key, label in columns:
         table.add_column(label, key=key)
     return table
