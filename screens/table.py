@@ -49,6 +49,10 @@ class Column:
     def __post_init__(self) -> None:
         self.content_width = max(self.content_width, self.label.cell_len)
 
+    def get_render_width(self, table: ListTable) -> int:
+        """Cells on screen, padding included (DataTable's name)."""
+        return self.content_width + 2 * table.cell_padding
+
 
 @dataclass
 class Row:
@@ -402,7 +406,7 @@ class ListTable(ScrollView, can_focus=True):
         self._cache.clear()
         self._header = None
         if layout:
-            width = sum(c.content_width + 2 * self.cell_padding for c in self.columns.values())
+            width = sum(c.get_render_width(self) for c in self.columns.values())
             self.virtual_size = Size(width, self._lines + 1)
         self.refresh()
 
