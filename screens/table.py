@@ -162,7 +162,8 @@ class ListTable(ScrollView, can_focus=True):
         self._pending = False  # rows cleared: where the cursor is is decided when next asked (``cursor_row``)
         self._cache: dict[tuple[int, int, bool], Strip] = {}
         self._header: Strip | None = None
-        self._styles: tuple[Style, Style, Style, Style] | None = None
+        self._styles: tuple[Style, Style, Style, Style, Style] | None = None
+        self._size_due = False
 
     # ---- columns and rows (DataTable's names)
     def add_column(self, label: str | Text, *, key: str | None = None) -> ColumnKey:
@@ -389,7 +390,7 @@ class ListTable(ScrollView, can_focus=True):
         event.stop()
         index = int(meta["row"])
         if index < 0:
-            column = int(meta.get("column", -1))
+            column = self._column_at(event.x + round(self.scroll_x))
             if 0 <= column < len(self.columns):
                 key = list(self.columns)[column]
                 self.post_message(DataTable.HeaderSelected(self._as_table(), key, column, self.columns[key].label))
@@ -403,12 +404,39 @@ class ListTable(ScrollView, can_focus=True):
 
     # ---- drawing
     def _changed(self, *, layout: bool) -> None:
+        """Rows or columns changed: lines drawn again; the scrollable size said once, after a burst of changes
+        (each new size lays the screen out again)."""
         self._cache.clear()
         self._header = None
-        if layout:
-            width = sum(c.get_render_width(self) for c in self.columns.values())
-            self.virtual_size = Size(width, self._lines + 1)
+        if layout and not self._size_due:
+            self._size_due = True
+            self.call_later(self._apply_size)
         self.refresh()
+
+    def _apply_size(self) -> None:
+        """The scrollable size. ``virtual_size`` lays the whole screen out again when set; while the scroll bars
+        stay as they are (shown or not), the list's place on screen does not change: the new size is given to it
+        and its scroll bars without a layout (at 10k people a filter letter changes the widths of a column)."""
+        self._size_due = False
+        width = sum(c.get_render_width(self) for c in self.columns.values())
+        new = Size(width, self._lines + 1)
+        if new == self.virtual_size:
+            return
+        room_x, room_y = self.container_size
+        styles = self.styles
+        if (self.is_mounted and room_x and room_y and styles.overflow_x == "auto" and styles.overflow_y == "auto"
+                and (new.width > room_x) == self.show_horizontal_scrollbar
+                and (new.height > room_y) == self.show_vertical_scrollbar):
+            self.set_reactive(ListTable.virtual_size, new)
+            if self.show_vertical_scrollbar:
+                self.vertical_scrollbar.window_virtual_size = new.height
+            if self.show_horizontal_scrollbar:
+                self.horizontal_scrollbar.window_virtual_size = new.width
+            self.scroll_to(x=min(self.scroll_x, self.max_scroll_x), y=min(self.scroll_y, self.max_scroll_y),
+                           animate=False, immediate=True)
+            self.refresh()
+        else:
+            self.virtual_size = new
 
     def _forget_row(self, index: int) -> None:
         if 0 <= index < len(self._order):
@@ -436,29 +464,46 @@ class ListTable(ScrollView, can_focus=True):
         self._header = None
         self.refresh()
 
-    def _get_styles(self) -> tuple[Style, Style, Style, Style]:
+    def _get_styles(self) -> tuple[Style, Style, Style, Style, Style]:
+        """The widget's style and its heading's, cursor's, even and odd rows'."""
         if self._styles is None:
-            self._styles = (self.get_component_rich_style("list-table--header"),
+            self._styles = (self.rich_style,
+                            self.get_component_rich_style("list-table--header"),
                             self.get_component_rich_style("list-table--cursor"),
                             self.get_component_rich_style("list-table--even-row"),
                             self.get_component_rich_style("list-table--odd-row"))
         return self._styles
 
     def _cells_line(self, texts: Iterable[Text], row: int, style: Style, post: Style | None) -> Strip:
+        """One line of a row (``row`` -1: the heading), each cell padded to its column's width."""
         console = self.app.console
-        pad = self.cell_padding
+        pad = " " * self.cell_padding
         segments: list[Segment] = []
-        for column_index, (column, text) in enumerate(zip(self.columns.values(), texts, strict=False)):
-            meta = Style.from_meta({"row": row, "column": column_index})
+        for column, text in zip(self.columns.values(), texts, strict=False):
             width = column.content_width
-            if text.cell_len > width:
+            length = text.cell_len
+            if length > width:
                 text = text.copy()
                 text.truncate(width, overflow="ellipsis")
-            cell = [Segment(" " * pad)]
-            cell += text.render(console, end="")
-            cell.append(Segment(" " * (width - text.cell_len + pad)))
-            segments += Segment.apply_style(cell, style + meta, post)
-        return Strip(segments)
+                length = text.cell_len
+            segments.append(Segment(pad))
+            if text.spans:
+                segments += text.render(console, end="")
+            elif text.plain:
+                own = text.style
+                segments.append(Segment(text.plain, console.get_style(own) if isinstance(own, str) else own))
+            segments.append(Segment(" " * (width - length) + pad))
+        line_style = style + Style.from_meta({"row": row})  # a click says its row (its column: from x)
+        return Strip(Segment.apply_style(segments, line_style, post))
+
+    def _column_at(self, x: int) -> int:
+        """The column under ``x`` cells from the left edge of the rows (-1: none)."""
+        left = 0
+        for i, column in enumerate(self.columns.values()):
+            left += column.get_render_width(self)
+            if x < left:
+                return i
+        return -1
 
     def _row_lines(self, row: Row) -> list[list[Text]]:
         if row.lines is None:
@@ -473,9 +518,8 @@ class ListTable(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width
-        header, cursor, even, odd = self._get_styles()
+        base, header, cursor, even, odd = self._get_styles()
         scroll_x, scroll_y = round(self.scroll_x), round(self.scroll_y)
-        base = self.rich_style
         if y == 0:
             if self._header is None:
                 self._header = self._cells_line((c.label for c in self.columns.values()), -1, base + header, None)

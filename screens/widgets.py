@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, cast
 from rich.text import Text
 from textual import events
 from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import DataTable, Input
 
@@ -58,6 +59,14 @@ class OrderedInput(Input):
     sent in one burst (tmux ``send-keys``, a fast typist over ssh) came out as "abc" with the Backspace applied
     after them (``xy`` → ``xyab`` instead of ``xabc``). Here the box runs its own bindings when the key reaches it.
     """
+
+    def _watch_value(self, value: str) -> None:
+        """Textual's Input sets its scrollable width on every change of its text, and that reactive lays the whole
+        screen out again (a letter typed at 10k people: the screen re-laid and repainted). A box only needs the new
+        width for its own scrolling: it is set first without a layout, so Textual's own setting finds it unchanged
+        (a box sized by its text, ``width: auto``, is still laid out by Textual)."""
+        self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)
 
     async def _on_key(self, event: events.Key) -> None:
         if not event.is_printable:
