@@ -31,7 +31,7 @@ import time
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from bench.bench_core import DATA
 from bench.generate import TODAY, generate
@@ -39,6 +39,7 @@ from screens.app import TrackerApp
 from screens.overview import Overview
 from screens.people import People
 from screens.person import PersonScreen
+from screens.table import ListTable
 from tracker.profiles import load_rulebook
 from tracker.service import Service
 from tracker.store import Store
@@ -52,7 +53,7 @@ def one_run_in_process(n: int) -> dict[str, float]:
 
 
 def people_rows(app: TrackerApp) -> int:
-    return int(app.screen.query_one("#people-table", DataTable).row_count)
+    return int(app.screen.query_one("#people-table", ListTable).row_count)
 
 
 async def one_run(n: int) -> dict[str, float]:

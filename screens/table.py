@@ -159,7 +159,7 @@ class ListTable(ScrollView, can_focus=True):
         self._lines = 0  # content lines (the heading not counted)
         self._cursor = 0
         self._keep: RowKey | None = None  # the cursor's row before ``clear``, looked for among the new rows
-        self._pending = False  # rows cleared: where the cursor is is decided when next asked (``cursor_row``)
+        self._pending = True  # new rows: where the cursor is is decided when next asked (``cursor_row``)
         self._cache: dict[tuple[int, int, bool], Strip] = {}
         self._header: Strip | None = None
         self._styles: tuple[Style, Style, Style, Style, Style] | None = None
@@ -229,7 +229,7 @@ class ListTable(ScrollView, can_focus=True):
     def cursor_row(self) -> int:
         """The cursor's row. After ``clear`` and new rows: the row it was on (by key) when it is there again,
         else the first row that can have it (the list then shown from its top)."""
-        if self._pending:
+        if self._pending and self._order:
             self._pending = False
             found = self._index.get(self._keep) if self._keep is not None else None
             self._keep = None
