@@ -424,7 +424,8 @@ class ListTable(ScrollView, can_focus=True):
             return
         room_x, room_y = self.container_size
         styles = self.styles
-        if (self.is_mounted and room_x and room_y and styles.overflow_x == "auto" and styles.overflow_y == "auto"
+        if (self.is_mounted and room_x and room_y and not styles.auto_dimensions  # sized by its rows: laid out
+                and styles.overflow_x == "auto" and styles.overflow_y == "auto"
                 and (new.width > room_x) == self.show_horizontal_scrollbar
                 and (new.height > room_y) == self.show_vertical_scrollbar):
             self.set_reactive(ListTable.virtual_size, new)

@@ -169,7 +169,7 @@ async def test_undo_on_the_person_screen(make_app: MakeApp, service: Service) ->
         await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert service.person(pid).last("publicity") is None
-        rows = app.screen.query_one("#timeline", DataTable)
+        rows = app.screen.query_one("#timeline", ListTable)
         assert str(rows.get_cell("publicity", "dates")) == ""  # the step is shown, no longer dated
 
 
@@ -386,7 +386,7 @@ async def test_switching_tab_puts_the_keyboard_on_its_list(make_app: MakeApp) ->
 async def _on_row(app: TrackerApp, pilot: Any, pid: int, event: str) -> None:
     app.open_person(pid)
     await pilot.pause()
-    table = app.screen.query_one("#timeline", DataTable)
+    table = app.screen.query_one("#timeline", ListTable)
     table.move_cursor(row=table.get_row_index(event))
     await pilot.pause()
 
@@ -461,7 +461,7 @@ async def test_remove_refused_while_a_later_step_depends_on_it(make_app: MakeApp
         await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert service.person(pid).last("publicity") is None
-        assert str(app.screen.query_one("#timeline", DataTable).get_cell("publicity", "dates")) == ""
+        assert str(app.screen.query_one("#timeline", ListTable).get_cell("publicity", "dates")) == ""
 
 
 async def test_correcting_a_repeated_step_asks_which_one(make_app: MakeApp, service: Service) -> None:

@@ -628,7 +628,7 @@ async def test_a_member_opens_on_a_step_not_on_a_heading(make_app: MakeApp) -> N
         pid = next(p.id for p in app.service.people() if p.stage == "member")
         app.open_person(pid)
         await pilot.pause()
-        table = app.screen.query_one("#timeline", DataTable)
+        table = app.screen.query_one("#timeline", ListTable)
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         assert key is not None and not key.startswith("section-")
 
