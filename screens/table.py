@@ -164,6 +164,8 @@ class ListTable(ScrollView, can_focus=True):
         self._header: Strip | None = None
         self._styles: tuple[Style, Style, Style, Style, Style] | None = None
         self._size_due = False
+        self._metas: list[Style] = []
+        self._scroll_due = False
 
     # ---- columns and rows (DataTable's names)
     def add_column(self, label: str | Text, *, key: str | None = None) -> ColumnKey:
@@ -367,8 +369,18 @@ class ListTable(ScrollView, can_focus=True):
         return max(0, bisect.bisect_right(self._tops, line) - 1)
 
     def _scroll_to_cursor(self) -> None:
+        if self._size_due or not self.size.height:  # not laid out yet, or its new size not given: afterwards
+            if not self._scroll_due:
+                self._scroll_due = True
+                self.call_after_refresh(self._scroll_later)
+            return
         if self._order and self.cursor_row < len(self._order):
             self._scroll_into_view(self.cursor_row)
+
+    def _scroll_later(self) -> None:
+        self._scroll_due = False
+        if self.size.height:  # still not shown (another tab): when it is, the cursor is scrolled to as it moves
+            self._scroll_to_cursor()
 
     def _scroll_into_view(self, index: int) -> None:
         top = self._tops[index]
@@ -476,26 +488,34 @@ class ListTable(ScrollView, can_focus=True):
         return self._styles
 
     def _cells_line(self, texts: Iterable[Text], row: int, style: Style, post: Style | None) -> Strip:
-        """One line of a row (``row`` -1: the heading), each cell padded to its column's width."""
+        """One line of a row (``row`` -1: the heading), each cell padded to its column's width. Each cell keeps a
+        style of its own (its column in the meta): cells of one style would be one text in an SVG screenshot, where
+        Rich sets a text's length by characters, not cells (Chinese text drawn half as wide)."""
         console = self.app.console
         pad = " " * self.cell_padding
+        line_style = style + Style.from_meta({"row": row})  # a click says its row
         segments: list[Segment] = []
-        for column, text in zip(self.columns.values(), texts, strict=False):
+        for column_meta, column, text in zip(self._column_metas(), self.columns.values(), texts, strict=False):
             width = column.content_width
             length = text.cell_len
             if length > width:
                 text = text.copy()
                 text.truncate(width, overflow="ellipsis")
                 length = text.cell_len
-            segments.append(Segment(pad))
+            cell = [Segment(pad)]
             if text.spans:
-                segments += text.render(console, end="")
+                cell += text.render(console, end="")
             elif text.plain:
                 own = text.style
-                segments.append(Segment(text.plain, console.get_style(own) if isinstance(own, str) else own))
-            segments.append(Segment(" " * (width - length) + pad))
-        line_style = style + Style.from_meta({"row": row})  # a click says its row (its column: from x)
-        return Strip(Segment.apply_style(segments, line_style, post))
+                cell.append(Segment(text.plain, console.get_style(own) if isinstance(own, str) else own))
+            cell.append(Segment(" " * (width - length) + pad))
+            segments += Segment.apply_style(cell, line_style + column_meta, post)
+        return Strip(segments)
+
+    def _column_metas(self) -> list[Style]:
+        if len(self._metas) != len(self.columns):
+            self._metas = [Style.from_meta({"column": i}) for i in range(len(self.columns))]
+        return self._metas
 
     def _column_at(self, x: int) -> int:
         """The column under ``x`` cells from the left edge of the rows (-1: none)."""
