@@ -267,6 +267,7 @@ def tmux_keys(n: int, rounds: int = 4) -> dict[str, list[tuple[float, float]]]:
     """Keystroke latency as a user feels it: each key sent to the real app in tmux, the pane polled every 5 ms
     until it changes and until it stops changing."""
     db = DATA / f"{n}.json"
+    LOADS.append(os.getloadavg()[0])
     app = TmuxApp(db)
     out: dict[str, list[tuple[float, float]]] = {k: [] for k in KEY_KINDS}
     try:
@@ -301,10 +302,14 @@ def tmux_keys(n: int, rounds: int = 4) -> dict[str, list[tuple[float, float]]]:
     return out
 
 
+LOADS: list[float] = []  # the 1-minute load average as each run started: wall times grow with it
+
+
 def keys_report(n: int, runs: list[dict[str, list[tuple[float, float]]]]) -> str:
-    load = os.getloadavg()[0]
-    lines = [f"tmux, {n} people, keystrokes (load average {load:.1f}): median / p90 ms until the pane first "
-             f"changed, and until it stopped changing (the reaction finished)"]
+    loads = [*LOADS, os.getloadavg()[0]]
+    lines = [f"tmux, {n} people, keystrokes (load average {min(loads):.1f}–{max(loads):.1f} on "
+             f"{os.cpu_count()} cores, from the first run's start to the end): median / p90 ms until the pane "
+             f"first changed, and until it stopped changing (the reaction finished)"]
     for kind in KEY_KINDS:
         firsts = [f for r in runs for f, _ in r[kind]]
         lasts = [s for r in runs for _, s in r[kind]]
