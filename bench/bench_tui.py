@@ -246,10 +246,12 @@ class TmuxApp:
             shot = self.screen()
             seen = time.perf_counter()
             if shot != prev:
-                prev = shot
-                last = seen
                 if first is None:
                     first = seen
+                    last = seen
+                elif not _blink_only(prev, shot):
+                    last = seen
+                prev = shot
             time.sleep(POLL)
         if first is None or last is None:
             return timeout * 1000, timeout * 1000
@@ -257,6 +259,15 @@ class TmuxApp:
 
     def close(self) -> None:
         subprocess.run(["tmux", "kill-session", "-t", self.session], capture_output=True)
+
+
+def _blink_only(before: str, after: str) -> bool:
+    """Only a text box's lines changed (its cursor blinks every 0.5 s): not part of a key's reaction. Without this
+    a blink up to 0.3 s after the list was drawn counted as the reaction's end."""
+    old, new = before.splitlines(), after.splitlines()
+    if len(old) != len(new):
+        return False
+    return all("▊" in a for a, b in zip(old, new, strict=True) if a != b)
 
 
 KEY_KINDS = ("filter letter", "filter backspace", "cursor ↓", "page ↓", "tab (1–5, first visit)", "tab (1–5)",
