@@ -22,19 +22,20 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, Screen
-from textual.widgets import DataTable, Header, Input, Static, TabbedContent, TabPane
+from textual.widgets import Header, Input, Static, TabbedContent, TabPane
 
 from tracker.i18n import BilingualError
 from tracker.service import InputError, Service
 from tracker.textsafe import printable
 
 from . import heap
+from .driver import terminal_driver
 from .footer import LocalFooter
 from .keys import KEYS, bind, help_text, key_text, relabel
 from .overview import Overview
 from .person import PersonScreen
 from .text import procedure_text, t
-from .widgets import notify
+from .widgets import TABLES, notify, tables_in
 
 NEEDS_DATA = ("search", "new_person", "record", "export", "import", "undo", "load_demo", "yearly")
 TABS = ("overview", "people", "deadlines", "planner", "calendar")
@@ -134,7 +135,7 @@ class MainScreen(Screen[None]):
             self.focus_after_switch = None
             pane.query_one(wanted[1]).focus()
         else:  # the planner too: its date box is entered with m (digits and letters keep their meaning)
-            pane.query(DataTable).first().focus()
+            pane.query(TABLES).first().focus()
 
     def on_key(self, event: events.Key) -> None:
         """Typing ahead: the letters typed right after ``/`` or ``n`` (fast, or pasted) reach this screen before
@@ -298,7 +299,7 @@ class TrackerApp(App[None]):
     def __init__(self, service: Service | Callable[[], Service], *, lang: str = "zh", cursor_blink: bool = True,
                  watch_seconds: float = 2.0, initial_tab: str = "overview", export_dir: Path | None = None,
                  background_from: int = 2000) -> None:
-        super().__init__()
+        super().__init__(driver_class=terminal_driver())  # a lone Esc read after ESCDELAY (screens/driver.py)
         #: from this many people on, the overview is computed in a worker (the screen shows first)
         self.background_from = background_from
         # a Service, or how to open one: then the screen shows first and the file is read in a worker
@@ -535,7 +536,7 @@ class TrackerApp(App[None]):
                     screen.initial = screen.current_tab()
                 # the same row and the same place afterwards: only the words change
                 focused = screen.focused.id if screen.focused is not None else None
-                rows = {tb.id: tb.cursor_row for tb in screen.query(DataTable) if tb.id}
+                rows = {tb.id: tb.cursor_row for tb in tables_in(screen) if tb.id}
                 await screen.recompose()
                 relabel(screen, self.lang)
                 screen.refresh_bindings()
@@ -585,7 +586,7 @@ class TrackerApp(App[None]):
 
 
 def _restore_place(screen: Screen[Any], focused: str | None, rows: dict[str, int]) -> None:
-    for table in screen.query(DataTable):
+    for table in tables_in(screen):
         row = rows.get(table.id or "")
         if row is not None and row < table.row_count:
             table.move_cursor(row=row)

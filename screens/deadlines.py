@@ -9,14 +9,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Select
+from textual.widgets import Select
 
 from tracker.model import Person
 from tracker.profiles import RuleBook
 from tracker.reports import Deadline, due_list
 
+from .table import ListTable
 from .text import t
-from .widgets import PersonRows, deadline_days_text, done_loading, name_cell, new_table, plain, tracker_app
+from .widgets import PersonRows, deadline_days_text, done_loading, name_cell, new_list, plain, tracker_app
 
 GROUP_LIMIT = 200  # rows per group; narrow by branch or rule to see the rest
 GROUPS = (("overdue", -10**6, -1), ("waiting", -10**6, 0), ("week", 0, 7), ("month", 8, 30), ("later", 31, 10**6))
@@ -49,7 +50,7 @@ class Deadlines(PersonRows, Vertical):
         with Horizontal(id="deadline-filters"):
             yield Select([], prompt=t("all_branches", lang), id="deadline-branch")
             yield Select([], prompt=t("all_rules", lang), id="deadline-rule")
-        yield new_table([], id="deadline-table", zebra=False)
+        yield new_list([], id="deadline-table", zebra=False)
 
     def on_mount(self) -> None:
         self.wide: bool | None = None
@@ -61,7 +62,7 @@ class Deadlines(PersonRows, Vertical):
             return False
         self.wide = wide
         lang = tracker_app(self).lang
-        table: DataTable[object] = self.query_one("#deadline-table", DataTable)
+        table = self.query_one("#deadline-table", ListTable)
         table.clear(columns=True)
         cols = [("name", t("name", lang))] + ([("branch", t("branch", lang))] if wide else [])
         cols += [("what", t("what", lang)), ("due", t("due", lang)), ("left", t("days_left", lang))]
@@ -89,7 +90,7 @@ class Deadlines(PersonRows, Vertical):
             self.fill()
             return
         self.items = None
-        self.query_one("#deadline-table", DataTable).loading = True
+        self.query_one("#deadline-table", ListTable).loading = True
         self._compute(svc.people(), svc.book, svc.today, self._generation)
 
     @work(thread=True, exclusive=True, group="deadlines", description="deadlines")
@@ -101,7 +102,7 @@ class Deadlines(PersonRows, Vertical):
         if message.generation == self._generation:
             self.items = message.items
             self.fill()
-            done_loading(self.query_one("#deadline-table", DataTable))
+            done_loading(self.query_one("#deadline-table", ListTable))
 
     def fill(self) -> None:
         """The table from the deadlines computed last, for the branch and rule chosen."""
@@ -119,7 +120,7 @@ class Deadlines(PersonRows, Vertical):
         shown = [d for d in items if (self.branch is None or people[d.person].branch == self.branch)
                  and (self.rule is None or d.rule == self.rule)]
         self.set_columns()
-        table: DataTable[object] = self.query_one("#deadline-table", DataTable)
+        table = self.query_one("#deadline-table", ListTable)
         table.clear()
         self.row_steps = {}
         width = len(table.columns)

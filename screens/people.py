@@ -21,17 +21,18 @@ from tracker.stages import STAGE_KEYS, event_label, stage_label
 
 from .keys import bind
 from .search import SearchIndex
+from .table import ListTable
 from .text import t
 from .widgets import RecordRequest, iso, make_input, name_cell, plain, tracker_app
 
-PAGE = 50  # rows added at a time (a screenful and more); each new row is measured, so not more
+PAGE = 50  # rows made at a time (a screenful and more): each is the person's summary, made when first shown
 WIDE = 110  # terminal columns from which the table shows every column
 FILTER_DELAY = 0.06  # seconds after the last letter before a big list is filtered (when filtering is slow)
 FILTER_AT_ONCE = 0.03  # a filter that took less than this (seconds) follows each letter at once
 SORT_COLUMNS = ("id", "name", "stage", "branch", "stage_date", "next_date")
 
 
-class PeopleTable(DataTable[object]):
+class PeopleTable(ListTable):
     # rows, not columns, are what a secretary pages through: Home/End go to the first/last row
     BINDINGS = [bind("o", "sort", "sort"), Binding("O", "reverse_sort", show=False),
                 Binding("home", "scroll_top", show=False), Binding("end", "scroll_bottom", show=False)]
@@ -87,7 +88,7 @@ class People(Vertical):
             yield Select([(stage_label(k, lang), k) for k in STAGE_KEYS], prompt=t("all_stages", lang),
                          id="people-stage", value=self.stage or Select.NULL)
             yield Select([], prompt=t("all_branches", lang), id="people-branch")
-        yield PeopleTable(cursor_type="row", zebra_stripes=True, id="people-table")
+        yield PeopleTable(zebra_stripes=True, id="people-table")
         yield Label("", id="people-count")
 
     def on_mount(self) -> None:
@@ -121,14 +122,12 @@ class People(Vertical):
         """The sort column's header carries ▲ (ascending) or ▼ (descending)."""
         lang = tracker_app(self).lang
         table = self.query_one(PeopleTable)
-        for key, column in table.columns.items():
+        for key in list(table.columns):
             name = t(str(key.value), lang)
             if key.value == self.sort_key:
-                column.label = Text(name + (" ▼" if self.sort_reverse else " ▲"), style="bold")
+                table.set_label(str(key.value), Text(name + (" ▼" if self.sort_reverse else " ▲"), style="bold"))
             else:
-                column.label = Text(name)
-            column.content_width = max(column.content_width, column.label.cell_len)
-        table.refresh()
+                table.set_label(str(key.value), Text(name))
 
     class IndexReady(Message):
         """The pinyin of every name is known: a query typed meanwhile is matched again, by pinyin too."""

@@ -8,7 +8,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Header, Label, Static
+from textual.widgets import Header, Label, Static
 
 from tracker.axis import person_axis
 from tracker.registers import mask_id
@@ -19,8 +19,9 @@ from tracker.textsafe import printable
 from .axischart import PersonAxis
 from .footer import LocalFooter
 from .keys import bind, relabel
+from .table import ListTable
 from .text import t
-from .widgets import iso, new_table, notify, plain, tracker_app
+from .widgets import iso, notify, plain, tracker_app
 from .wrap import Wrapped
 
 STATUS_STYLE = {"done": "green", "next": "bold cyan", "needed": "bold yellow", "open": "yellow", "todo": "dim"}
@@ -60,8 +61,11 @@ class PersonScreen(Screen[None]):
             yield Static("", id="person-details")
             yield PersonAxis(lang, id="person-axis")
             yield Label(t("timeline", lang), classes="section")
-            yield new_table([("n", "#"), ("step", t("step", lang)), ("mark", ""),
-                             ("dates", t("date", lang)), ("info", "")], id="timeline", zebra=False)
+            timeline = ListTable(id="timeline", selectable=lambda key: not (key or "").startswith("section-"))
+            for key, label in (("n", "#"), ("step", t("step", lang)), ("mark", ""), ("dates", t("date", lang)),
+                               ("info", "")):
+                timeline.add_column(label, key=key)
+            yield timeline
             yield Wrapped("", id="person-next")
         yield LocalFooter()
 
@@ -106,7 +110,7 @@ class PersonScreen(Screen[None]):
         self._fit_height()
         if axis.display:
             axis.show(person_axis(person, svc.book, svc.today))
-        table: DataTable[object] = self.query_one("#timeline", DataTable)
+        table = self.query_one("#timeline", ListTable)
         row = table.cursor_row
         table.clear()
         waiting = {d.event: d.waiting_text(lang) for d in view.deadlines if d.status == "waiting"}
@@ -178,7 +182,7 @@ class PersonScreen(Screen[None]):
         person = app.service.person(self.person_id)
         view = person_view(person, app.service.book, app.service.today)
         preselect = None
-        table: DataTable[object] = self.query_one("#timeline", DataTable)
+        table = self.query_one("#timeline", ListTable)
         if table.row_count:
             key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)
             row = next((r for r in view.timeline if r.event == key), None)
@@ -227,7 +231,7 @@ class PersonScreen(Screen[None]):
     def _cursor_step(self) -> tuple[str, tuple[date, ...]] | None:
         """The recorded step under the cursor and its dates; None (with a notice) when it has none."""
         app = tracker_app(self)
-        table: DataTable[object] = self.query_one("#timeline", DataTable)
+        table = self.query_one("#timeline", ListTable)
         if not table.row_count:
             return None
         key = str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value)

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import DataTable, Input, Label, Select
+from textual.widgets import Input, Label, Select
 
 from tracker.dates import DateError, parse_date
 from tracker.meeting import MEETING_STEPS, meeting_items
@@ -27,14 +27,16 @@ from tracker.reports import Eligibility, Verdict
 from tracker.stages import event_label
 
 from .keys import bind, relabel
+from .table import ListTable
 from .text import t
 from .widgets import (
+    OrderedInput,
     PersonRows,
     RecordRequest,
     done_loading,
     iso,
     name_cell,
-    new_table,
+    new_list,
     person_id_from_key,
     plain,
     tracker_app,
@@ -65,7 +67,7 @@ def _wrapped(reason: str, width: int) -> str:
     return wrap_text(Text(reason), width).plain if cell_len(reason) > width else reason
 
 
-class DateBox(Input):
+class DateBox(OrderedInput):
     """The meeting date: takes only what a date is written with; Esc gives the focus back to the list."""
 
     BINDINGS = [Binding("escape", "leave", show=False)]
@@ -117,7 +119,7 @@ class Planner(PersonRows, Vertical):
                          value=self.step or Select.NULL)
             yield Select([], prompt=t("all_branches", lang), id="planner-branch")
             yield Label("", id="planner-error", classes="error")
-        yield new_table([], id="planner-table", zebra=False)
+        yield new_list([], id="planner-table", zebra=False)
         yield Label("", id="planner-marked")
 
     def on_mount(self) -> None:
@@ -129,7 +131,7 @@ class Planner(PersonRows, Vertical):
             return
         self.wide = wide
         lang = tracker_app(self).lang
-        table: DataTable[object] = self.query_one("#planner-table", DataTable)
+        table = self.query_one("#planner-table", ListTable)
         table.clear(columns=True)
         cols = [("mark", " "), ("step", t("next", lang)), ("name", t("name", lang))]
         cols += [("branch", t("branch", lang))] if wide else []
@@ -169,7 +171,7 @@ class Planner(PersonRows, Vertical):
             if self.branch is not None:
                 branch_sel.value = self.branch
         self._generation += 1
-        table: DataTable[object] = self.query_one("#planner-table", DataTable)
+        table = self.query_one("#planner-table", ListTable)
         if svc.count() < app.background_from:
             self.fill(meeting_items(people, svc.book, on_date, today=svc.today, branch=self.branch, step=self.step))
             return
@@ -186,13 +188,13 @@ class Planner(PersonRows, Vertical):
     def _listed(self, message: Listed) -> None:
         if message.generation == self._generation:
             self.fill(message.items)
-            done_loading(self.query_one("#planner-table", DataTable))
+            done_loading(self.query_one("#planner-table", ListTable))
 
     def fill(self, items: list[Eligibility]) -> None:
         self._items = items
         lang = tracker_app(self).lang
         self.set_columns()
-        table: DataTable[object] = self.query_one("#planner-table", DataTable)
+        table = self.query_one("#planner-table", ListTable)
         table.clear()
         self.row_steps = {}
         blank: list[Text | str] = [""] if self.wide else []
@@ -230,7 +232,7 @@ class Planner(PersonRows, Vertical):
         self._show_marked()
         self._cursor_off_headers(table)
 
-    def _reason_width(self, table: DataTable[object], rows: list[list[Text | str]]) -> int:
+    def _reason_width(self, table: ListTable, rows: list[list[Text | str]]) -> int:
         """The cells left for the reason column: the table's width less the other columns (each as wide as its
         widest cell or heading), their padding and the scrollbar."""
         pad = 2 * table.cell_padding
@@ -240,7 +242,7 @@ class Planner(PersonRows, Vertical):
         room = (table.size.width or self.app.size.width) - sum(w + pad for w in widths) - pad - 2
         return max(REASON_MIN, room)
 
-    def _cursor_off_headers(self, table: DataTable[object]) -> None:
+    def _cursor_off_headers(self, table: ListTable) -> None:
         """The cursor never rests on a step's heading."""
         if table.row_count > 1 and person_id_from_key(self._row_key(table)) is None:
             table.move_cursor(row=min(table.cursor_row + 1, table.row_count - 1), scroll=False)
@@ -248,7 +250,7 @@ class Planner(PersonRows, Vertical):
                 self.call_after_refresh(table.scroll_to, y=0, animate=False)
 
     @staticmethod
-    def _row_key(table: DataTable[object]) -> str | None:
+    def _row_key(table: ListTable) -> str | None:
         return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
 
     def _show_marked(self) -> None:
@@ -267,7 +269,7 @@ class Planner(PersonRows, Vertical):
         self.query_one("#planner-table").focus()
 
     def action_mark(self) -> None:
-        table: DataTable[object] = self.query_one("#planner-table", DataTable)
+        table = self.query_one("#planner-table", ListTable)
         key = self._row_key(table)
         pid = person_id_from_key(key)
         if pid is None or key is None:

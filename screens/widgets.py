@@ -7,13 +7,17 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, cast
 
 from rich.text import Text
+from textual import events
 from textual.containers import VerticalScroll
 from textual.content import Content
+from textual.geometry import Size
 from textual.widget import Widget
 from textual.widgets import Checkbox, DataTable, Input
 
 from tracker.dates import iso
 from tracker.textsafe import printable
+
+from .table import ListTable
 
 __all__ = ["iso"]  # screens take date text from the core, like every other format rule
 
@@ -48,7 +52,34 @@ def tracker_app(node: Any) -> TrackerApp:
     return cast("TrackerApp", node.app)
 
 
-class Box(Input):
+class OrderedInput(Input):
+    """An Input whose own key bindings (Backspace, Delete, ←/→, Home/End…) act in the order the keys came.
+
+    Textual runs a focused widget's non-priority bindings only after the key has bubbled up to the App, through
+    each ancestor's message queue, while the printable keys behind it go straight to the box: ``Backspace a b c``
+    sent in one burst (tmux ``send-keys``, a fast typist over ssh) came out as "abc" with the Backspace applied
+    after them (``xy`` → ``xyab`` instead of ``xabc``). Here the box runs its own bindings when the key reaches it.
+    """
+
+    def _watch_value(self, value: str) -> None:
+        """Textual's Input sets its scrollable width on every change of its text, and that reactive lays the whole
+        screen out again (a letter typed at 10k people: the screen re-laid and repainted). A box only needs the new
+        width for its own scrolling: it is set first without a layout, so Textual's own setting finds it unchanged
+        (a box sized by its text, ``width: auto``, is still laid out by Textual)."""
+        self.set_reactive(Input.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)
+
+    async def _on_key(self, event: events.Key) -> None:
+        if not event.is_printable:
+            for binding in self._bindings.key_to_bindings.get(event.key, ()):
+                if not binding.priority and await self.app.run_action(binding.action, self):
+                    event.stop()
+                    event.prevent_default()
+                    return
+        await super()._on_key(event)
+
+
+class Box(OrderedInput):
     """A text box that lets ``?`` through to the help while it is empty (typed after text, it is text)."""
 
     def check_consume_key(self, key: str, character: str | None) -> bool:
@@ -83,7 +114,20 @@ def person_id_from_key(key: str | None) -> int | None:
     return int(head) if sep and head.isdigit() else None
 
 
-def row_person_id(table: DataTable[Any]) -> int | None:
+#: the lists a pane's keys act on (the long ones are ListTables, the overview's and a person's steps DataTables)
+TABLES = "DataTable, ListTable"
+
+
+def is_table(node: object) -> bool:
+    return isinstance(node, DataTable | ListTable)
+
+
+def tables_in(node: Any) -> list[DataTable[Any] | ListTable]:
+    """The lists under ``node`` (a screen, a pane), in order."""
+    return [w for w in node.query(TABLES) if isinstance(w, DataTable | ListTable)]
+
+
+def row_person_id(table: DataTable[Any] | ListTable) -> int | None:
     """The person on the table's cursor row, if that row is a person's."""
     if not table.row_count:
         return None
@@ -115,8 +159,8 @@ class PersonRows:
     def record_request(self) -> RecordRequest | None:
         node: Any = self
         focused = node.screen.focused
-        table = focused if isinstance(focused, DataTable) and node in focused.ancestors else (
-            node.query(DataTable).first() if node.query(DataTable) else None)
+        table = focused if is_table(focused) and node in focused.ancestors else (
+            node.query(TABLES).first() if node.query(TABLES) else None)
         if table is None or not table.row_count:
             return None
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
@@ -134,9 +178,9 @@ class PersonRows:
     def selected_person_id(self) -> int | None:
         node: Any = self
         focused = node.screen.focused
-        if isinstance(focused, DataTable) and node in focused.ancestors:
+        if is_table(focused) and node in focused.ancestors:
             return row_person_id(focused)
-        tables = node.query(DataTable)
+        tables = node.query(TABLES)
         return row_person_id(tables.first()) if tables else None
 
 
@@ -145,7 +189,7 @@ def shown(widget: Widget) -> bool:
     return all(node.display for node in widget.ancestors_with_self if isinstance(node, Widget))
 
 
-def done_loading(table: DataTable[Any]) -> None:
+def done_loading(table: DataTable[Any] | ListTable) -> None:
     """A table filled by a worker: the loading indicator off, and the focus it could not take while loading
     (a loading widget takes none; it stayed in the tab left) when its tab is shown and no shown widget has it."""
     table.loading = False
@@ -170,6 +214,15 @@ class Tick(Checkbox):
     def render(self) -> Content:
         self.BUTTON_INNER = "✓" if self.value else " "
         return super().render()
+
+
+def new_list(columns: list[tuple[str, str]], *, zebra: bool = True, **kwargs: Any) -> ListTable:
+    """A long list (a row cursor, explicit column keys) whose rows not keyed "<id>:…" (a group's heading, a
+    "… more" line) the cursor passes over."""
+    table = ListTable(zebra_stripes=zebra, selectable=lambda key: person_id_from_key(key) is not None, **kwargs)
+    for key, label in columns:
+        table.add_column(label, key=key)
+    return table
 
 
 class DialogScroll(VerticalScroll):

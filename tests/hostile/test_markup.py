@@ -10,12 +10,13 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import Label, Static
 
 from screens.app import TrackerApp
 from screens.correct import CorrectModal
 from screens.person import PersonScreen
 from screens.record import RecordModal
+from screens.table import ListTable
 from tracker.inputs import InputError, build_event, clean_details
 from tracker.model import Event, Person
 from tracker.profiles import load_rulebook
@@ -301,7 +302,7 @@ def test_backup_import_refuses_control_characters(run: Run, tmp_path: Path) -> N
 
 def _cells(screen: object) -> list[str]:
     out = []
-    for table in screen.query(DataTable):  # type: ignore[attr-defined]
+    for table in screen.query("DataTable, ListTable"):  # type: ignore[attr-defined]
         for i in range(table.row_count):
             out += [str(c) for c in table.get_row_at(i)]
     return out
@@ -352,7 +353,7 @@ async def test_app_shows_hostile_text_literally_on_every_tab_and_the_person(tmp_
         assert printable(HOSTILE[0]) in str(app.screen.query_one(".title", Label).render())
         await pilot.press("escape")
         await pilot.pause()
-        app.screen.query_one("#timeline", DataTable).move_cursor(row=2)
+        app.screen.query_one("#timeline", ListTable).move_cursor(row=2)
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, CorrectModal)

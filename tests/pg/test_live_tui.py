@@ -9,9 +9,9 @@ from datetime import date
 
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
 
-from textual.widgets import DataTable
 
 from screens.app import TrackerApp
+from screens.table import ListTable
 from tests.pg.test_pg_store import BOOK, TODAY, service
 from tracker.model import Event
 from tracker.service import Service
@@ -33,7 +33,7 @@ async def test_a_change_in_another_connection_shows_in_the_open_app_within_a_sec
     app = TrackerApp(mine, lang="en", cursor_blink=False, watch_seconds=0.25, initial_tab="people")
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#people-table", DataTable)
+        table = app.screen.query_one("#people-table", ListTable)
         assert "段娜改" not in [str(table.get_cell(k, "name")) for k in table.rows]
         mine.store._fetch = counting_fetch  # type: ignore[attr-defined]
         other.edit(pid, {"name": "段娜改"})
@@ -41,7 +41,7 @@ async def test_a_change_in_another_connection_shows_in_the_open_app_within_a_sec
         started = time.monotonic()
         while time.monotonic() - started < 1.0:
             await asyncio.sleep(0.05)
-            table = app.screen.query_one("#people-table", DataTable)
+            table = app.screen.query_one("#people-table", ListTable)
             if "段娜改" in [str(table.get_cell(k, "name")) for k in table.rows]:
                 break
         else:

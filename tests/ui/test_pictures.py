@@ -18,6 +18,7 @@ from screens.axischart import PersonAxis
 from screens.calendar import Calendar, MonthGrid
 from screens.charts import PipelineChart
 from screens.person import PersonScreen
+from screens.table import ListTable
 from screens.yearchart import YearScreen
 from tracker.calendar import agenda, month_grid
 from tracker.pipeline import pipeline
@@ -272,7 +273,7 @@ async def test_g_hides_and_shows_the_time_axis(make_app: MakeApp) -> None:
         app.open_person(pid)
         await pilot.pause()
         axis = app.screen.query_one(PersonAxis)
-        table = app.screen.query_one("#timeline", DataTable)
+        table = app.screen.query_one("#timeline", ListTable)
         assert axis.display  # room enough: shown without asking
         shown_rows = table.size.height
         await pilot.press("g")
@@ -291,7 +292,7 @@ async def test_at_80x24_the_steps_keep_their_room_and_g_brings_the_axis(make_app
         app.open_person(pid)
         await pilot.pause()
         axis = app.screen.query_one(PersonAxis)
-        table = app.screen.query_one("#timeline", DataTable)
+        table = app.screen.query_one("#timeline", ListTable)
         assert not axis.display and table.size.height >= 8
         assert app.screen.query_one("#person-next").size.height <= 4
         await pilot.press("g")

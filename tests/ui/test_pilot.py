@@ -14,6 +14,7 @@ from screens.charts import PipelineChart
 from screens.people import PAGE
 from screens.person import PersonScreen
 from screens.record import RecordModal
+from screens.table import ListTable
 from tracker.model import Event
 from tracker.reports import status
 from tracker.service import Service
@@ -99,7 +100,7 @@ async def test_search_by_name_and_pinyin_initials(make_app: MakeApp) -> None:
             app.focused.value = ""
             await pilot.press(*list(query))
             await pilot.pause()
-            table = app.screen.query_one("#people-table", DataTable)
+            table = app.screen.query_one("#people-table", ListTable)
             names = table_column(table, "name")
             assert target.name in names, query
             assert len(names) < len([p for p in app.service.people() if p.active])
@@ -168,7 +169,7 @@ async def test_undo_on_the_person_screen(make_app: MakeApp, service: Service) ->
         await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert service.person(pid).last("publicity") is None
-        rows = app.screen.query_one("#timeline", DataTable)
+        rows = app.screen.query_one("#timeline", ListTable)
         assert str(rows.get_cell("publicity", "dates")) == ""  # the step is shown, no longer dated
 
 
@@ -178,7 +179,7 @@ async def test_planner_lists_who_is_eligible_on_a_date(make_app: MakeApp, servic
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         date_input = app.screen.query_one("#planner-date", Input)
-        table = app.screen.query_one("#planner-table", DataTable)
+        table = app.screen.query_one("#planner-table", ListTable)
 
         def status_of(name_pid: int) -> str:
             return str(table.get_cell(f"{name_pid}:target", "status"))
@@ -240,7 +241,7 @@ async def test_people_filter_by_stage(make_app: MakeApp) -> None:
         await pilot.pause()
         app.screen.query_one("#people-stage", Select).value = "member"
         await pilot.pause()
-        stages = table_column(app.screen.query_one("#people-table", DataTable), "stage")
+        stages = table_column(app.screen.query_one("#people-table", ListTable), "stage")
         assert stages and set(stages) == {"正式党员"}
 
 
@@ -298,7 +299,7 @@ async def test_people_table_pages_instead_of_drawing_everyone(make_app: MakeApp,
     app = make_app(svc=svc, tab="people")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#people-table", DataTable)
+        table = app.screen.query_one("#people-table", ListTable)
         assert table.row_count == PAGE
         table.focus()
         await pilot.press("pagedown")
@@ -352,7 +353,7 @@ async def test_enter_opens_and_r_records_for_the_row_under_the_cursor(make_app: 
     app = make_app(tab="deadlines")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#deadline-table", DataTable)
+        table = app.screen.query_one("#deadline-table", ListTable)
         table.focus()
         await pilot.press("down")  # row 0 is the "overdue" heading
         await pilot.pause()
@@ -385,7 +386,7 @@ async def test_switching_tab_puts_the_keyboard_on_its_list(make_app: MakeApp) ->
 async def _on_row(app: TrackerApp, pilot: Any, pid: int, event: str) -> None:
     app.open_person(pid)
     await pilot.pause()
-    table = app.screen.query_one("#timeline", DataTable)
+    table = app.screen.query_one("#timeline", ListTable)
     table.move_cursor(row=table.get_row_index(event))
     await pilot.pause()
 
@@ -460,7 +461,7 @@ async def test_remove_refused_while_a_later_step_depends_on_it(make_app: MakeApp
         await settle(pilot)  # the save runs in a worker
         await pilot.pause()
         assert service.person(pid).last("publicity") is None
-        assert str(app.screen.query_one("#timeline", DataTable).get_cell("publicity", "dates")) == ""
+        assert str(app.screen.query_one("#timeline", ListTable).get_cell("publicity", "dates")) == ""
 
 
 async def test_correcting_a_repeated_step_asks_which_one(make_app: MakeApp, service: Service) -> None:

@@ -10,6 +10,7 @@ from screens.batch import BatchRecordModal
 from screens.meeting import NoticeModal
 from screens.planner import Planner
 from screens.record import RecordModal
+from screens.table import ListTable
 from tracker.model import Event
 from tracker.service import Service
 
@@ -27,7 +28,7 @@ def _consented(svc: Service, name: str, branch: str = "机关第一党支部") -
     return p.id
 
 
-def _names(table: DataTable[object]) -> list[str]:
+def _names(table: ListTable) -> list[str]:
     return [str(table.get_cell(k, "name")) for k in table.rows]
 
 
@@ -35,7 +36,7 @@ async def test_planner_keeps_digits_and_letters_until_m_enters_the_date_box(make
     app = make_app(tab="planner")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        assert isinstance(app.focused, DataTable)  # not the date box
+        assert isinstance(app.focused, ListTable)  # not the date box
         box = app.screen.query_one("#planner-date", Input)
         await pilot.press("2")  # a digit keeps its meaning: the People tab
         await pilot.pause()
@@ -48,7 +49,7 @@ async def test_planner_keeps_digits_and_letters_until_m_enters_the_date_box(make
         assert box.value == "2026-12-10"
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.focused, DataTable)
+        assert isinstance(app.focused, ListTable)
         assert app.screen.query_one(Planner).on_date == date(2026, 12, 10)
         region = box.content_region  # the whole date fits, with the cursor after it
         assert region.width >= len("2026-12-10") + 1
@@ -60,7 +61,7 @@ async def test_planner_filters_by_branch_and_step(make_app: MakeApp, service: Se
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         planner = app.screen.query_one(Planner)
-        table = app.screen.query_one("#planner-table", DataTable)
+        table = app.screen.query_one("#planner-table", ListTable)
         everyone = [n for n in _names(table) if n]
         app.screen.query_one("#planner-branch").value = "第九支部"
         await pilot.pause()
@@ -79,7 +80,7 @@ async def test_marking_several_and_recording_one_decision_is_one_undo(make_app: 
         await pilot.pause()
         app.screen.query_one("#planner-step").value = "target"
         await pilot.pause()
-        table = app.screen.query_one("#planner-table", DataTable)
+        table = app.screen.query_one("#planner-table", ListTable)
         table.focus()
         for pid in (a, b):
             table.move_cursor(row=table.get_row_index(f"{pid}:target"))
@@ -119,7 +120,7 @@ async def test_r_on_a_planner_row_opens_that_step_on_the_meeting_date(make_app: 
         await pilot.pause()
         await pilot.press("m", "ctrl+u", *"2026-11-20", "enter")
         await pilot.pause()
-        table = app.screen.query_one("#planner-table", DataTable)
+        table = app.screen.query_one("#planner-table", ListTable)
         table.move_cursor(row=table.get_row_index(f"{a}:target"))
         await pilot.press("r")
         await pilot.pause()
@@ -145,7 +146,7 @@ async def test_r_on_a_deadlines_row_opens_that_rows_step(make_app: MakeApp) -> N
     app = make_app(tab="deadlines")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#deadline-table", DataTable)
+        table = app.screen.query_one("#deadline-table", ListTable)
         row = next(i for i, k in enumerate(table.rows) if k.value and ":activist-review-6m" in k.value)
         table.move_cursor(row=row)
         await pilot.press("r")
@@ -202,7 +203,7 @@ async def test_planner_reason_is_shown_whole_past_its_brackets_and_wrapped_to_th
             entry = blocked[0]
             full = entry.check.refusals[0].message("zh").split("：", 1)[-1]
             assert "（" in full and full.endswith("）")
-            table = app.screen.query_one("#planner-table", DataTable)
+            table = app.screen.query_one("#planner-table", ListTable)
             cell = table.get_cell(f"{entry.person.id}:{entry.event}", "detail")
             lines = cell.plain.split("\n")
             assert "".join(lines).endswith(full)  # whole: nothing cut at "（" (and nothing lost at a wrap)
@@ -222,7 +223,7 @@ async def test_space_says_it_moves_down_and_does(make_app: MakeApp, service: Ser
         await pilot.pause()
         app.screen.query_one("#planner-step").value = "target"
         await pilot.pause()
-        table = app.screen.query_one("#planner-table", DataTable)
+        table = app.screen.query_one("#planner-table", ListTable)
         table.focus()
         await pilot.pause()
         assert "空格选中一人并下移" in str(app.screen.query_one("#planner-marked").render())

@@ -16,6 +16,7 @@ from screens.confirm import ConfirmModal
 from screens.forms import PersonForm
 from screens.importing import ImportModal
 from screens.person import PersonScreen
+from screens.table import ListTable
 from screens.wrap import wrap_text
 from tracker.model import Event
 from tracker.service import Service
@@ -208,7 +209,7 @@ async def test_resize_across_110_columns_relayouts_people_and_deadlines(make_app
     app = make_app(tab="people")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#people-table", DataTable)
+        table = app.screen.query_one("#people-table", ListTable)
         assert "stage_date" in {str(k.value) for k in table.columns}
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
@@ -221,7 +222,7 @@ async def test_resize_across_110_columns_relayouts_people_and_deadlines(make_app
         assert col.get_render_width(table) >= len("2026-09-06")  # not the header's width
         await pilot.press("3")
         await pilot.pause()
-        deadlines = app.screen.query_one("#deadline-table", DataTable)
+        deadlines = app.screen.query_one("#deadline-table", ListTable)
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         await pilot.pause()
@@ -276,12 +277,12 @@ async def test_one_overlong_name_does_not_push_the_dates_off_the_screen(make_app
     app = make_app(svc=service, tab="people")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#people-table", DataTable)
+        table = app.screen.query_one("#people-table", ListTable)
         name = next(c for k, c in table.columns.items() if k.value == "name")
         assert name.get_render_width(table) <= 20 + 2 * table.cell_padding
         await pilot.press("3")
         await pilot.pause()
-        deadlines = app.screen.query_one("#deadline-table", DataTable)
+        deadlines = app.screen.query_one("#deadline-table", ListTable)
         name = next(c for k, c in deadlines.columns.items() if k.value == "name")
         assert name.get_render_width(deadlines) <= 20 + 2 * deadlines.cell_padding  # the group headings too
         due = next(c for k, c in deadlines.columns.items() if k.value == "due")
@@ -356,7 +357,7 @@ async def test_sort_marker_in_the_header_and_reverse_on_a_second_press(make_app:
     app = make_app(tab="people")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#people-table", DataTable)
+        table = app.screen.query_one("#people-table", ListTable)
         people = app.screen.query_one("#pane-people")
         people.sort_by("name")  # type: ignore[attr-defined]
         await pilot.pause()
@@ -388,7 +389,7 @@ async def test_deadlines_cursor_starts_on_a_person_not_a_heading(make_app: MakeA
     app = make_app(tab="deadlines")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#deadline-table", DataTable)
+        table = app.screen.query_one("#deadline-table", ListTable)
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         assert key is not None and not key.startswith("group-")
 
@@ -573,14 +574,14 @@ async def test_switching_language_keeps_the_row_and_the_focus(make_app: MakeApp)
     app = make_app(tab="people")
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        table = app.screen.query_one("#people-table", DataTable)
+        table = app.screen.query_one("#people-table", ListTable)
         table.focus()
         await pilot.press("down", "down", "down")
         await pilot.pause()
         await pilot.press("l")
         await pilot.pause()
         await pilot.pause()
-        table = app.screen.query_one("#people-table", DataTable)
+        table = app.screen.query_one("#people-table", ListTable)
         assert app.lang == "en" and table.cursor_row == 3 and app.focused is table
 
 
@@ -621,7 +622,7 @@ async def test_a_member_opens_on_a_step_not_on_a_heading(make_app: MakeApp) -> N
         pid = next(p.id for p in app.service.people() if p.stage == "member")
         app.open_person(pid)
         await pilot.pause()
-        table = app.screen.query_one("#timeline", DataTable)
+        table = app.screen.query_one("#timeline", ListTable)
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         assert key is not None and not key.startswith("section-")
 

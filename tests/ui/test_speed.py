@@ -10,6 +10,7 @@ import pytest
 from textual.widgets import DataTable
 
 from screens.footer import LocalFooter
+from screens.table import ListTable
 from screens.widgets import plain
 from tracker.model import Person
 from tracker.service import Service
@@ -19,7 +20,7 @@ from .conftest import MakeApp
 SIZE = (120, 36)
 
 
-def rows(table: DataTable[Any]) -> list[tuple[str, ...]]:
+def rows(table: DataTable[Any] | ListTable) -> list[tuple[str, ...]]:
     return [tuple(str(plain(c) if not hasattr(c, "plain") else c.plain) for c in table.get_row_at(i))
             for i in range(table.row_count)]
 
@@ -35,7 +36,7 @@ async def _tab_rows(make_app: MakeApp, service: Service, key: str, table_id: str
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        table = app.screen.query_one(f"#{table_id}", DataTable)
+        table = app.screen.query_one(f"#{table_id}", ListTable)
         return rows(table), app.focused is table, bool(table.loading)
 
 
@@ -72,7 +73,7 @@ async def test_while_the_meeting_list_is_computed_it_shows_as_loading_and_keys_s
         await pilot.pause()
         await pilot.press("4")
         await pilot.pause()
-        table = app.screen.query_one("#planner-table", DataTable)
+        table = app.screen.query_one("#planner-table", ListTable)
         assert table.loading
         await pilot.press("2")  # the UI is not held by the computation: another tab at once
         await pilot.pause()
@@ -101,7 +102,7 @@ async def test_a_date_typed_in_the_planner_gives_that_meetings_list_from_the_wor
         await pilot.pause()
         await app.workers.wait_for_complete()
         await pilot.pause()
-        table = app.screen.query_one("#planner-table", DataTable)
+        table = app.screen.query_one("#planner-table", ListTable)
         want = meeting_items(service.people(), service.book, __import__("datetime").date(2027, 6, 1),
                              today=service.today)
         eligible = {e.person.name for e in want if e.eligible}
@@ -169,7 +170,7 @@ async def test_pinyin_dictionaries_are_out_of_the_collectors_reach(make_app: Mak
         initials, _ = pinyin_key(someone.name)
         await pilot.press("slash", *initials)  # and matching by pinyin still works
         await pilot.pause()
-        names = [r[1] for r in rows(app.screen.query_one("#people-table", DataTable))]
+        names = [r[1] for r in rows(app.screen.query_one("#people-table", ListTable))]
         assert someone.name in names
 
 
