@@ -410,6 +410,7 @@ class Store:
         if (self._storage.data["meta"].get("1") or {}).get(DERIVED_KEY) != fp:
             self._storage.derived.clear()
             self._storage.tally = None  # counted from the fields about to be computed again
+            self._storage.must_fold = True  # everyone's line changes: the file is rewritten whole
             self._summaries = None
             self._storage.touch("meta", 1)
             self._meta_table.update({DERIVED_KEY: fp}, doc_ids=[1])
