@@ -241,6 +241,9 @@ def append_durably(path: Path, line: bytes, at: int, *, committed: Callable[[], 
     last line that does not add up, which readers ignore)."""
     fd = os.open(path, os.O_WRONLY | _O_BINARY)
     try:
+        if _POSIX and stat.S_IMODE(os.fstat(fd).st_mode) != 0o600:
+            with contextlib.suppress(OSError):  # owner only, as a rewrite makes it (a sync tool may have widened it)
+                os.fchmod(fd, 0o600)
         with interrupts_deferred():
             try:
                 done = 0

@@ -471,18 +471,21 @@ class AtomicJSONStorage(Storage):
         return entry
 
     def flush(self) -> None:
-        entry = self._journal_entry() if self._may_append() else None
-        if entry is not None:
-            self._append(entry)
-            return
         try:
-            payload, fresh_lines = self.render()
-            self.verify(payload, fresh_lines)
+            entry = self._journal_entry() if self._may_append() else None
+            if entry is not None:
+                self.verify_entry(entry)
+            else:
+                payload, fresh_lines = self.render()
+                self.verify(payload, fresh_lines)
         except (TypeError, ValueError) as exc:  # cannot happen with documents built by the service
             raise StoreError(
                 f"无法保存：数据无法写成有效的 JSON（{exc}）。数据未改动。",
                 f"Cannot save: the data does not make valid JSON ({exc}). Nothing was changed.",
             ) from exc
+        if entry is not None:
+            self._append(entry)
+            return
         # only the file we read and checked becomes the backup: one changed behind our back
         # (without the lock) might not be a valid database
         keep_backup = self.signature is not None and self.disk_signature() == self.signature
@@ -501,10 +504,14 @@ class AtomicJSONStorage(Storage):
                 "check the disk space and file permissions, then try again.",
             ) from exc
 
+    @staticmethod
+    def verify_entry(entry: bytes) -> None:
+        """Check a journal line reads back as one (ValueError if not: cannot happen with documents the service built)."""
+        if read_journal(entry) != ([loads(entry[entry.index(b" ") + 1:])], len(entry)):
+            raise ValueError("the change does not read back")
+
     def _append(self, entry: bytes) -> None:
         """Append one journal line (``storejournal``) and fsync it: the write is then saved."""
-        if loads(entry[entry.index(b" ") + 1:]) is None:  # cannot happen: the line is parsed back before it is written
-            raise StoreError("无法保存：变更记录无效。数据未改动。", "Cannot save: the change is not valid. Nothing was changed.")
 
         def committed() -> None:
             self.saves += 1
