@@ -12,6 +12,7 @@ import contextlib
 import gc
 import json
 import os
+import zlib
 from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from .storejournal import JournalDamaged, entry_line, read_journal
 from .storelayout import (
     BODY_END,
     DERIVED_KEY,
+    HISTORY_SUM_KEY,
     PEOPLE_SUM_KEY,
     PEOPLE_TALLY_KEY,
     Parsed,
@@ -214,8 +216,9 @@ class AtomicJSONStorage(Storage):
                 shaped = own.data if own is not None else whole
                 if lazy:  # the section kept unsplit adds up with everyone counted: no line needs checking
                     shaped = {**shaped, "people": {}}
-                data: dict[str, MutableMapping[str, Any]] = check_shape(shaped,
-                                   trusted=own.derived.keys() if own is not None else ())
+                data: dict[str, MutableMapping[str, Any]] = check_shape(
+                    shaped, trusted=own.derived.keys() if own is not None else (),
+                    trusted_history=own.trusted_history if own is not None else ())
                 if lazy:
                     assert own is not None
                     data["people"] = own.data["people"]
@@ -286,6 +289,8 @@ class AtomicJSONStorage(Storage):
                     else:
                         docs[key] = doc
                         lines[key] = plain_line(key, doc)
+                        if table == "history":  # written by this store, in a line that adds up
+                            own.trusted_history.add(key)
             for key, doc in entry["people"].items():
                 if doc is not None and not isinstance(doc, dict):
                     raise ShapeError(f"people/{key}", "记录应为对象", "a record should be an object")
@@ -337,7 +342,8 @@ class AtomicJSONStorage(Storage):
                 meta = self.data["meta"]["1"]
                 if self.tally is not None:
                     self.tally = tally_canonical(self.tally)
-                kept: dict[str, Any] = {PEOPLE_SUM_KEY: people_sum(bodies["people"], self.tally)}
+                kept: dict[str, Any] = {PEOPLE_SUM_KEY: people_sum(bodies["people"], self.tally),
+                                        HISTORY_SUM_KEY: zlib.crc32(bodies["history"])}
                 if self.tally is not None:
                     kept[PEOPLE_TALLY_KEY] = self.tally
                 line = plain_line("1", {**meta, **kept} if isinstance(meta, dict) else meta)

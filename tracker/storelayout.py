@@ -41,6 +41,8 @@ _TAIL_AT = len(b',"derived":')
 PEOPLE_SUM_KEY = "people_sum"
 #: beside it, everyone's derived fields counted (``tracker.tally``), valid only with a section that adds up
 PEOPLE_TALLY_KEY = "people_tally"
+#: and the CRC-32 of the history section as written: a history that adds up is not shape-checked again on opening
+HISTORY_SUM_KEY = "history_sum"
 PEOPLE_START = b'\n"people": {\n'
 PEOPLE_END = b'\n},\n"history": {\n'
 
@@ -235,6 +237,10 @@ class Parsed:
         self.section_ok = False
         #: everyone's derived fields counted, when the meta line has them and the section adds up
         self.tally: dict[str, Any] | None = None
+        #: the history section adds up (written by this store as it is): its entries need no checking again
+        self.history_ok = False
+        #: the history entries not to check again (those of a section that adds up, and the change journal's)
+        self.trusted_history: set[str] = set()
         #: the people section kept unsplit (it adds up and everyone is counted): ``index_section`` splits it
         self.section: memoryview | None = None
         #: the change journal's people (document with derived fields, or None: removed), applied after splitting it
@@ -316,7 +322,11 @@ def parse_own_layout(raw: bytes, *, lazy: bool = False, end: int | None = None) 
         if type(meta.get("1")) is dict:
             section_sum = meta["1"].pop(PEOPLE_SUM_KEY, None)
             tally = meta["1"].pop(PEOPLE_TALLY_KEY, None)
+            history_sum = meta["1"].pop(HISTORY_SUM_KEY, None)
+            out.history_ok = type(history_sum) is int and zlib.crc32(hist_body) == history_sum
         history = {k: parse(memoryview(e)[len(k) + 3:]) for k, e in hist_lines.items()}
+        if out.history_ok:
+            out.trusted_history = set(history)
         section = view[sec_start + len(PEOPLE_START):sec_end]  # empty: no one (the table's one empty line)
         out.section_ok = type(section_sum) is int and people_sum(section, tally) == section_sum
         people = People()
