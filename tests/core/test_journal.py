@@ -262,3 +262,16 @@ def test_backup_export_and_the_migrate_reader_see_journalled_steps(tmp_path: Pat
     data = read_data(str(db), BOOK)
     assert any(e["event"] == "talked" for e in data["people"][str(pid)]["events"])
     assert len(data["history"]) == 2
+
+
+def test_a_history_entry_edited_by_hand_is_checked_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(storejournal, "MAX_ENTRIES", 0)  # every write rewrites the file: its history section summed
+    db = tmp_path / "t.json"
+    svc = _fill(db, n=10)
+    svc.edit(1, {"note": "一"})
+    raw = db.read_bytes()
+    assert b'"history_sum":' in raw and not _journal(db)
+    db.write_bytes(raw.replace(b'"undone":false', b'"undone":"no"', 1))  # no longer what the store wrote
+    with pytest.raises(StoreError) as err:
+        _service(db)
+    assert "damaged" in err.value.en and "undone" in err.value.en
