@@ -3,7 +3,8 @@
 Split from ``tracker.store`` (which holds the transactions, history and the Store TinyDB sits behind): this
 module knows the bytes — reading the file in our layout (``storelayout``), keeping each document's line, the
 derived fields and their counts (``tally``) current on every write, and replacing the file atomically
-(``storefile``).
+(``storefile``) or appending a change to its journal (``storejournal``). A people section that adds up is kept
+unsplit until a person is asked for (``People.ensure``): ``status`` on a file just opened reads the meta line only.
 """
 
 from __future__ import annotations
