@@ -43,4 +43,12 @@ def _import_orjson_whole() -> None:
         import orjson  # noqa: F401
 
 
-_import_orjson_whole()
+try:
+    _import_orjson_whole()
+except KeyboardInterrupt:
+    # the held-back Ctrl-C let through while the package itself is imported: for ``python -m tracker`` that is
+    # before ``__main__`` can catch it (runpy imports the package first, with argv[0] still "-m"): say it as it does
+    if _sys.argv[:1] != ["-m"]:
+        raise
+    _sys.stderr.write("已中断：未保存任何更改。 / Interrupted: nothing was saved.\n")
+    raise SystemExit(130) from None

@@ -159,3 +159,24 @@ def test_ctrl_c_at_any_moment_of_a_record_leaves_a_consistent_file(big_db: Path)
             else:
                 assert big_db.read_bytes() == before
     assert NOT_SAVED in outcomes, "some interrupts landed before the save"
+
+
+@posix_only
+def test_ctrl_c_while_the_package_imports_orjson_is_one_line_not_a_traceback() -> None:
+    """The Ctrl-C held back around orjson's import is let through while ``python -m tracker`` is still importing
+    the package, before ``__main__`` can catch it (the Ctrl-C test met it once records got fast)."""
+    code = (
+        "import os, runpy, signal, sys\n"
+        "class Finder:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'orjson':\n"
+        "            sys.meta_path.remove(self)\n"
+        "            os.kill(os.getpid(), signal.SIGINT)  # lands inside the hold\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, Finder())\n"
+        "sys.argv = ['-m', '--version']\n"
+        "runpy._run_module_as_main('tracker')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr == "已中断：未保存任何更改。 / Interrupted: nothing was saved.\n"
