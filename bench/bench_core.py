@@ -6,10 +6,12 @@
 Prints, per size, medians in milliseconds:
 
 - in the process: ``load`` (open the file and build every person), ``open`` (open the file only),
-  ``record`` (one step on an open store: fresh-check, rules, atomic save), ``status`` and ``due`` from
+  ``record`` (one step on an open store: fresh-check, rules, saved: from ``storejournal.FROM_BYTES`` on one line
+  appended to the file's change journal and fsynced), ``fold`` (a step whose write folds a full journal into the
+  file: the whole file rewritten atomically, as every write of a smaller file), ``status`` and ``due`` from
   a freshly opened store's derived fields (``Service.summaries``), ``status kept``: ``Service.status`` on a
   store just opened (from the counts the file keeps, ``tracker.tally``), ``open+status``: the file opened and
-  ``status`` asked, and ``derive`` (everyone's derived
+  ``status`` asked, ``open+status J``: the same with 100 steps in the file's journal, and ``derive`` (everyone's derived
   fields computed from the events, what a rule-book change or a file without them costs once);
 - as whole processes (``python -m tracker ...``, start-up and imports included): ``status``, ``due``
   and ``list --stage target`` printing to a pipe, one ``record``, and ``--version`` (start-up and
@@ -33,6 +35,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bench.generate import TODAY, generate
+from tracker import storejournal
 from tracker.derived import derive, fingerprint
 from tracker.model import Event
 from tracker.profiles import RuleBook, load_rulebook
@@ -100,6 +103,11 @@ def bench(n: int) -> dict[str, float]:
         svc.record(p.id, Event("activist-review", min(TODAY, last + timedelta(days=1)), result="pass"))
 
     out["record"] = median_ms(record, runs * 2)
+    storejournal.MAX_ENTRIES, kept = 0, storejournal.MAX_ENTRIES  # the journal full: every write folds
+    try:
+        out["fold"] = median_ms(record, runs)
+    finally:
+        storejournal.MAX_ENTRIES = kept
 
     def fresh() -> Service:
         return Service(Store(path), book, lambda: TODAY)
@@ -109,6 +117,10 @@ def bench(n: int) -> dict[str, float]:
     opened = [fresh() for _ in range(runs)]
     out["status_kept"] = median_ms(lambda: opened.pop().status(), runs)  # the file's kept counts (tracker.tally)
     out["open_status"] = median_ms(lambda: fresh().status(), runs)  # the file opened, then status
+    journalled = svc.store._storage._journal_count  # type: ignore[attr-defined]
+    for _ in range(100 - journalled if path.stat().st_size >= storejournal.FROM_BYTES else 0):
+        record()
+    out["open_status_j"] = median_ms(lambda: fresh().status(), runs)  # the same with 100 steps journalled
     opened = [fresh() for _ in range(runs)]
     out["due"] = median_ms(lambda: due_of(opened.pop().summaries(), book, TODAY), runs)
 
@@ -128,8 +140,9 @@ def bench(n: int) -> dict[str, float]:
 
 
 COLUMNS = [("size_mb", "file MB", "{:.1f}"), ("open", "open", "{:.0f}"), ("load", "load", "{:.0f}"),
-           ("record", "record", "{:.1f}"), ("status", "status", "{:.0f}"),
-           ("status_kept", "status kept", "{:.1f}"), ("open_status", "open+status", "{:.0f}"), ("due", "due", "{:.0f}"),
+           ("record", "record", "{:.1f}"), ("fold", "fold", "{:.0f}"), ("status", "status", "{:.0f}"),
+           ("status_kept", "status kept", "{:.1f}"), ("open_status", "open+status", "{:.0f}"),
+           ("open_status_j", "open+status J", "{:.0f}"), ("due", "due", "{:.0f}"),
            ("derive", "derive all", "{:.0f}"), ("p_version", "P --version", "{:.0f}"),
            ("p_status", "P status", "{:.0f}"), ("p_due", "P due", "{:.0f}"), ("p_list", "P list", "{:.0f}"),
            ("p_record", "P record", "{:.0f}")]

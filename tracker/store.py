@@ -14,7 +14,9 @@ Our own storage class instead of TinyDB's JSONStorage (which rewrites the file i
   read (``tracker.storeshape``), so nothing is written on top of a file that cannot be read;
 - only changed documents are re-serialized: every other line is reused byte for byte. A line
   is reused only if it was read in our own layout (one document a line, each parsed on its
-  own); a file in any other layout is written whole the first time.
+  own); a file in any other layout is written whole the first time;
+- a large file takes a small change as one self-checking line appended after its JSON and fsynced (the change
+  journal, ``tracker.storejournal``), folded into the file by an atomic rewrite from time to time.
 
 The bytes (reading our layout, rendering, the atomic replace) are ``tracker.storejson``'s; this module has
 the transactions, the history and undo, and the Store the service talks to.
@@ -410,6 +412,7 @@ class Store:
         if (self._storage.data["meta"].get("1") or {}).get(DERIVED_KEY) != fp:
             self._storage.derived.clear()
             self._storage.tally = None  # counted from the fields about to be computed again
+            self._storage.must_fold = True  # everyone's line changes: the file is rewritten whole
             self._summaries = None
             self._storage.touch("meta", 1)
             self._meta_table.update({DERIVED_KEY: fp}, doc_ids=[1])

@@ -234,6 +234,43 @@ def replace_atomically(path: Path, payload: bytes | Sequence[bytes], *, keep_bac
         raise
 
 
+def append_durably(path: Path, line: bytes, at: int, *, committed: Callable[[], None] = lambda: None) -> None:
+    """Write ``line`` at offset ``at`` of ``path`` (its end: the caller checked the size under the lock) and fsync it:
+    the change journal's one write (``tracker.storejournal``). Ctrl-C is held back from the first byte until
+    ``committed`` has returned. Raises OSError; the file is then cut back to ``at`` (a cut that fails leaves a
+    last line that does not add up, which readers ignore)."""
+    fd = os.open(path, os.O_WRONLY | _O_BINARY)
+    try:
+        if _POSIX and stat.S_IMODE(os.fstat(fd).st_mode) != 0o600:
+            with contextlib.suppress(OSError):  # owner only, as a rewrite makes it (a sync tool may have widened it)
+                os.fchmod(fd, 0o600)
+        with interrupts_deferred():
+            try:
+                done = 0
+                while done < len(line):
+                    written = _pwrite(fd, line[done:], at + done)
+                    if written <= 0:
+                        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+                    done += written
+                (os.fdatasync if hasattr(os, "fdatasync") else os.fsync)(fd)  # the size too: one flush
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, at)
+                raise
+            global _saves
+            _saves += 1
+            committed()
+    finally:
+        os.close(fd)
+
+
+def _pwrite(fd: int, data: bytes, offset: int) -> int:
+    if _POSIX:
+        return os.pwrite(fd, data, offset)
+    os.lseek(fd, offset, os.SEEK_SET)
+    return os.write(fd, data)
+
+
 def _holder_line() -> bytes:
     return f"pid {os.getpid()}: {' '.join(os.path.basename(a) for a in sys.argv[:2])}".encode()
 

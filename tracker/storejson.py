@@ -3,7 +3,8 @@
 Split from ``tracker.store`` (which holds the transactions, history and the Store TinyDB sits behind): this
 module knows the bytes — reading the file in our layout (``storelayout``), keeping each document's line, the
 derived fields and their counts (``tally``) current on every write, and replacing the file atomically
-(``storefile``).
+(``storefile``) or appending a change to its journal (``storejournal``). A people section that adds up is kept
+unsplit until a person is asked for (``People.ensure``): ``status`` on a file just opened reads the meta line only.
 """
 
 from __future__ import annotations
@@ -12,25 +13,36 @@ import contextlib
 import gc
 import json
 import os
+import zlib
 from collections.abc import Callable, Iterator, MutableMapping
 from pathlib import Path
 from typing import Any
 
+import orjson
 from tinydb.storages import Storage
 
+from . import storejournal
 from .storefile import (
     StoreError,
+    append_durably,
     backup_path,
     check_writable,
     read_regular_file,
     remove_stale_temp_files,
     replace_atomically,
 )
+from .storejournal import JournalDamaged, entry_line, read_journal
 from .storelayout import (
+    BODY_END,
     DERIVED_KEY,
+    HISTORY_SUM_KEY,
     PEOPLE_SUM_KEY,
     PEOPLE_TALLY_KEY,
+    Parsed,
     People,
+    checked_tail,
+    dumps,
+    index_section,
     loads,
     parse_own_layout,
     people_sum,
@@ -38,11 +50,14 @@ from .storelayout import (
     plain_line,
     tail_json,
 )
-from .storeshape import TABLES, ShapeError, check_shape
+from .storeshape import TABLES, ShapeError, check_person, check_shape
 from .tally import Tally, tally_of
 from .tally import add as tally_add
+from .tally import apply as tally_apply
 from .tally import canonical as tally_canonical
+from .tally import delta as tally_delta
 from .tally import empty as tally_empty
+from .tally import valid as tally_valid
 
 
 @contextlib.contextmanager
@@ -86,8 +101,7 @@ class AtomicJSONStorage(Storage):
         self.data: dict[str, MutableMapping[str, Any]] = _empty()
         self._lines: dict[str, dict[str, bytes]] = {t: {} for t in TABLES}
         self._dirty: set[tuple[str, str]] = set()
-        #: each person's derived fields (``Derived.to_json()``) as read from a line that adds up, or as written
-        self.derived: dict[str, memoryview | dict[str, Any]] = {}
+        self._derived: dict[str, memoryview | dict[str, Any]] = {}
         #: the people key and document → their derived fields, when the store knows the rule book
         self.deriver: Callable[[str, dict[str, Any]], dict[str, Any]] | None = None
         #: everyone's derived fields counted (``tracker.tally``), kept current by every write; None: unknown
@@ -96,6 +110,32 @@ class AtomicJSONStorage(Storage):
         self.writable = False
         #: completed writes (renames) by this instance; the CLI says "saved" after Ctrl-C by it
         self.saves = 0
+        # the change journal (``tracker.storejournal``): where the file's good bytes end (a line cut short after
+        # them is ignored), how many entries and bytes follow its JSON, and whether the next write rewrites it whole
+        self._own_layout = False
+        self._end = 0
+        self._journal_count = 0
+        self._journal_bytes = 0
+        #: the next write rewrites the file whole (the rule profiles changed: everyone's fields computed again)
+        self.must_fold = False
+        # the counts as they were before this write's first change (the journal keeps what the write changed)
+        self._tally_before: Tally | None = None
+        self._snapped = False
+        # a people section kept unsplit (``People.fill_with``), and the journal's people applied after splitting it
+        self._section: memoryview | None = None
+        self._pending: list[tuple[str, dict[str, Any] | None]] = []
+
+    @property
+    def derived(self) -> dict[str, memoryview | dict[str, Any]]:
+        """Each person's derived fields (``Derived.to_json()``) as read from a line that adds up, or as written."""
+        if self._section is not None:
+            self._people().ensure()
+        return self._derived
+
+    def _people(self) -> People:
+        people = self.data["people"]
+        assert isinstance(people, People)
+        return people
 
     # ---- TinyDB's interface
     # the people table is a ``People`` mapping (parsed line by line when asked for), not a dict: TinyDB only
@@ -112,13 +152,18 @@ class AtomicJSONStorage(Storage):
     def touch(self, table: str, doc_id: int) -> None:
         key = str(doc_id)
         if table == "people":
+            if self._section is not None:
+                self._people().ensure()
+            if not self._snapped:
+                self._tally_before = None if self.tally is None else tally_canonical(self.tally)
+                self._snapped = True
             if self.tally is not None and ("people", key) not in self._dirty:  # take out what they counted
-                old = self.derived.get(key)
+                old = self._derived.get(key)
                 if old is not None:
                     tally_add(self.tally, tail_json(old), -1)
                 elif key in self._lines["people"]:  # on file without derived fields: not counted, unknown
                     self.tally = None
-            self.derived.pop(key, None)
+            self._derived.pop(key, None)
         self._dirty.add((table, key))
 
     def load(self, *, must_exist: bool = False) -> None:
@@ -134,15 +179,26 @@ class AtomicJSONStorage(Storage):
                 )
             self.data = _empty()
             self._lines = {t: {} for t in TABLES}
-            self.derived = {}
+            self._derived = {}
             self.tally = tally_empty()
             self.signature = None
+            self._reset_journal(own_layout=False, end=0)
             return
         raw, st = got
         if not raw or raw.isspace():  # (not raw.strip(): that copies the whole file)
             raise _damaged(self.shown, "文件为空", "the file is empty")
+        body_end = raw.rfind(BODY_END)
+        body_end = len(raw) if body_end < 0 else body_end + len(BODY_END)
+        entries: list[dict[str, Any]] = []
         with bulk_loading():
-            own = parse_own_layout(raw)
+            own = parse_own_layout(raw, lazy=True, end=body_end)
+            if own is not None and body_end < len(raw):
+                try:
+                    entries, used = read_journal(raw[body_end:])
+                except JournalDamaged as exc:
+                    raise _damaged(self.shown, f"文件末尾的变更记录第 {exc.number} 条校验不符",
+                                   f"change number {exc.number} at the end of the file does not add up") from None
+                body_end += used
             if own is None:
                 try:
                     whole = json.loads(raw)
@@ -154,9 +210,19 @@ class AtomicJSONStorage(Storage):
                         if isinstance(doc, dict):
                             doc.pop(DERIVED_KEY, None)
             try:
+                if own is not None and entries:
+                    self._replay(own, entries)
+                lazy = own is not None and own.section is not None
                 # a line that adds up was written by this store, from documents it built: not checked again
-                data: dict[str, MutableMapping[str, Any]] = check_shape(own.data if own is not None else whole,
-                                   trusted=own.derived.keys() if own is not None else ())
+                shaped = own.data if own is not None else whole
+                if lazy:  # the section kept unsplit adds up with everyone counted: no line needs checking
+                    shaped = {**shaped, "people": {}}
+                data: dict[str, MutableMapping[str, Any]] = check_shape(
+                    shaped, trusted=own.derived.keys() if own is not None else (),
+                    trusted_history=own.trusted_history if own is not None else ())
+                if lazy:
+                    assert own is not None
+                    data["people"] = own.data["people"]
             except ShapeError as exc:
                 raise _damaged(self.shown, exc.zh, exc.en) from None
         if not isinstance(data["people"], People):
@@ -165,10 +231,82 @@ class AtomicJSONStorage(Storage):
             data["people"] = people
         self.data = data
         self._lines = own.lines if own is not None else {t: {} for t in TABLES}
-        self.derived = own.derived if own is not None else {}
+        self._derived = own.derived if own is not None else {}
         self.tally = own.tally if own is not None else None
         self._dirty.clear()
         self.signature = (st.st_mtime_ns, st.st_size, st.st_ino)
+        self._reset_journal(own_layout=own is not None, end=body_end if own is not None else len(raw))
+        self._journal_count = len(entries)
+        self._journal_bytes = body_end - raw.rfind(BODY_END) - len(BODY_END) if entries else 0
+        if own is not None and own.section is not None:
+            self._section = own.section
+            self._pending = own.pending
+            people = self._people()
+            if self.tally is None:  # the counts became unknown in the journal: no length without the lines
+                self._fill_people()
+            else:
+                people.fill_with(self._fill_people, sum(self.tally["stage"].values()) + self.tally["left"])
+
+    def _reset_journal(self, *, own_layout: bool, end: int) -> None:
+        self._own_layout = own_layout
+        self._end = end
+        self._journal_count = 0
+        self._journal_bytes = 0
+        self.must_fold = False
+        self._snapped = False
+        self._tally_before = None
+        self._section = None
+        self._pending = []
+
+    def _fill_people(self) -> None:
+        """Split the people section kept unsplit, then apply the journal's changes to people (``People.ensure``)."""
+        section = self._section
+        if section is None:
+            return
+        people = self._people()
+        try:
+            lines, derived = index_section(section, people)
+        except ValueError as exc:  # cannot happen to a section that adds up (its CRC was checked)
+            raise _damaged(self.shown, str(exc), str(exc)) from None
+        for key, doc in self._pending:
+            _apply_person(people, lines, derived, key, doc)
+        self._lines["people"] = lines
+        self._derived = derived
+        self._section = None
+        self._pending = []
+
+    @staticmethod
+    def _replay(own: Parsed, entries: list[dict[str, Any]]) -> None:
+        """Apply the journal's entries, in order, to a file's JSON part as read (``own``)."""
+        people = own.data["people"]
+        assert isinstance(people, People)
+        for entry in entries:
+            for table in ("meta", "history"):
+                docs, lines = own.data[table], own.lines[table]
+                for key, doc in entry[table].items():
+                    if doc is None:
+                        docs.pop(key, None)
+                        lines.pop(key, None)
+                    else:
+                        docs[key] = doc
+                        lines[key] = plain_line(key, doc)
+                        if table == "history":  # written by this store, in a line that adds up
+                            own.trusted_history.add(key)
+            for key, doc in entry["people"].items():
+                if doc is not None and not isinstance(doc, dict):
+                    raise ShapeError(f"people/{key}", "记录应为对象", "a record should be an object")
+                if own.section is not None:
+                    if doc is not None and type(doc.get(DERIVED_KEY)) is not dict:
+                        check_person(doc, f"people/{key}")  # a line without fields: not one this store trusts
+                    own.pending.append((key, doc))
+                else:
+                    _apply_person(people, own.lines["people"], own.derived, key, doc)
+            if own.tally is not None and not tally_apply(own.tally, entry["tally"]):  # null: unknown from here on
+                own.tally = None
+        if own.tally is not None:
+            own.tally = tally_canonical(own.tally)
+            if not tally_valid(own.tally):
+                own.tally = None
 
     def disk_signature(self) -> tuple[int, int, int] | None:
         try:
@@ -192,6 +330,8 @@ class AtomicJSONStorage(Storage):
         line also carries the CRC-32 of the people section (``storelayout.PEOPLE_SUM_KEY``): a reader whose
         section adds up checks no person's line on its own.
         """
+        if self._section is not None:
+            self._people().ensure()
         fresh_lines: list[bytes] | None = [] if any(self._lines.values()) else None
         bodies: dict[str, bytes] = {}
         for table in reversed(TABLES):  # people before meta: the meta record's line carries the people's CRC
@@ -203,7 +343,8 @@ class AtomicJSONStorage(Storage):
                 meta = self.data["meta"]["1"]
                 if self.tally is not None:
                     self.tally = tally_canonical(self.tally)
-                kept: dict[str, Any] = {PEOPLE_SUM_KEY: people_sum(bodies["people"], self.tally)}
+                kept: dict[str, Any] = {PEOPLE_SUM_KEY: people_sum(bodies["people"], self.tally),
+                                        HISTORY_SUM_KEY: zlib.crc32(bodies["history"])}
                 if self.tally is not None:
                     kept[PEOPLE_TALLY_KEY] = self.tally
                 line = plain_line("1", {**meta, **kept} if isinstance(meta, dict) else meta)
@@ -255,19 +396,14 @@ class AtomicJSONStorage(Storage):
 
     def _line(self, table: str, key: str, doc: dict[str, Any],
               deriver: Callable[[str, dict[str, Any]], dict[str, Any]] | None) -> bytes:
+        line, derived = _make_line(table, key, doc, deriver)
         if table != "people":
-            return plain_line(key, doc)
-        self.derived.pop(key, None)
-        if deriver is None:
+            return line
+        self._derived.pop(key, None)
+        if derived is None:
             self.tally = None
-            return plain_line(key, doc)
-        try:
-            derived = deriver(key, doc)
-        except Exception:  # a rule that cannot judge this record: keep it without a cache, readers derive it
-            self.tally = None
-            return plain_line(key, doc)
-        line = person_line(key, doc, derived)
-        self.derived[key] = derived
+            return line
+        self._derived[key] = derived
         if self.tally is not None:
             tally_add(self.tally, derived)
         return line
@@ -285,15 +421,78 @@ class AtomicJSONStorage(Storage):
         if not (chunks[0] == b'{\n"' + TABLES[0].encode() + b'": {\n' and chunks[-1] == b"\n}\n}\n"):
             raise ValueError("the frame is not ours")
 
+    def _may_append(self) -> bool:
+        """Whether this write may go to the journal: a file read in our layout, large enough, as we read it (no
+        line cut short after it), with room in its journal, and no rule-profile change to write everyone for."""
+        return (self._own_layout and not self.must_fold and self._end >= storejournal.FROM_BYTES
+                and self._journal_count < storejournal.MAX_ENTRIES and self.signature is not None
+                and self.signature[1] == self._end and self.disk_signature() == self.signature)
+
+    def _journal_entry(self) -> bytes | None:
+        """The journal line for this write, its changes applied to the lines kept in memory; None (nothing
+        applied) when it would not fit in the journal."""
+        updates: list[tuple[str, str, bytes | None, dict[str, Any] | None]] = []
+        parts: dict[str, list[bytes]] = {t: [] for t in TABLES}
+        tally = None if self.tally is None else tally_canonical(self.tally)
+        size = 0
+        for table in TABLES:
+            docs, cache = self.data[table], self._lines[table]
+            keys = {k for t, k in self._dirty if t == table}
+            if table != "people":  # TinyDB inserts without telling the storage: a new key is a change too
+                keys |= docs.keys() ^ cache.keys()
+            for key in sorted(keys, key=int):
+                if key in docs:
+                    line, derived = _make_line(table, key, docs[key], self.deriver if table == "people" else None)
+                    if table == "people":
+                        if derived is None:
+                            tally = None
+                        elif tally is not None:
+                            tally_add(tally, derived)
+                else:
+                    line, derived = None, None
+                updates.append((table, key, line, derived))
+                parts[table].append(line if line is not None else b'"' + key.encode() + b'":null')
+                size += len(parts[table][-1])
+                if self._journal_bytes + size > storejournal.MAX_BYTES:
+                    return None
+        if tally is not None:
+            tally = tally_canonical(tally)
+        before = self._tally_before if self._snapped else tally  # no one touched: the counts as they were
+        change = tally_delta(before, tally) if before is not None and tally is not None else None
+        entry = entry_line(parts, dumps(change))
+        if self._journal_bytes + len(entry) > storejournal.MAX_BYTES:
+            return None
+        for table, key, line, derived in updates:  # applied: what a whole rewrite would now write
+            cache = self._lines[table]
+            if line is None:
+                cache.pop(key, None)
+            else:
+                cache[key] = line
+            if table == "people":
+                self._derived.pop(key, None)
+                if derived is not None:
+                    self._derived[key] = derived
+        self.tally = tally if change is not None else None
+        self._dirty.clear()
+        self._snapped = False
+        return entry
+
     def flush(self) -> None:
         try:
-            payload, fresh_lines = self.render()
-            self.verify(payload, fresh_lines)
+            entry = self._journal_entry() if self._may_append() else None
+            if entry is not None:
+                self.verify_entry(entry)
+            else:
+                payload, fresh_lines = self.render()
+                self.verify(payload, fresh_lines)
         except (TypeError, ValueError) as exc:  # cannot happen with documents built by the service
             raise StoreError(
                 f"无法保存：数据无法写成有效的 JSON（{exc}）。数据未改动。",
                 f"Cannot save: the data does not make valid JSON ({exc}). Nothing was changed.",
             ) from exc
+        if entry is not None:
+            self._append(entry)
+            return
         # only the file we read and checked becomes the backup: one changed behind our back
         # (without the lock) might not be a valid database
         keep_backup = self.signature is not None and self.disk_signature() == self.signature
@@ -301,6 +500,7 @@ class AtomicJSONStorage(Storage):
         def committed() -> None:
             self.saves += 1
             self.signature = self.disk_signature()
+            self._reset_journal(own_layout=True, end=sum(map(len, payload)))
 
         try:
             replace_atomically(self.path, payload, keep_backup=keep_backup, committed=committed)
@@ -311,5 +511,62 @@ class AtomicJSONStorage(Storage):
                 "check the disk space and file permissions, then try again.",
             ) from exc
 
+    @staticmethod
+    def verify_entry(entry: bytes) -> None:
+        """Check a journal line reads back as one (ValueError if not: cannot happen with documents the service built)."""
+        if read_journal(entry) != ([loads(entry[entry.index(b" ") + 1:])], len(entry)):
+            raise ValueError("the change does not read back")
+
+    def _append(self, entry: bytes) -> None:
+        """Append one journal line (``storejournal``) and fsync it: the write is then saved."""
+
+        def committed() -> None:
+            self.saves += 1
+            self.signature = self.disk_signature()
+            self._end += len(entry)
+            self._journal_count += 1
+            self._journal_bytes += len(entry)
+
+        try:
+            append_durably(self.path, entry, self._end, committed=committed)
+        except OSError as exc:
+            raise StoreError(
+                f"无法写入数据库文件 {self.shown}：{exc.strerror or exc}。数据未改动；请检查磁盘空间和文件权限后重试。",
+                f"Cannot write the database file {self.shown}: {exc.strerror or exc}. Nothing was changed; "
+                "check the disk space and file permissions, then try again.",
+            ) from exc
+
     def remove_stale_temp_files(self) -> None:
         remove_stale_temp_files(self.path)
+
+
+def _make_line(table: str, key: str, doc: dict[str, Any],
+               deriver: Callable[[str, dict[str, Any]], dict[str, Any]] | None) -> tuple[bytes, dict[str, Any] | None]:
+    """A document's line, and for a person their derived fields on it (None: computed by no ``deriver``)."""
+    if table != "people" or deriver is None:
+        return plain_line(key, doc), None
+    try:
+        derived = deriver(key, doc)
+    except Exception:  # a rule that cannot judge this record: keep it without a cache, readers derive it
+        return plain_line(key, doc), None
+    return person_line(key, doc, derived), derived
+
+
+def _apply_person(people: People, lines: dict[str, bytes], derived: dict[str, memoryview | dict[str, Any]],
+                  key: str, doc: dict[str, Any] | None) -> None:
+    """A journal entry's person (their document with their derived fields, or None: removed) put in the table read
+    so far. The table's own internals: this runs while a kept section is being split (``People.ensure``)."""
+    derived.pop(key, None)
+    if doc is None:
+        people._docs.pop(key, None)
+        people._raw.pop(key, None)
+        lines.pop(key, None)
+        return
+    line = b'"' + key.encode() + b'":' + orjson.dumps(doc)  # the bytes written (orjson writes the same again)
+    tail = checked_tail(line) if DERIVED_KEY in doc else None
+    doc.pop(DERIVED_KEY, None)
+    if tail is not None:
+        derived[key] = tail
+    people._docs[key] = doc
+    people._raw.pop(key, None)
+    lines[key] = line

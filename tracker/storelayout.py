@@ -23,13 +23,13 @@ this store, which writes only documents it built: its shape need not be checked 
 from __future__ import annotations
 
 import json
+import threading
 import zlib
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from typing import Any
 
 import orjson
 
-from .storeshape import TABLES
 from .tally import valid as valid_tally
 
 #: where a person's derived fields start on their line (a JSON string cannot hold these bytes unescaped)
@@ -41,6 +41,8 @@ _TAIL_AT = len(b',"derived":')
 PEOPLE_SUM_KEY = "people_sum"
 #: beside it, everyone's derived fields counted (``tracker.tally``), valid only with a section that adds up
 PEOPLE_TALLY_KEY = "people_tally"
+#: and the CRC-32 of the history section as written: a history that adds up is not shape-checked again on opening
+HISTORY_SUM_KEY = "history_sum"
 PEOPLE_START = b'\n"people": {\n'
 PEOPLE_END = b'\n},\n"history": {\n'
 
@@ -103,18 +105,6 @@ def trusted_tail(line: bytes) -> memoryview | None:
     return memoryview(line)[at + _TAIL_AT:len(line) - 1]
 
 
-def people_section(raw: bytes) -> memoryview | None:
-    """The people section's bytes (the lines between its frame lines), as ``render`` joined them."""
-    start = raw.find(PEOPLE_START)
-    if start < 0:
-        return None
-    start += len(PEOPLE_START)
-    end = raw.find(PEOPLE_END, start)
-    if end < 0:
-        return None
-    return memoryview(raw)[start:end]
-
-
 def people_sum(section: bytes | memoryview, tally: Any) -> int:
     """The CRC-32 kept on the meta line: of the people section, and of the counts kept beside it (if any)."""
     crc = zlib.crc32(section)
@@ -157,17 +147,44 @@ class People(MutableMapping[str, dict[str, Any]]):
 
     A line that adds up (see the module's doc) is kept unparsed: what a list or a count needs is in its
     derived fields. Iterating the keys parses nothing; ``items()`` and ``values()`` parse everyone.
+
+    A file whose people section adds up as a whole is not even split into lines when it is opened
+    (``Parsed.section``): the table is then filled on first use (``fill_with``), so that an open for
+    ``status`` (the counts on the meta line) touches no person; its length is known from the counts.
     """
 
     def __init__(self) -> None:
         self._docs: dict[str, dict[str, Any] | None] = {}  # None: not parsed yet (its line is in _raw)
         self._raw: dict[str, bytes] = {}
+        self._fill: Callable[[], None] | None = None
+        self._known_len = 0
+        self._fill_lock = threading.Lock()
+
+    def fill_with(self, fill: Callable[[], None], known_len: int) -> None:
+        """Fill the table by calling ``fill`` when first used (``len`` answers ``known_len`` until then)."""
+        self._fill = fill
+        self._known_len = known_len
+
+    @property
+    def filled(self) -> bool:
+        return self._fill is None
+
+    def ensure(self) -> None:
+        if self._fill is None:
+            return
+        with self._fill_lock:  # the app's index builder may ask from another thread
+            fill = self._fill
+            if fill is not None:
+                fill()  # raises on a damaged section: then every later use raises too
+                self._fill = None
 
     def put_line(self, key: str, line: bytes) -> None:
         self._docs[key] = None
         self._raw[key] = line
 
     def __getitem__(self, key: str) -> dict[str, Any]:
+        if self._fill is not None:
+            self.ensure()
         doc = self._docs[key]
         if doc is None:
             line = self._raw.get(key)
@@ -182,20 +199,30 @@ class People(MutableMapping[str, dict[str, Any]]):
         return doc
 
     def __setitem__(self, key: str, doc: dict[str, Any]) -> None:
+        if self._fill is not None:
+            self.ensure()
         self._raw.pop(key, None)
         self._docs[key] = doc
 
     def __delitem__(self, key: str) -> None:
+        if self._fill is not None:
+            self.ensure()
         self._raw.pop(key, None)
         del self._docs[key]
 
     def __contains__(self, key: object) -> bool:
+        if self._fill is not None:
+            self.ensure()
         return key in self._docs
 
     def __iter__(self) -> Iterator[str]:
+        if self._fill is not None:
+            self.ensure()
         return iter(self._docs)
 
     def __len__(self) -> int:
+        if self._fill is not None:
+            return self._known_len
         return len(self._docs)
 
 
@@ -210,71 +237,123 @@ class Parsed:
         self.section_ok = False
         #: everyone's derived fields counted, when the meta line has them and the section adds up
         self.tally: dict[str, Any] | None = None
+        #: the history section adds up (written by this store as it is): its entries need no checking again
+        self.history_ok = False
+        #: the history entries not to check again (those of a section that adds up, and the change journal's)
+        self.trusted_history: set[str] = set()
+        #: the people section kept unsplit (it adds up and everyone is counted): ``index_section`` splits it
+        self.section: memoryview | None = None
+        #: the change journal's people (document with derived fields, or None: removed), applied after splitting it
+        self.pending: list[tuple[str, dict[str, Any] | None]] = []
 
 
-def parse_own_layout(raw: bytes) -> Parsed | None:
+_HEAD = b'{\n"meta": {\n'
+_TAIL = b"\n}\n}\n"
+#: the end of the file's JSON: change-journal lines (``tracker.storejournal``) may follow it
+BODY_END = b"\n}\n}\n"
+
+
+def _table_lines(body: bytes | memoryview) -> dict[str, bytes] | None:
+    """A table's ``"id":document`` lines by id (the separating commas taken off); None when not in our layout."""
+    if not body:
+        return {}
+    rows = bytes(body).split(b"\n")
+    lines: dict[str, bytes] = {}
+    last = len(rows) - 1
+    for j, row in enumerate(rows):
+        head = row.find(b'":', 1)
+        key = row[1:head]
+        if (row[:1] != b'"' or head < 0 or not key.isdigit() or key[:1] == b"0"
+                or (j < last and not row.endswith(b","))):
+            return None
+        skey = key.decode()
+        if skey in lines:
+            return None
+        lines[skey] = row[:-1] if j < last else row
+    return lines
+
+
+def index_section(section: memoryview, people: People) -> tuple[dict[str, bytes], dict[str, memoryview | dict[str, Any]]]:
+    """Split a people section that adds up as a whole into ``people`` (each line kept unparsed); its lines and
+    derived fields. ValueError when it is not in our layout (cannot happen to a section that adds up)."""
+    lines = _table_lines(section)
+    if lines is None:
+        raise ValueError("the people section is not one document a line")
+    derived: dict[str, memoryview | dict[str, Any]] = {}
+    docs, raw = people._docs, people._raw
+    for skey, entry in lines.items():
+        tail = trusted_tail(entry)
+        if tail is None:  # every line of a counted section has its fields: cannot happen
+            raise ValueError(f"person {skey} has no derived fields")
+        derived[skey] = tail
+        docs[skey] = None
+        raw[skey] = entry
+    return lines, derived
+
+
+def parse_own_layout(raw: bytes, *, lazy: bool = False, end: int | None = None) -> Parsed | None:
     """Read a file in our own layout, each document from its own line.
 
     Returns None when the file is laid out any other way (then it is parsed whole and written whole
     the next time), or when a line is not one JSON value (orjson refuses what is not JSON, e.g. NaN).
+    ``lazy``: a people section that adds up as a whole, everyone counted, is kept unsplit (``Parsed.section``).
+    ``end``: where the JSON ends (the change journal follows it, ``tracker.storejournal``).
     """
-    rows = raw.split(b"\n")
-    if len(rows) < 3 + 2 * len(TABLES) or rows[0] != b"{" or rows[-1] != b"" or rows[-2] != b"}":
+    view = memoryview(raw)[:len(raw) if end is None else end]
+    if not (view[:len(_HEAD)] == _HEAD and view[len(view) - len(_TAIL):] == _TAIL):
+        return None
+    sec_start = raw.find(PEOPLE_START, 0, len(view))
+    if sec_start < 0:
+        return None
+    sec_end = raw.rfind(PEOPLE_END, sec_start + len(PEOPLE_START), len(view))  # from the end: history is short
+    if sec_end < 0 or raw[sec_start - 3:sec_start] != b"\n},":
         return None
     out = Parsed()
     parse = orjson.loads
-    people = People()
-    i = 1
-    section_sum: Any = None
-    tally: Any = None
     try:
-        for n, table in enumerate(TABLES):
-            if rows[i] != b'"' + table.encode() + b'": {':
-                return None
-            close = rows.index(b"}," if n < len(TABLES) - 1 else b"}", i + 1)
-            body = rows[i + 1:close]
-            docs: dict[str, Any] = {}
-            lines: dict[str, bytes] = {}
-            if body != [b""]:
-                # the lines first, then the documents: kept apart in memory, the lines join faster on write
-                last = len(body) - 1
-                for j, row in enumerate(body):
-                    head = row.find(b'":', 1)
-                    key = row[1:head]
-                    if (row[:1] != b'"' or head < 0 or not key.isdigit() or key[:1] == b"0"
-                            or (j < last and not row.endswith(b","))):
-                        return None
-                    skey = key.decode()
-                    if skey in lines:
-                        return None
-                    lines[skey] = row[:-1] if j < last else row
-                if table == "people":
-                    section = people_section(raw) if type(section_sum) is int else None
-                    out.section_ok = section is not None and people_sum(section, tally) == section_sum
-                    tail_of = trusted_tail if out.section_ok else checked_tail
-                    for skey, entry in lines.items():
-                        tail = tail_of(entry)
-                        if tail is not None:  # written by this store and unchanged: parsed when asked for
-                            out.derived[skey] = tail
-                            people.put_line(skey, entry)
-                            continue
-                        doc = parse(memoryview(entry)[len(skey) + 3:])  # after "id": (ASCII digits)
-                        if type(doc) is dict:
-                            doc.pop(DERIVED_KEY, None)
-                        people[skey] = doc
-                else:
-                    for skey, entry in lines.items():
-                        docs[skey] = parse(memoryview(entry)[len(skey) + 3:])
-                    if table == "meta" and type(docs.get("1")) is dict:
-                        section_sum = docs["1"].pop(PEOPLE_SUM_KEY, None)
-                        tally = docs["1"].pop(PEOPLE_TALLY_KEY, None)
-            out.data[table] = people if table == "people" else docs
-            out.lines[table] = lines
-            i = close + 1
+        meta_lines = _table_lines(view[len(_HEAD):sec_start - 3])
+        hist_body = view[sec_end + len(PEOPLE_END):len(view) - len(_TAIL)]
+        hist_lines = _table_lines(hist_body)
+        if meta_lines is None or hist_lines is None:
+            return None
+        meta = {k: parse(memoryview(e)[len(k) + 3:]) for k, e in meta_lines.items()}
+        section_sum: Any = None
+        tally: Any = None
+        if type(meta.get("1")) is dict:
+            section_sum = meta["1"].pop(PEOPLE_SUM_KEY, None)
+            tally = meta["1"].pop(PEOPLE_TALLY_KEY, None)
+            history_sum = meta["1"].pop(HISTORY_SUM_KEY, None)
+            out.history_ok = type(history_sum) is int and zlib.crc32(hist_body) == history_sum
+        history = {k: parse(memoryview(e)[len(k) + 3:]) for k, e in hist_lines.items()}
+        if out.history_ok:
+            out.trusted_history = set(history)
+        section = view[sec_start + len(PEOPLE_START):sec_end]  # empty: no one (the table's one empty line)
+        out.section_ok = type(section_sum) is int and people_sum(section, tally) == section_sum
+        people = People()
+        if lazy and out.section_ok and len(section) and valid_tally(tally):
+            out.section = section
+            out.tally = tally
+            out.data = {"meta": meta, "people": people, "history": history}
+            out.lines = {"meta": meta_lines, "people": {}, "history": hist_lines}
+            return out
+        lines = _table_lines(section)
+        if lines is None:
+            return None
+        tail_of = trusted_tail if out.section_ok else checked_tail
+        for skey, entry in lines.items():
+            tail = tail_of(entry)
+            if tail is not None:  # written by this store and unchanged: parsed when asked for
+                out.derived[skey] = tail
+                people.put_line(skey, entry)
+                continue
+            doc = parse(memoryview(entry)[len(skey) + 3:])  # after "id": (ASCII digits)
+            if type(doc) is dict:
+                doc.pop(DERIVED_KEY, None)
+            people[skey] = doc
     except (ValueError, IndexError):  # not JSON, not UTF-8, a missing frame line
         return None
-    if i != len(rows) - 2:
-        return None
+    out.data = {"meta": meta, "people": people, "history": history}
+    out.lines = {"meta": meta_lines, "people": lines, "history": hist_lines}
     if out.section_ok and len(out.derived) == len(people) and valid_tally(tally):
         out.tally = tally
     return out

@@ -173,11 +173,13 @@ def _history(table: Mapping[str, Any], check: _Checker) -> None:
                 check.person(doc, f"{where}/before/{pid}")
 
 
-def check_shape(data: Any, trusted: Collection[str] = ()) -> dict[str, MutableMapping[str, Any]]:
+def check_shape(data: Any, trusted: Collection[str] = (), *,
+                trusted_history: Collection[str] = ()) -> dict[str, MutableMapping[str, Any]]:
     """The tables of a parsed file, or ShapeError saying where it is not in our shape.
 
     ``trusted``: the people whose line this store wrote and that nothing changed since (its checksum
-    adds up, see ``tracker.storelayout``); their documents are not checked again."""
+    adds up, see ``tracker.storelayout``); their documents are not checked again. ``trusted_history``: the same
+    for history entries (a history section or a change journal entry that adds up)."""
     if not isinstance(data, dict):
         raise ShapeError("", "顶层不是对象", "the top level is not an object")
     for key, value in data.items():
@@ -199,7 +201,8 @@ def check_shape(data: Any, trusted: Collection[str] = ()) -> dict[str, MutableMa
     for key in people:
         if key not in trusted:
             check.person(people[key], f"people/{key}")
-    _history(tables["history"], check)
+    history = tables["history"]
+    _history({k: v for k, v in history.items() if k not in trusted_history} if trusted_history else history, check)
     return {name: _copy(table) for name, table in tables.items()}
 
 

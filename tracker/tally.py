@@ -69,3 +69,39 @@ def valid(found: Any) -> bool:
     return (counts(found["stage"]) and counts(found["pending"]) and type(found["left"]) is int and found["left"] >= 0
             and type(due) is dict and all(type(k) is str and len(k) == 10 and type(v) is list and len(v) == 2
                                           and all(type(n) is int and n >= 0 for n in v) for k, v in due.items()))
+
+
+def delta(before: Tally, after: Tally) -> Tally:
+    """What a write changed in the counts (``after`` less ``before``; only what changed), for the change journal."""
+    def minus(new: dict[str, int], old: dict[str, int]) -> dict[str, int]:
+        return {k: d for k in sorted(new.keys() | old.keys()) if (d := new.get(k, 0) - old.get(k, 0))}
+
+    due: dict[str, list[int]] = {}
+    for day in sorted(after["due"].keys() | before["due"].keys()):
+        new, old = after["due"].get(day, [0, 0]), before["due"].get(day, [0, 0])
+        if new != old:
+            due[day] = [new[0] - old[0], new[1] - old[1]]
+    return {"stage": minus(after["stage"], before["stage"]), "left": after["left"] - before["left"],
+            "pending": minus(after["pending"], before["pending"]), "due": due}
+
+
+def apply(tally: Tally, change: Any) -> bool:
+    """Add a ``delta`` to ``tally`` in place (then ``canonical`` and ``valid`` it); False when ``change`` is not one."""
+    if type(change) is not dict or set(change) != {"stage", "left", "pending", "due"}:
+        return False
+    try:
+        tally["left"] += change["left"]
+        for part in ("stage", "pending"):
+            counts = tally[part]
+            for k, d in change[part].items():
+                counts[k] = counts.get(k, 0) + d
+        due = tally["due"]
+        for day, (d0, d1) in change["due"].items():
+            counts = due.get(day)
+            if counts is None:
+                counts = due[day] = [0, 0]
+            counts[0] += d0
+            counts[1] += d1
+    except (TypeError, ValueError, AttributeError, KeyError):
+        return False
+    return True

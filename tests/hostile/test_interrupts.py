@@ -159,3 +159,45 @@ def test_ctrl_c_at_any_moment_of_a_record_leaves_a_consistent_file(big_db: Path)
             else:
                 assert big_db.read_bytes() == before
     assert NOT_SAVED in outcomes, "some interrupts landed before the save"
+
+
+@posix_only
+def test_ctrl_c_while_a_command_imports_orjson_is_one_line_not_a_traceback(tmp_path: Path) -> None:
+    """The Ctrl-C held back around orjson's import (its set-up crashes when interrupted) is let through once
+    the import is whole: the command says it was interrupted, nothing saved, in one line."""
+    code = (
+        "import os, runpy, signal, sys\n"
+        "class Finder:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'orjson':\n"
+        "            sys.meta_path.remove(self)\n"
+        "            os.kill(os.getpid(), signal.SIGINT)  # lands inside the hold\n"
+        "        return None\n"
+        "sys.meta_path.insert(0, Finder())\n"
+        "sys.argv = ['-m', 'status']\n"
+        "runpy._run_module_as_main('tracker')\n"
+    )
+    env = {**os.environ, "TRACKER_LANG": "en", "TRACKER_DB": str(tmp_path / "none.json")}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, env=env)
+    assert proc.returncode == 130, proc.stderr
+    assert proc.stderr == "Interrupted: nothing was saved.\n"
+    assert not (tmp_path / "none.json").exists()
+
+
+@posix_only
+def test_ctrl_c_inside_code_made_at_run_time_still_exits_130(tmp_path: Path) -> None:
+    """Ctrl-C landing while a dataclass or namedtuple is made (their code is a string ``exec``-ed) made CPython
+    kill the process with SIGINT at exit although we handled it: a script saw "killed by signal", not 130."""
+    code = (
+        "import runpy, sys\n"
+        "import tracker.cli as cli\n"
+        "def interrupted(argv):\n"
+        "    exec('raise KeyboardInterrupt')  # as when it lands in a dataclass's __init__ being made\n"
+        "cli._main = interrupted\n"
+        "sys.argv = ['-m', 'status']\n"
+        "runpy._run_module_as_main('tracker')\n"
+    )
+    env = {**os.environ, "TRACKER_LANG": "en", "TRACKER_DB": str(tmp_path / "none.json")}
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, env=env)
+    assert proc.returncode == 130, (proc.returncode, proc.stderr)
+    assert proc.stderr == "Interrupted: nothing was saved.\n"

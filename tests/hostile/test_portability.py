@@ -163,3 +163,21 @@ def test_bench_generate_runs_from_a_checkout_without_an_editable_install(tmp_pat
     proc = _from_checkout("bench.generate", "20", str(out), db=tmp_path / "unused.json")
     assert proc.returncode == 0, proc.stderr
     assert len(Store(out).people()) == 20
+
+
+@pytest.mark.usefixtures("not_posix")
+def test_the_change_journal_works_without_the_posix_calls(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tracker import storejournal
+
+    monkeypatch.setattr(storejournal, "FROM_BYTES", 0)  # a small file takes the journal too
+    db = tmp_path / "t.json"
+    store = Store(db)
+    with store.transaction() as tx:
+        tx.add(_person("甲"))
+    first = db.read_bytes()
+    for name in ("乙", "丙"):
+        with store.transaction() as tx:
+            tx.add(_person(name))
+    raw = db.read_bytes()
+    assert raw.startswith(first) and raw.count(b"\n#") == 2, "two lines appended after the file's JSON"
+    assert [p.name for p in Store(db).people()] == ["甲", "乙", "丙"]
