@@ -163,11 +163,12 @@ def timeline(person: Person, book: RuleBook, today: date, *, open_items: list[De
         done = person.all_of(kind.key)
         late = tuple(x for ev in done for x in lateness(person, ev, book))
         overrides = tuple(ev.override for ev in done if ev.override)
-        if done and not (nxt is not None and nxt.prerequisite == kind.key):
+        needed = nxt is not None and (nxt.prerequisite == kind.key or (kind.key in nxt.needed and not done))
+        if done and not needed:
             state = "done"
         elif nxt is not None and nxt.event == kind.key:
             state = "next"
-        elif nxt is not None and nxt.prerequisite == kind.key:
+        elif needed:
             state = "needed"  # the gate of the next step waits for it (recorded again when it failed)
         elif kind.key in open_by_event:
             state = "open"

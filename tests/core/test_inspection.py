@@ -1,0 +1,117 @@
+"""The procedure errors an inspector found against RULES.md: steps 12→13→14 in the text's order, the branch
+committee's proposal before the consent (R20), month-only births and the age rules, sponsors (R9), provisional
+working days, R10 from a passed pre-review, and order refusals that cite the text."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker.nextstep import next_step
+from tracker.reports import timeline
+from tracker.rules import check_event
+
+from .helpers import BOOK, d, ev, person, with_events
+
+
+def refused_by(p, e, book=BOOK, today=None):  # type: ignore[no-untyped-def]
+    return {v.rule for v in check_event(p, e, book, today).refusals}
+
+
+def target(on: str = "2026-01-12", *more: tuple[object, ...]):  # type: ignore[no-untyped-def]
+    """A development target listed on ``on`` (proposal, consent the days before)."""
+    return person(("applied", "2024-03-01"), ("talked", "2024-03-10"), ("activist", "2025-01-10"),
+                  ("target-proposed", on), ("target-filed", on), ("target", on), *more)  # type: ignore[arg-type]
+
+
+def ready(on: str = "2026-01-12", *more: tuple[object, ...]):  # type: ignore[no-untyped-def]
+    """A target whose every gate for the branch meeting holds (sponsors, review, training, passed pre-review)."""
+    return target(on, ("sponsors", on, {"names": ["李四", "王五"]}), ("political-review", on, {"result": "pass"}),
+                  ("training", on, {"days": 3.0}), *more)
+
+
+# ---------------------------------------------------------------- 1. steps 12 → 13 → 14 → 15 in order
+
+@pytest.mark.parametrize(("on", "ok"), [("2026-02-09", False), ("2026-02-10", True), ("2026-02-11", True)])
+def test_pre_review_may_not_come_before_the_committee_review(on: str, ok: bool) -> None:
+    p = target("2026-01-12", ("committee-review", "2026-02-10"))
+    assert ("before-earlier-step" not in refused_by(p, ev("pre-review", on, result="pass"))) is ok
+
+
+@pytest.mark.parametrize(("on", "ok"), [("2026-02-14", False), ("2026-02-15", True), ("2026-02-16", True)])
+def test_form_may_not_come_before_the_pre_review(on: str, ok: bool) -> None:
+    p = target("2026-01-12", ("committee-review", "2026-02-10"), ("pre-review", "2026-02-15", {"result": "pass"}))
+    assert ("before-earlier-step" not in refused_by(p, ev("form", on))) is ok
+
+
+def test_form_may_not_come_before_the_committee_review_either() -> None:
+    p = target("2026-01-12", ("committee-review", "2026-02-10"))
+    assert refused_by(p, ev("form", "2026-02-09")) == {"before-earlier-step"}
+
+
+def test_committee_review_dated_after_a_recorded_pre_review_is_refused() -> None:
+    p = target("2026-01-12", ("pre-review", "2026-02-05", {"result": "pass"}))
+    check = check_event(p, ev("committee-review", "2026-02-10"), BOOK)
+    assert [v.rule for v in check.refusals] == ["after-later-step"] and check.hard_refusals
+
+
+@pytest.mark.parametrize("edition_day", ["2026-05-10", "2026-05-11"])
+def test_the_order_holds_in_both_editions(edition_day: str) -> None:
+    p = target("2026-01-12", ("committee-review", edition_day))
+    assert refused_by(p, ev("pre-review", "2026-05-09", result="pass")) == {"before-earlier-step"}
+
+
+def test_sponsors_review_and_training_stay_unordered_among_themselves() -> None:
+    p = target("2026-01-12", ("training", "2026-02-10", {"days": 3.0}))
+    assert check_event(p, ev("political-review", "2026-02-01", result="pass"), BOOK).ok
+    assert check_event(p, ev("sponsors", "2026-01-20", names=("李四", "王五")), BOOK).ok
+
+
+def test_sponsors_after_the_meeting_is_refused() -> None:
+    p = with_events(ready("2026-01-12", ("pre-review", "2026-02-05", {"result": "pass"})), ("admitted", "2026-03-05"))
+    assert "after-next-stage" in refused_by(p, ev("sponsors", "2026-03-06", names=("甲", "乙")))
+
+
+def test_meeting_without_committee_review_or_form_is_not_refused_but_noted() -> None:
+    p = ready("2026-01-12", ("pre-review", "2026-02-05", {"result": "pass"}))
+    check = check_event(p, ev("admitted", "2026-03-05"), BOOK)
+    assert check.ok
+    (note,) = [n for n in check.notes if n.rule == "expected-steps"]
+    assert "尚未记录“支部委员会审查”“填写入党志愿书”" in note.zh and "细则第五章" in note.zh
+    assert "'Branch committee review', 'Application form filled' not recorded yet" in note.en
+
+
+def test_meeting_after_committee_review_and_form_has_no_note() -> None:
+    p = ready("2026-01-12", ("committee-review", "2026-02-01"), ("pre-review", "2026-02-05", {"result": "pass"}),
+              ("form", "2026-02-06"))
+    check = check_event(p, ev("admitted", "2026-03-05"), BOOK)
+    assert check.ok and not [n for n in check.notes if n.rule == "expected-steps"]
+
+
+def test_timeline_shows_the_missing_committee_review_and_form_as_to_do_first() -> None:
+    p = ready("2026-01-12", ("pre-review", "2026-02-05", {"result": "pass"}))
+    nxt = next_step(p, BOOK, d("2026-02-06"))
+    assert nxt is not None and nxt.event == "admitted" and nxt.prerequisite == "committee-review"
+    rows = {r.event: r.status for r in timeline(p, BOOK, d("2026-02-06"))}
+    assert rows["committee-review"] == "needed" and rows["form"] == "needed" and rows["admitted"] == "next"
+    assert rows["pre-review"] == "done"
+
+
+# ---------------------------------------------------------------- 7. order refusals cite the text
+
+def test_stage_order_refusal_cites_the_chapter() -> None:
+    p = person(("applied", "2024-03-01"))
+    (v,) = check_event(p, ev("target-proposed", "2025-06-01"), BOOK).refusals
+    assert v.rule == "stage-order" and v.zh.endswith("（细则第四章“发展对象的确定和考察”）")
+    assert v.en.endswith("(Rules ch. 4, Development target: listing and review).")
+
+
+def test_order_refusal_within_article_13_cites_the_article() -> None:
+    p = person(("applied", "2023-06-01"), ("activist", "2024-03-15"), ("target-proposed", "2025-04-01"))
+    (v,) = check_event(p, ev("target-filed", "2025-03-20"), BOOK).refusals
+    assert v.rule == "before-earlier-step" and "（细则第十三条）" in v.zh and "(Rules Art. 13)" in v.en
+
+
+def test_admission_order_refusal_cites_chapter_five() -> None:
+    p = target("2026-01-12", ("committee-review", "2026-02-10"))
+    (v,) = check_event(p, ev("pre-review", "2026-02-05", result="pass"), BOOK).refusals
+    assert "细则第五章“预备党员的接收”" in v.zh and v.citation_en == "Rules ch. 5, Admission"
