@@ -155,7 +155,7 @@ def check_in(person: Person, ev: Event, book: RuleBook, today: date, result: Row
     if refusals or unverified:
         reasons = []
         if refusals:
-            reasons.append(f"原表未记录核对所需的步骤（{'、'.join(v.code or v.rule for v in refusals)}）")
+            reasons.append(f"原表未记录核对所需的步骤（{'、'.join(dict.fromkeys(v.code or v.rule for v in refusals))}）")
             result.notes.append((f"{label}：{'；'.join(v.zh for v in refusals)} — 原表无此记录，已注明待核实",
                                  f"{event_label(ev.event, 'en')}: {'; '.join(v.en for v in refusals)} — not in the "
                                  "sheet; saved marked as unverified"))

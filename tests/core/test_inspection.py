@@ -115,3 +115,62 @@ def test_admission_order_refusal_cites_chapter_five() -> None:
     p = target("2026-01-12", ("committee-review", "2026-02-10"))
     (v,) = check_event(p, ev("pre-review", "2026-02-05", result="pass"), BOOK).refusals
     assert "细则第五章“预备党员的接收”" in v.zh and v.citation_en == "Rules ch. 5, Admission"
+
+
+# ---------------------------------------------------------------- 2. the branch committee's proposal first (R20)
+
+def activist(*more: tuple[object, ...]):  # type: ignore[no-untyped-def]
+    return person(("applied", "2023-06-01"), ("activist", "2024-03-15"), *more)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("step", ["target-filed", "publicity", "target"])
+@pytest.mark.parametrize("on", ["2026-05-10", "2026-05-11", "2026-05-12"])
+def test_consent_publicity_and_listing_need_the_proposal_in_both_editions(step: str, on: str) -> None:
+    p = activist(("target-filed", "2025-04-01"), ("publicity", "2025-04-01")) if step == "target" else activist()
+    check = check_event(p, ev(step, on), BOOK)
+    if step == "publicity" and on == "2026-05-10":
+        assert "proposal-first" not in {v.rule for v in check.refusals}  # 2014 has no publicity to gate
+        return
+    (v,) = [v for v in check.refusals if v.rule == "proposal-first"]
+    assert v.overridable and v.code == "R20" and "细则第十三条" in v.zh and "Rules Art. 13" in v.en
+    assert "尚未记录“支委会研究讨论拟列为发展对象”" in v.zh
+    # 2014: 经支部委员会讨论同意并报上级党委备案; 2026: 党支部委员会会议研究讨论并报上级党委同意
+    assert ("方可报上级党委备案并列为发展对象" in v.zh) is (on == "2026-05-10")
+    assert ("方可报上级党委同意、公示并列为发展对象" in v.zh) is (on != "2026-05-10")
+
+
+@pytest.mark.parametrize(("proposed", "refused"), [
+    ("2026-06-02", {"before-earlier-step"}), ("2026-06-01", set()), ("2026-05-31", set())])
+def test_the_proposal_on_or_before_the_consent_is_enough(proposed: str, refused: set[str]) -> None:
+    p = activist(("target-proposed", proposed))
+    assert refused_by(p, ev("target-filed", "2026-06-01")) == refused
+
+
+def test_the_inspectors_listing_without_a_proposal_is_refused() -> None:
+    p = person(("applied", "2024-03-01"), ("talked", "2024-03-10"), ("activist", "2025-01-10"))
+    assert "proposal-first" in refused_by(p, ev("target-filed", "2026-06-01"))
+    filed = with_events(p, ("target-filed", "2026-06-01"))
+    assert "proposal-first" in refused_by(filed, ev("publicity", "2026-06-02"))
+    published = with_events(filed, ("publicity", "2026-06-02"))
+    assert "proposal-first" in refused_by(published, ev("target", "2026-06-09"))
+
+
+def test_next_step_of_an_unproposed_activist_starts_with_the_proposal() -> None:
+    nxt = next_step(activist(), BOOK, d("2026-06-01"))
+    assert nxt is not None and nxt.prerequisite == "target-proposed"
+    assert nxt.needed[:2] == ("target-proposed", "target-filed")
+
+
+def test_an_imported_target_without_a_proposal_column_is_saved_marked_unverified(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tracker.importers import plan_import
+
+    sheet = tmp_path / "targets.csv"
+    sheet.write_text("姓名,出生年月,递交入党申请书时间,确定为入党积极分子时间,确定为发展对象时间\n"
+                     "张三,1995-05-05,2022-03-01,2022-09-01,2026-09-15\n", encoding="utf-8")
+    plan = plan_import(sheet, [], BOOK, d("2026-11-27"), None)
+    assert plan.errors == 0, [r.problems for r in plan.rows]
+    (p,) = plan.new
+    listed = p.last("target")
+    assert p.stage == "target" and listed is not None
+    assert {"proposal-first", "consent-first", "publicity-5wd"} <= set(listed.overridden)
+    assert listed.override is not None and "原表未记录核对所需的步骤（R20、R6）" in listed.override

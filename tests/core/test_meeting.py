@@ -123,7 +123,8 @@ def test_notice_in_english_and_for_chosen_people(tmp_path: Path) -> None:
 
 
 def test_notice_says_when_the_activist_year_keeps_the_listing_later(tmp_path: Path) -> None:
-    people = [person(("applied", "2025-01-01"), ("activist", "2026-01-05"), ("target-filed", "2026-11-20"))]
+    people = [person(("applied", "2025-01-01"), ("activist", "2026-01-05"), ("target-proposed", "2026-11-20"),
+                     ("target-filed", "2026-11-20"))]
     chosen = publicity_people(people, BOOK, d("2026-11-27"))
     assert chosen.later == {1: d("2027-01-05")}
     notice = build_notice(chosen.people, d("2026-11-27"), BOOK, "zh", issued=TODAY, unit="中共某某委员会",

@@ -146,7 +146,8 @@ def test_r5_2014_article_number_is_kept_under_the_old_edition() -> None:
 
 def _activist_2024() -> list[tuple[str, str]]:
     """An activist of 2024 whose listing the higher committee consented to (R20) in 2025."""
-    return [("applied", "2023-01-01"), ("activist", "2024-01-10"), ("target-filed", "2025-02-01")]
+    return [("applied", "2023-01-01"), ("activist", "2024-01-10"), ("target-proposed", "2025-02-01"),
+            ("target-filed", "2025-02-01")]
 
 
 @pytest.mark.parametrize(("target", "needs_publicity"), [
@@ -436,12 +437,13 @@ def test_next_step_after_the_edition_change_also_needs_consent_and_publicity() -
     p = person(("applied", "2024-01-01"), ("activist", "2025-06-01"))
     nxt = next_step(p, BOOK, d("2026-01-01"))
     assert nxt is not None and nxt.earliest == d("2026-06-01")
-    assert {b.rule for b in nxt.blockers} == {"publicity-5wd", "consent-first"}
+    assert {b.rule for b in nxt.blockers} == {"publicity-5wd", "consent-first", "proposal-first"}
 
 
 def test_pinned_2014_profile_never_asks_for_publicity() -> None:
     book = load_rulebook("cpc-2014")
-    p = person(("applied", "2024-01-01"), ("activist", "2025-06-01"), ("target-filed", "2026-06-01"))
+    p = person(("applied", "2024-01-01"), ("activist", "2025-06-01"), ("target-proposed", "2026-06-01"),
+               ("target-filed", "2026-06-01"))
     assert check_event(p, ev("target", "2026-06-01"), book).ok
 
 

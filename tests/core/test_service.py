@@ -34,6 +34,7 @@ def test_override_is_saved_with_its_reason_and_the_rules_it_overrode(tmp_path: P
     p = svc.add({"name": "张三"}, d("2024-01-01")).person
     svc.record(p.id, Event("activist", d("2025-12-01")))
     # R5 is the condition for being proposed: the higher committee's consent within the year needs a reason
+    svc.record(p.id, Event("target-proposed", d("2026-11-02")), override="上级党委批准提前")
     done = svc.record(p.id, Event("target-filed", d("2026-11-02")), override="上级党委批准提前")
     saved = Store(tmp_path / "db.json").person(p.id)
     assert saved is not None and saved.stage == "activist"
