@@ -92,7 +92,8 @@ class PersonScreen(Screen[None]):
             head.append_text(plain(f"  {t('left', lang)} {iso(left.date) if left else ''} {left.reason if left else ''}",
                                    "red"))
         self.query_one("#person-head", Static).update(head)
-        facts = [(t(k, lang), getattr(person, k) if k != "id_number" or self.reveal_id else mask_id(person.id_number))
+        facts = [(t(k, lang), person.birth_text if k == "birth" else getattr(person, k) if k != "id_number" or self.reveal_id
+                  else mask_id(person.id_number))
                  for k in ("gender", "ethnicity", "birth", "native_place", "education", "job", "branch", "phone",
                            "id_number", "expected_departure")]
         facts += [(t("stage_date", lang), view.stage_date), (t("probation_end", lang), view.probation_end),

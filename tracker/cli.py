@@ -378,7 +378,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     from .registers import mask_id
 
     shown_id = p.id_number if args.full_id or not p.id_number else mask_id(p.id_number)  # as the app shows it
-    facts = [(label(k, lang), shown_id if k == "id_number" else getattr(p, k))
+    facts = [(label(k, lang), shown_id if k == "id_number" else p.birth_text if k == "birth" else getattr(p, k))
              for k in ("gender", "ethnicity", "birth", "native_place", "education", "job", "branch", "phone",
                        "id_number", "expected_departure", "note")]
     facts += [(label("stage_date", lang), view.stage_date), (label("probation_end", lang), view.probation_end),

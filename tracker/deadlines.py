@@ -108,7 +108,7 @@ def party_standing_from(person: Person) -> date | None:
 
 def anchor_date(person: Person, anchor: str, on: date | None = None) -> date | None:
     if anchor == "birth":
-        return person.birth
+        return person.age_birth  # a birth known to the month only counts from the month's last day
     if anchor == "probation_end":
         return probation_end(person)
     ev = person.last(anchor, on)

@@ -351,11 +351,11 @@ class _Merger:
         if match is not None and how == "month" and not row.month_only and match.birth and details.get("birth") \
                 and match.birth != details["birth"]:  # the record knew the month only: the sheet gives the day
             birth_from = match.birth
-            match = replace(match, birth=details["birth"])
+            match = replace(match, birth=details["birth"], birth_month_only=False)
             result.notes.append((f"出生日期由 {birth_from:%Y-%m}（只有年月）补全为 {details['birth']}",
                                  f"birth date completed from {birth_from:%Y-%m} (month only) to {details['birth']}"))
         if match is None:
-            person: Person | None = Person(id=0, **details)
+            person: Person | None = Person(id=0, **details, birth_month_only=row.month_only and bool(details.get("birth")))
             base_kinds: dict[str, date] = {}
         else:
             person = match
@@ -365,6 +365,8 @@ class _Merger:
                     details["birth"].replace(day=1):  # 出生年月 agrees with the full date on record
                 details = {k: v for k, v in details.items() if k != "birth"}
             person = replace(match, **merged_details(match, details, how == "id", result, self.read.get(match.id)))
+            if row.month_only and match.birth is None and person.birth is not None:  # 出生年月 fills an empty birth
+                person = replace(person, birth_month_only=True)
         conversion = None
         for ev in sorted(events, key=lambda e: EVENT_KEYS.index(e.event)):  # the steps' order: dates are checked
             if person is None:

@@ -6,7 +6,7 @@ Pure functions over a person's events and the rule book, built on ``tracker.rule
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .dates import length_provisional, minimum_met_on
@@ -163,7 +163,7 @@ def replay(person: Person, book: RuleBook) -> list[Replayed]:
     out: list[Replayed] = []
     events = person.events
     for i, ev in enumerate(events):
-        prefix = Person(**{**person.details(), "id": person.id, "events": events[:i]})
+        prefix = replace(person, events=events[:i])  # every detail kept (a birth known to the month only)
         check = check_event(prefix, ev, book, None, with_notes=False)
         out.append(Replayed(ev, tuple(check.refusals)))
     return out

@@ -114,7 +114,10 @@ def _verdict(rule: Rule, ok: bool, zh: str, en: str, earliest: date | None = Non
                    rule.citation("zh"), rule.citation("en"))
 
 
-def _anchor_words(anchor: str, when: date) -> tuple[str, str]:
+def _anchor_words(anchor: str, when: date, person: Person | None = None) -> tuple[str, str]:
+    if anchor == "birth" and person is not None and person.birth_month_only:
+        return (f"出生年月 {when:%Y-%m}（只知年月，按该月最后一天 {when} 计算年龄）",
+                f"born in {when:%Y-%m} (known to the month only: age counted from its last day, {when})")
     if anchor == "birth":
         return (f"出生（{when}）", f"born {when}")
     if anchor == "probation_end":
@@ -303,7 +306,7 @@ def _minimum(person: Person, rule: Rule, ev: Event, book: RuleBook, now: date | 
     provisional = length_provisional(anchor, rule.length)
     if ev.date >= earliest:
         return replace(_verdict(rule, True, f"✓ {rule.zh}", f"✓ {rule.en}"), provisional=provisional)
-    a_zh, a_en = _anchor_words(rule.from_, anchor)
+    a_zh, a_en = _anchor_words(rule.from_, anchor, person)
     p_zh, p_en = (PROVISIONAL_ZH, PROVISIONAL_EN) if provisional else ("", "")
     if rule.from_ == "probation_end":
         zh = f"不能{act_zh}：{a_zh}，最早可于 {earliest}{p_zh} {act_zh}。"

@@ -19,6 +19,8 @@ def person_json(p: Person) -> dict[str, Any]:
     for key in DETAIL_FIELDS[1:]:
         value = getattr(p, key)
         out[key] = value.isoformat() if isinstance(value, date) else (value or None)
+    if p.birth_month_only:
+        out["birth_month_only"] = True
     out["events"] = [ev.to_dict() for ev in p.events]
     return out
 

@@ -270,6 +270,7 @@ class Service:
         A new birth date or expected departure is checked against every recorded step (R1, R18, R19): what
         it newly breaks is refused unless ``override`` gives a written reason."""
         clean = clean_details(changes, require_name=False)
+        month_only = bool(clean.pop("birth_month_only", False))
         with self.store.transaction() as tx:
             person = self.person(pid)
             if expect is not None:
@@ -281,6 +282,10 @@ class Service:
                     f"The ID number's birth date {clean['birth']} differs from the recorded {person.birth}; "
                     "correct --birth as well.", "id_number")
             diffs = [(k, getattr(person, k), v) for k, v in clean.items() if getattr(person, k) != v]
+            if clean.get("birth") is not None and (month_only != person.birth_month_only or "birth" in {
+                    k for k, _, _ in diffs}):  # as known: 1998-05 (the month only) or 1998-05-01
+                new_birth = replace(person, birth=clean["birth"], birth_month_only=month_only).birth_text
+                diffs = [d for d in diffs if d[0] != "birth"] + [("birth", person.birth_text or None, new_birth)]
             if not diffs and expect is not None:
                 return person  # another program made the very same change
             if not diffs:
@@ -288,6 +293,9 @@ class Service:
             self._refuse_duplicate_id(clean.get("id_number"), pid)
             new_values: dict[str, Any] = {k: (v if v is not None else ("" if k not in DATE_DETAILS else None))
                                           for k, _, v in diffs}
+            if "birth" in new_values:
+                new_values["birth"] = clean["birth"]
+                new_values["birth_month_only"] = month_only and clean["birth"] is not None
             updated = replace(person, **new_values)
             if {"birth", "expected_departure"} & set(new_values):
                 updated = self._rechecked_details(person, updated, override)

@@ -174,3 +174,61 @@ def test_an_imported_target_without_a_proposal_column_is_saved_marked_unverified
     assert p.stage == "target" and listed is not None
     assert {"proposal-first", "consent-first", "publicity-5wd"} <= set(listed.overridden)
     assert listed.override is not None and "原表未记录核对所需的步骤（R20、R6）" in listed.override
+
+
+# ---------------------------------------------------------------- 3. a birth known to the month only
+
+def month_born(*events: tuple[object, ...]):  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    return replace(person(*events, birth="2008-05-01"), birth_month_only=True)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("applied", "ok"), [("2026-05-30", False), ("2026-05-31", True), ("2026-06-01", True)])
+def test_r1_a_month_only_birth_counts_from_the_months_last_day(applied: str, ok: bool) -> None:
+    check = check_event(month_born(), ev("applied", applied), BOOK)
+    assert check.ok is ok
+    if not ok:
+        (v,) = check.refusals
+        assert v.rule == "age-18-apply" and v.earliest == d("2026-05-31")
+        assert "出生年月 2008-05（只知年月，按该月最后一天 2008-05-31 计算年龄）" in v.zh
+        assert "known to the month only" in v.en
+
+
+def test_r1_a_full_birth_date_on_the_first_is_eighteen_that_day() -> None:
+    assert check_event(person(birth="2008-05-01"), ev("applied", "2026-05-01"), BOOK).ok
+
+
+@pytest.mark.parametrize(("admitted", "ok"), [("2026-05-30", False), ("2026-05-31", True), ("2026-06-01", True)])
+def test_r19_a_month_only_birth_counts_from_the_months_last_day(admitted: str, ok: bool) -> None:
+    p = month_born(("applied", "2024-01-01"), ("activist", "2024-06-01"), ("target-proposed", "2026-01-05"),
+                   ("target-filed", "2026-01-05"), ("target", "2026-01-05"),
+                   ("sponsors", "2026-01-05", {"names": ["李四", "王五"]}),
+                   ("political-review", "2026-01-05", {"result": "pass"}), ("training", "2026-01-05", {"days": 3.0}),
+                   ("pre-review", "2026-01-05", {"result": "pass"}))
+    assert ("age-18-admit" not in refused_by(p, ev("admitted", admitted))) is ok
+
+
+def test_a_month_only_birth_is_stored_with_its_precision_and_old_data_reads_as_a_full_date() -> None:
+    from tracker.model import Person
+
+    p = month_born(("applied", "2026-06-01"))
+    doc = p.to_doc()
+    assert doc["birth"] == "2008-05-01" and doc["birth_month_only"] is True
+    back = Person.from_doc(1, doc)
+    assert back.birth_month_only and back.age_birth == d("2008-05-31") and back.birth_text == "2008-05"
+    old = Person.from_doc(1, {k: v for k, v in doc.items() if k != "birth_month_only"})
+    assert not old.birth_month_only and old.age_birth == d("2008-05-01") and not old.extra
+
+
+def test_a_month_only_birth_from_a_sheet_without_id_number_counts_from_the_months_end(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tracker.importers import plan_import
+
+    sheet = tmp_path / "applicants.csv"
+    sheet.write_text("姓名,出生年月,递交入党申请书时间\n小王,2008.05,2026-05-20\n小李,2008.05,2026-06-02\n",
+                     encoding="utf-8")
+    plan = plan_import(sheet, [], BOOK, d("2026-11-27"), None)
+    by_name = {r.name: r for r in plan.rows}
+    assert by_name["小王"].status == "error" and any("2008-05-31" in zh for zh, _ in by_name["小王"].problems)
+    (li,) = [p for p in plan.new if p.name == "小李"]
+    assert li.birth_month_only and li.birth_text == "2008-05"
