@@ -356,10 +356,13 @@ def _gate(person: Person, rule: Rule, ev: Event) -> Verdict:
             return _verdict(rule, False, f"不能{act_zh}：“{req_zh}”合计{have_zh}，不足{need_zh}。",
                             f"Cannot record '{act_en}': '{req_en}' totals {have_en}, short of {need_en}")
     if rule.count_field is not None and rule.count is not None:
-        n = len(getattr(latest, rule.count_field) or ())
+        given = tuple(getattr(latest, rule.count_field) or ())
+        n = len(set(given) - {person.name})  # a name twice counts once; the person never sponsors themself
         if n < rule.count:
-            return _verdict(rule, False, f"不能{act_zh}：“{req_zh}”只有 {n} 名，须 {rule.count} 名。",
-                            f"Cannot record '{act_en}': '{req_en}' names {n}, {rule.count} are needed")
+            why_zh = "（重复的姓名和本人不计）" if n != len(given) else ""
+            why_en = " (a name given twice, or the person's own name, does not count)" if n != len(given) else ""
+            return _verdict(rule, False, f"不能{act_zh}：“{req_zh}”只有 {n} 名{why_zh}，须 {rule.count} 名。",
+                            f"Cannot record '{act_en}': '{req_en}' names {n}{why_en}, {rule.count} are needed")
     return _verdict(rule, True, f"✓ {rule.zh}", f"✓ {rule.en}")
 
 
@@ -394,6 +397,40 @@ def _notices(ev: Event, book: RuleBook) -> list[Verdict]:
     return out
 
 
+def sponsor_citation(book: RuleBook, on: date) -> tuple[str, str]:
+    """R9's article (Art. 14 in both editions), from the edition in force; "" before the first modelled one."""
+    rule = book.on(on).get("two-sponsors")
+    return (rule.citation("zh"), rule.citation("en")) if rule is not None else ("", "")
+
+
+def _cited(text: str, cite: str, lang: str) -> str:
+    if not cite:
+        return text
+    return f"{text}（{cite}）" if lang == "zh" else f"{text} ({cite})."
+
+
+def _sponsor_verdicts(person: Person, ev: Event, book: RuleBook) -> list[Verdict]:
+    """R9 on the names themselves: two different people (a name twice is a typing error), neither the person
+    being developed (a namesake who is a full member can be recorded with a written reason)."""
+    cz, ce = sponsor_citation(book, ev.date)
+    out: list[Verdict] = []
+    twice = list(dict.fromkeys(n for n in ev.names if ev.names.count(n) > 1))
+    if twice:
+        names = "、".join(twice)
+        out.append(Verdict("sponsors-distinct", "input", False, _cited(
+            f"不能记录“确定入党介绍人”：“{names}”填写了两次，两名入党介绍人须为不同的人", cz, "zh"),
+            _cited(f"Cannot record 'Sponsors named': '{', '.join(twice)}' is named twice; the two sponsors must be "
+                   "two different people", ce, "en"), code="R9", citation_zh=cz, citation_en=ce))
+    if person.name and person.name in ev.names:
+        out.append(Verdict("sponsor-not-self", "gate", False, _cited(
+            f"不能记录“确定入党介绍人”：入党介绍人“{person.name}”是发展对象本人，不能为自己作介绍人；"
+            "如是同名的另一位正式党员，请写明理由后记录", cz, "zh"),
+            _cited(f"Cannot record 'Sponsors named': the sponsor '{person.name}' is the person being developed, who "
+                   "cannot sponsor themself; if it is a full member of the same name, record it with a written reason",
+                   ce, "en"), code="R9", citation_zh=cz, citation_en=ce))
+    return out
+
+
 def unrecorded_expected(person: Person, event: str, on: date) -> tuple[str, ...]:
     """The steps the text puts before ``event`` that no rule requires (no gate) and that are not recorded by
     ``on``: the branch committee's review and the form before the branch meeting (steps 12 and 14)."""
@@ -419,7 +456,7 @@ def _expected_notes(person: Person, ev: Event) -> list[Verdict]:
 def rule_verdicts(person: Person, ev: Event, book: RuleBook, *, now: date | None = None) -> list[Verdict]:
     """Minimums, gates and ranges of the edition in force on the event's date; ``now`` (the real today)
     dates the hints of a missing step ("if the publicity started today")."""
-    out: list[Verdict] = []
+    out: list[Verdict] = _sponsor_verdicts(person, ev, book) if ev.event == "sponsors" and ev.names else []
     for rule in book.on(ev.date).for_event(ev.event):
         if rule.kind == "minimum":
             v = _minimum(person, rule, ev, book, now)
@@ -463,6 +500,7 @@ __all__ = [
     "party_standing_from",
     "probation_end",
     "rule_verdicts",
+    "sponsor_citation",
     "stage_date",
     "unrecorded_expected",
 ]

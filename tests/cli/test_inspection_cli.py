@@ -47,3 +47,17 @@ def test_a_seventeen_year_old_born_in_a_month_is_refused(run: Run) -> None:
     shown = run("show", "Q", "--json", today=TODAY).json()
     assert shown["birth"] == "2008-05-01" and shown["birth_month_only"] is True
     assert "Birth date: 2008-05 " in run("show", "Q", today=TODAY).out
+
+
+def test_sponsors_twice_themself_or_not_a_member_here_are_refused(run: Run) -> None:
+    _person(run)
+    assert run("add", "丙", "--applied", "2025-01-01", "--birth", "1990-01-01", today=TODAY).code == 0
+    for event, on in [("target-proposed", "2026-01-10"), ("target-filed", "2026-01-11"), ("target", "2026-01-12")]:
+        assert run("record", "P", event, "--on", on, today=TODAY).code == 0
+    twice = run("record", "P", "sponsors", "--on", "2026-02-01", "--names", "甲,甲", today=TODAY)
+    assert twice.code == 2 and "named twice" in twice.err
+    self_ = run("record", "P", "sponsors", "--on", "2026-02-01", "--names", "P,甲", today=TODAY)
+    assert self_.code == 1 and "the person being developed" in self_.err
+    applicant = run("record", "P", "sponsors", "--on", "2026-02-01", "--names", "丙,甲", today=TODAY)
+    assert applicant.code == 1 and "sponsor '丙' is in this register and not a full member (#2, Applicant" in applicant.err
+    assert run("record", "P", "sponsors", "--on", "2026-02-01", "--names", "甲,乙", today=TODAY).code == 0

@@ -232,3 +232,38 @@ def test_a_month_only_birth_from_a_sheet_without_id_number_counts_from_the_month
     assert by_name["小王"].status == "error" and any("2008-05-31" in zh for zh, _ in by_name["小王"].problems)
     (li,) = [p for p in plan.new if p.name == "小李"]
     assert li.birth_month_only and li.birth_text == "2008-05"
+
+
+# ---------------------------------------------------------------- 4. R9: two different sponsors, not the person
+
+def listed():  # type: ignore[no-untyped-def]
+    return target("2026-01-12")
+
+
+def test_the_same_sponsor_twice_is_bad_input_citing_art_14() -> None:
+    check = check_event(listed(), ev("sponsors", "2026-02-01", names=("丙", "丙")), BOOK)
+    (v,) = check.refusals
+    assert v.rule == "sponsors-distinct" and v.kind == "input" and not v.overridable
+    assert "“丙”填写了两次" in v.zh and v.zh.endswith("（细则第十四条）") and "(Rules Art. 14)." in v.en
+
+
+def test_the_person_as_their_own_sponsor_is_refused() -> None:
+    (v,) = check_event(listed(), ev("sponsors", "2026-02-01", names=("张三", "李四")), BOOK).refusals
+    assert v.rule == "sponsor-not-self" and v.overridable and "是发展对象本人" in v.zh
+
+
+def test_two_different_sponsors_pass() -> None:
+    assert check_event(listed(), ev("sponsors", "2026-02-01", names=("李四", "王五")), BOOK).ok
+
+
+@pytest.mark.parametrize(("names", "ok"), [
+    (("丙", "丙"), False), (("张三", "丙"), False), (("丙",), False), (("丙", "丁"), True), (("丙", "丁", "张三"), True)])
+def test_r9_at_the_meeting_counts_two_different_sponsors_other_than_the_person(names: tuple[str, ...], ok: bool) -> None:
+    p = target("2026-01-12", ("sponsors", "2026-02-01", {"names": list(names)}),
+               ("political-review", "2026-02-01", {"result": "pass"}), ("training", "2026-02-01", {"days": 3.0}),
+               ("pre-review", "2026-02-05", {"result": "pass"}))
+    check = check_event(p, ev("admitted", "2026-03-05"), BOOK)
+    assert ("two-sponsors" not in {v.rule for v in check.refusals}) is ok
+    if not ok and len(set(names)) == 2:
+        (v,) = [v for v in check.refusals if v.rule == "two-sponsors"]
+        assert "只有 1 名（重复的姓名和本人不计）" in v.zh
