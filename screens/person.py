@@ -127,6 +127,8 @@ class PersonScreen(Screen[None]):
                 info.append(t("late_by", lang, days=late.days) + " ", style="red")
             for o in r.overrides:
                 info.append(f"✎ {printable(o)} ", style="magenta")
+            if r.provisional and r.dates:
+                info.append(t("provisional", lang).strip(" （）()") + " ", style="yellow")
             if r.status == "needed":
                 info.append(t("needed_first", lang) + " ", style="bold yellow")
             if r.status == "next" and r.earliest:

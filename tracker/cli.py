@@ -397,6 +397,8 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
             extra.append(_text(late.message(lang), "red"))
         for o in row.overrides:
             extra.append(_text(f"{label('override', lang)}: {o}", "magenta"))
+        if row.provisional and row.dates:
+            extra.append(_text(label("provisional", lang).strip(" （）()"), "yellow"))
         if row.status == "next":
             tentative = label("provisional", lang) if view.next is not None and view.next.provisional else ""
             extra.append(_text(f"{label('next', lang)} · {label('earliest', lang)} {row.earliest}{tentative}", "cyan"))

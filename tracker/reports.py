@@ -19,6 +19,7 @@ from .rules import (  # re-exported for the UI, which never imports tracker.rule
     lateness,
     party_standing_from,
     probation_end,
+    rests_on_provisional,
     stage_date,
 )
 from .stages import EVENT_BY_KEY, PENDING, STAGE_KEYS, TIMELINE_KINDS, EventKind, section_of
@@ -124,6 +125,7 @@ class TimelineRow:
     due: date | None = None
     earliest: date | None = None
     projected: date | None = None  # a later stage step: the earliest it could come if every step came earliest
+    provisional: bool = False  # recorded on a count of working days that reaches a year without a 调休 notice
 
 
 def projected_stage_dates(person: Person, book: RuleBook, today: date) -> dict[str, date]:
@@ -179,7 +181,8 @@ def timeline(person: Person, book: RuleBook, today: date, *, open_items: list[De
                                 tuple(ev.date for ev in done), late, overrides,
                                 state, dl.due if dl else None,
                                 nxt.earliest if nxt is not None and nxt.event == kind.key else None,
-                                projected.get(kind.key) if state == "todo" else None))
+                                projected.get(kind.key) if state == "todo" else None,
+                                any(rests_on_provisional(person, ev, book) for ev in done)))
     return rows
 
 

@@ -397,6 +397,30 @@ def _notices(ev: Event, book: RuleBook) -> list[Verdict]:
     return out
 
 
+def rests_on_provisional(person: Person, ev: Event, book: RuleBook) -> bool:
+    """Whether ``ev`` was allowed by a count of working days reaching a year whose 放假调休 notice is not yet
+    published (R6's publicity): then the step rests on a provisional count, and says so."""
+    for rule in book.on(ev.date).for_event(ev.event):
+        if rule.kind == "minimum" and rule.from_ is not None and rule.length is not None and rule.length.unit == "wd":
+            anchor = anchor_date(person, rule.from_, on=ev.date)
+            if anchor is not None and length_provisional(anchor, rule.length):
+                return True
+    return False
+
+
+def _provisional_note(verdicts: list[Verdict]) -> list[Verdict]:
+    """A step allowed by a provisional count of working days is saved; the note says the count is provisional."""
+    passed = [v for v in verdicts if v.ok and v.provisional]
+    if not passed:
+        return []
+    v = passed[0]
+    return [Verdict("provisional", "notice", True,
+                    f"暂定：{v.zh.removeprefix('✓ ')}，所计工作日跨入尚未公布放假调休安排的年份，按周末计算；"
+                    "安排公布后请核对日期",
+                    f"provisional: {v.en.removeprefix('✓ ')}, counted over a year whose holiday notice is not yet "
+                    "published (weekends only); check the dates once it is", code=v.code, provisional=True)]
+
+
 def sponsor_citation(book: RuleBook, on: date) -> tuple[str, str]:
     """R9's article (Art. 14 in both editions), from the edition in force; "" before the first modelled one."""
     rule = book.on(on).get("two-sponsors")
@@ -484,7 +508,8 @@ def check_event(person: Person, ev: Event, book: RuleBook, today: date | None = 
         Verdict(late.rule, "deadline", True, late.zh, late.en, code=late.code)
         for late in lateness(after, ev, book)
     )
-    return Check(ev.event, ev.date, tuple(verdicts), (*notes, *_expected_notes(person, ev), *_notices(ev, book)))
+    return Check(ev.event, ev.date, tuple(verdicts),
+                 (*notes, *_provisional_note(verdicts), *_expected_notes(person, ev), *_notices(ev, book)))
 
 
 __all__ = [
@@ -499,6 +524,7 @@ __all__ = [
     "lateness",
     "party_standing_from",
     "probation_end",
+    "rests_on_provisional",
     "rule_verdicts",
     "sponsor_citation",
     "stage_date",

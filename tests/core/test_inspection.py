@@ -267,3 +267,48 @@ def test_r9_at_the_meeting_counts_two_different_sponsors_other_than_the_person(n
     if not ok and len(set(names)) == 2:
         (v,) = [v for v in check.refusals if v.rule == "two-sponsors"]
         assert "只有 1 名（重复的姓名和本人不计）" in v.zh
+
+
+# ---------------------------------------------------------------- 5. provisional working days; 元旦 every year
+
+def published(*more: tuple[object, ...]):  # type: ignore[no-untyped-def]
+    return activist(("target-proposed", "2026-12-01"), ("target-filed", "2026-12-02"), ("publicity", "2026-12-28"),
+                    *more)
+
+
+@pytest.mark.parametrize(("listed", "ok"), [("2027-01-04", False), ("2027-01-05", True), ("2027-01-06", True)])
+def test_new_years_day_is_a_holiday_in_a_year_without_a_notice(listed: str, ok: bool) -> None:
+    # 2026-12-28 (Mon) … 12-31 are four working days; 2027-01-01 (Fri) is 元旦: the fifth is Mon 01-04
+    assert ("publicity-5wd" not in refused_by(published(), ev("target", listed))) is ok
+
+
+def test_new_years_day_is_not_a_working_day_whatever_the_year() -> None:
+    from datetime import timedelta
+
+    from tracker.dates import is_working_day, published_years
+
+    later = max(published_years()) + 1  # no notice yet: weekends only, less 元旦
+    for year in range(later, later + 8):
+        new_year = d(f"{year}-01-01")
+        assert not is_working_day(new_year)
+        weekday_after = next(new_year + timedelta(days=i) for i in range(1, 4) if (new_year + timedelta(days=i)).weekday() < 5)
+        assert is_working_day(weekday_after)
+
+
+def test_a_listing_on_a_provisional_count_is_saved_with_a_note_saying_so() -> None:
+    check = check_event(published(), ev("target", "2027-01-05"), BOOK)
+    assert check.ok and check.provisional
+    (note,) = [n for n in check.notes if n.rule == "provisional"]
+    assert note.zh.startswith("暂定：") and "尚未公布放假调休安排" in note.zh and note.en.startswith("provisional:")
+
+
+def test_a_listing_on_a_published_year_has_no_provisional_note() -> None:
+    p = activist(("target-proposed", "2026-06-01"), ("target-filed", "2026-06-02"), ("publicity", "2026-06-08"))
+    check = check_event(p, ev("target", "2026-06-15"), BOOK)
+    assert check.ok and not check.provisional and not [n for n in check.notes if n.rule == "provisional"]
+
+
+def test_timeline_marks_a_listing_on_a_provisional_count() -> None:
+    p = with_events(published(), ("target", "2027-01-05"))
+    rows = {r.event: r for r in timeline(p, BOOK, d("2027-01-06"))}
+    assert rows["target"].provisional and not rows["target-filed"].provisional

@@ -25,7 +25,7 @@ LOCAL = load_rulebook("local-example")
 
 @pytest.mark.parametrize(("start", "last_day", "listable"), [
     ("2026-11-27", "2026-12-03", "2026-12-04"),  # Friday: over a weekend and a month's end
-    ("2026-12-28", "2027-01-01", "2027-01-02"),  # over the year's end: 2027 not published, weekends only (provisional)
+    ("2026-12-28", "2027-01-04", "2027-01-05"),  # over the year's end: 2027 not published, weekends and 元旦 (provisional)
     ("2026-09-30", "2026-10-12", "2026-10-13"),  # National Day inside; Saturday 2026-10-10 is a make-up working day
     ("2026-05-04", "2026-05-11", "2026-05-12"),  # starts inside the May Day holiday; 2026-05-09 (Sat) is worked
     ("2026-05-08", "2026-05-13", "2026-05-14"),  # starts under the 2014 edition, listed under 2026: 5 working days
