@@ -106,11 +106,18 @@ def party_standing_from(person: Person) -> date | None:
     return probation_end(person) if person.date_of("conversion-approved") else None
 
 
-def anchor_date(person: Person, anchor: str, on: date | None = None) -> date | None:
+def anchor_date(person: Person, anchor: str, on: date | None = None,
+                where: tuple[tuple[str, object], ...] = ()) -> date | None:
+    """The date a rule counts from: the latest ``anchor`` event (on or before ``on``), and with ``where`` the
+    latest one with those values (R10 runs from the latest pre-review that *passed*)."""
     if anchor == "birth":
         return person.age_birth  # a birth known to the month only counts from the month's last day
     if anchor == "probation_end":
         return probation_end(person)
+    if where:
+        dates = [e.date for e in person.all_of(anchor)
+                 if (on is None or e.date <= on) and all(getattr(e, k) == v for k, v in where)]
+        return max(dates, default=None)
     ev = person.last(anchor, on)
     return ev.date if ev else None
 
@@ -128,7 +135,7 @@ def _clock(person: Person, base: Rule, book: RuleBook, before: date | None = Non
     """When a deadline's or duty's clock started (up to ``before``), and the rule of the edition in
     force that day; None when it has not started or that edition has no such rule."""
     assert base.from_ is not None
-    anchor = anchor_date(person, base.from_, on=before)
+    anchor = anchor_date(person, base.from_, on=before, where=base.where)
     if base.kind == "recurring":  # counts from the start, or from the last time the duty was done
         done = [e.date for e in person.all_of(base.to) if before is None or e.date < before]
         anchor = max((d for d in (anchor, max(done, default=None)) if d is not None), default=None)

@@ -312,3 +312,37 @@ def test_timeline_marks_a_listing_on_a_provisional_count() -> None:
     p = with_events(published(), ("target", "2027-01-05"))
     rows = {r.event: r for r in timeline(p, BOOK, d("2027-01-06"))}
     assert rows["target"].provisional and not rows["target-filed"].provisional
+
+
+# ---------------------------------------------------------------- 6. R10 runs from a pre-review that passed
+
+def reviewed(*reviews: tuple[str, dict[str, str]]):  # type: ignore[no-untyped-def]
+    return ready("2026-05-20", *[("pre-review", on, r) for on, r in reviews])
+
+
+def r10(p) -> list[object]:  # type: ignore[no-untyped-def]
+    from tracker.rules import deadlines
+
+    return [(x.anchor, x.due) for x in deadlines(p, BOOK, d("2026-06-15")) if x.rule == "pre-review-1m"]
+
+
+@pytest.mark.parametrize("result", [{"result": "fail"}, {}])
+def test_r10_does_not_start_from_a_failed_pre_review_or_one_without_a_result(result: dict[str, str]) -> None:
+    assert r10(reviewed(("2026-06-01", result))) == []
+
+
+def test_r10_starts_from_the_latest_passed_pre_review() -> None:
+    assert r10(reviewed(("2026-06-01", {"result": "fail"}), ("2026-06-10", {"result": "pass"}))) == [
+        (d("2026-06-10"), d("2026-07-10"))]
+    assert r10(reviewed(("2026-06-01", {"result": "pass"}), ("2026-06-10", {}))) == [
+        (d("2026-06-01"), d("2026-07-01"))]
+
+
+@pytest.mark.parametrize(("admitted", "late"), [("2026-07-09", 0), ("2026-07-10", 0), ("2026-07-11", 1)])
+def test_r10_lateness_counts_from_the_passed_pre_review(admitted: str, late: int) -> None:
+    from tracker.rules import lateness
+
+    p = with_events(reviewed(("2026-06-01", {"result": "fail"}), ("2026-06-10", {"result": "pass"})),
+                    ("admitted", admitted))
+    days = [x.days for x in lateness(p, p.last("admitted"), BOOK) if x.rule == "pre-review-1m"]  # type: ignore[arg-type]
+    assert days == ([late] if late else [])

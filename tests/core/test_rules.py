@@ -232,7 +232,7 @@ def test_ready_target_passes_every_gate() -> None:
 @pytest.mark.parametrize(("today", "days_left"), [("2026-07-29", 1), ("2026-07-30", 0), ("2026-07-31", -1)])
 def test_r10_meeting_due_a_month_after_pre_review(today: str, days_left: int) -> None:
     p = person(("applied", "2024-01-01"), ("activist", "2024-06-01"), ("target", "2026-05-01"),
-               ("pre-review", "2026-06-30"))
+               ("pre-review", "2026-06-30", {"result": "pass"}))
     dl = open_deadline(p, "pre-review-1m", today)
     assert dl is not None and dl.days_left == days_left
 
@@ -240,7 +240,7 @@ def test_r10_meeting_due_a_month_after_pre_review(today: str, days_left: int) ->
 @pytest.mark.parametrize(("pre_review", "has_deadline"), [("2026-05-10", False), ("2026-05-11", True)])
 def test_r10_only_for_pre_reviews_from_2026_05_11(pre_review: str, has_deadline: bool) -> None:
     p = person(("applied", "2024-01-01"), ("activist", "2024-06-01"), ("target", "2026-05-01"),
-               ("pre-review", pre_review))
+               ("pre-review", pre_review, {"result": "pass"}))
     assert (open_deadline(p, "pre-review-1m", "2026-05-20") is not None) is has_deadline
 
 
