@@ -8,13 +8,14 @@ from typing import Any
 
 from .derived import OpenDeadline, Summary
 from .model import Event, Person
-from .nextstep import NextStep, eligible_on, next_step
+from .nextstep import NextStep, earliest_date, eligible_on, next_step
 from .profiles import RuleBook
 from .rules import (  # re-exported for the UI, which never imports tracker.rules itself
     Check,
     Deadline,
     Late,
     Verdict,
+    check_event,
     deadlines,
     lateness,
     party_standing_from,
@@ -25,6 +26,10 @@ from .rules import (  # re-exported for the UI, which never imports tracker.rule
 from .stages import EVENT_BY_KEY, PENDING, STAGE_KEYS, TIMELINE_KINDS, EventKind, section_of
 
 DEFAULT_WITHIN = 30
+#: the branch committee's proposal (支委会研究讨论拟列为发展对象): what an activist is up for until it is recorded
+PROPOSAL = "target-proposed"
+#: the steps that show an activist proposed already (then the listing is what comes next)
+UNPROPOSED_UNLESS = ("target-proposed", "target-filed", "publicity")
 __all__ = ["Check", "Deadline", "Late", "NextStep", "Verdict"]
 
 
@@ -92,7 +97,8 @@ class Eligibility:
 def eligibility(people: list[Person], book: RuleBook, on: date, to_stage: str | None = None, *,
                 today: date | None = None) -> list[Eligibility]:
     """For a meeting on ``on``: each active person's next stage step and whether it would pass (``today``
-    dates the hints of a missing step)."""
+    dates the hints of a missing step). An activist not yet proposed is up for the branch committee's proposal
+    (``target-proposed``, R20: it comes before the consent, the publicity and the listing)."""
     out = []
     for p in people:
         chk = eligible_on(p, on, book, today)
@@ -100,6 +106,10 @@ def eligibility(people: list[Person], book: RuleBook, on: date, to_stage: str | 
             continue
         ev = EVENT_BY_KEY[chk.event]
         if to_stage is not None and ev.towards != to_stage:
+            continue
+        if chk.event == "target" and not any(p.date_of(k) is not None for k in UNPROPOSED_UNLESS):
+            chk = check_event(p, Event(PROPOSAL, on), book, today=None, now=today)
+            out.append(Eligibility(p, PROPOSAL, earliest_date(p, PROPOSAL, book, today or on), chk, chk.provisional))
             continue
         nxt = next_step(p, book, on)
         out.append(Eligibility(p, chk.event, nxt.earliest if nxt else None, chk,

@@ -346,3 +346,17 @@ def test_r10_lateness_counts_from_the_passed_pre_review(admitted: str, late: int
                     ("admitted", admitted))
     days = [x.days for x in lateness(p, p.last("admitted"), BOOK) if x.rule == "pre-review-1m"]  # type: ignore[arg-type]
     assert days == ([late] if late else [])
+
+
+# ---------------------------------------------------------------- minor: the planner's next step for an activist
+
+def test_eligible_offers_an_unproposed_activist_the_proposal_then_the_listing() -> None:
+    from tracker.reports import eligibility
+
+    young = person(("applied", "2025-01-01"), ("activist", "2025-08-01"))
+    proposed = activist(("target-proposed", "2026-06-01"))
+    items = {e.person is proposed: e for e in eligibility([young, proposed], BOOK, d("2026-08-03"), "target",
+                                                          today=d("2026-06-02"))}
+    assert items[False].event == "target-proposed" and items[False].eligible
+    assert items[False].earliest == d("2026-08-01")  # R5: one year after the activist naming
+    assert items[True].event == "target" and not items[True].eligible
