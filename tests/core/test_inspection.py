@@ -360,3 +360,25 @@ def test_eligible_offers_an_unproposed_activist_the_proposal_then_the_listing() 
     assert items[False].event == "target-proposed" and items[False].eligible
     assert items[False].earliest == d("2026-08-01")  # R5: one year after the activist naming
     assert items[True].event == "target" and not items[True].eligible
+
+
+# ---------------------------------------------------------------- minor: an extension is decided when probation ends
+
+@pytest.mark.parametrize(("on", "ok"), [("2026-06-14", False), ("2026-06-15", True), ("2026-06-16", True)])
+def test_an_extension_is_decided_when_probation_ends_not_before(on: str, ok: bool) -> None:
+    from .helpers import probationer
+
+    p = probationer("2025-06-15")  # probation ends 2026-06-15 (2026 edition: Art. 31)
+    check = check_event(p, ev("extended", on, months=6), BOOK)
+    assert check.ok is ok
+    if not ok:
+        (v,) = check.refusals
+        assert v.rule == "extension-at-end" and v.overridable and v.earliest == d("2026-06-15")
+        assert "预备期至 2026-06-15 届满" in v.zh and "细则第三十一条" in v.zh
+
+
+def test_an_extension_before_2026_cites_the_2014_article() -> None:
+    from .helpers import probationer
+
+    (v,) = check_event(probationer("2024-06-15"), ev("extended", "2025-06-14", months=6), BOOK).refusals
+    assert v.rule == "extension-at-end" and "细则第三十二条" in v.zh
