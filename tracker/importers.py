@@ -117,6 +117,12 @@ class ImportPlan:
 
 # ------------------------------------------------------------------ checking rows
 
+#: rules added after backups were first written (2026-11-30: R20's proposal, R15's timing, R9's own name): a step
+#: a backup holds that one of them refuses was accepted by the program that wrote it, so it is imported marked
+#: unverified, never refused (a backup the program wrote itself always imports back)
+RULES_AFTER_BACKUPS = frozenset({"proposal-first", "extension-at-end", "sponsor-not-self"})
+
+
 def check_in(person: Person, ev: Event, book: RuleBook, today: date, result: RowResult,
               honour_override: bool = False, month_only: bool = False,
               anchors: frozenset[str] = frozenset()) -> Person | None:
@@ -142,12 +148,21 @@ def check_in(person: Person, ev: Event, book: RuleBook, today: date, result: Row
         result.problems.extend((v.zh, v.en) for v in check.hard_refusals)
         return None
     refusals = [v for v in check.refusals if v not in unverified]
+    predates: list[Verdict] = []
     if refusals and honour_override:
-        missing = [v for v in refusals if v.rule not in ev.overridden]
+        predates = [v for v in refusals if v.rule not in ev.overridden and v.rule in RULES_AFTER_BACKUPS]
+        missing = [v for v in refusals if v.rule not in ev.overridden and v not in predates]
         if missing:
             result.problems.extend((v.zh, v.en) for v in missing)
             return None
         refusals = []
+    if predates:  # a backup written before the rule existed: the program that wrote it accepted the step
+        codes = "、".join(dict.fromkeys(v.code or v.rule for v in predates))
+        result.notes.append((f"{label}：备份早于此项规定（{codes}），未经核对，已注明待核实",
+                             f"{event_label(ev.event, 'en')}: the backup predates this rule ({codes}); saved marked "
+                             "as unverified"))
+        ev = replace(ev, override=(f"{ev.override}；" if ev.override else IMPORTED) + f"备份早于此项规定，未核对（{codes}）",
+                     overridden=tuple(dict.fromkeys((*ev.overridden, *(v.rule for v in predates)))))
     broken = [v for v in refusals if v.earliest is not None]
     if broken:
         result.problems.extend((v.zh, v.en) for v in broken)

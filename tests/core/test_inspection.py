@@ -382,3 +382,25 @@ def test_an_extension_before_2026_cites_the_2014_article() -> None:
 
     (v,) = check_event(probationer("2024-06-15"), ev("extended", "2025-06-14", months=6), BOOK).refusals
     assert v.rule == "extension-at-end" and "细则第三十二条" in v.zh
+
+
+# ---------------------------------------------------------------- backups written before these rules
+
+def test_a_backup_from_before_the_proposal_rule_imports_marked_unverified(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from dataclasses import replace
+
+    from tracker.exporters import backup_json
+    from tracker.importers import plan_import
+
+    old = person(("applied", "2023-06-01"), ("activist", "2024-03-15"), ("target-filed", "2025-04-01"),
+                 ("target", "2025-04-01"))
+    month = replace(person(("applied", "2026-06-01"), birth="2008-05-01"), id=2, name="李梅", birth_month_only=True)
+    dump = tmp_path / "backup.json"
+    dump.write_bytes(backup_json([old, month], d("2026-11-27")))
+    plan = plan_import(dump, [], BOOK, d("2026-11-27"))
+    assert plan.errors == 0, [r.problems for r in plan.rows]
+    got = {p.name: p for p in plan.new}
+    filed = got["张三"].last("target-filed")
+    assert filed is not None and "proposal-first" in filed.overridden and "备份早于此项规定" in (filed.override or "")
+    assert any("the backup predates this rule (R20)" in en for _, en in plan.rows[0].notes)
+    assert got["李梅"].birth_month_only  # the precision travels with the backup
