@@ -49,7 +49,7 @@ def view_json(view: PersonView, lang: str) -> dict[str, Any]:
     nxt = view.next
     out["next"] = None if nxt is None else {
         "event": nxt.event, "earliest": _iso(nxt.earliest), "provisional": nxt.provisional,
-        "prerequisite": nxt.prerequisite,
+        "prerequisite": nxt.prerequisite, "needed": list(nxt.needed),
         "blockers": [verdict_json(v, lang) for v in nxt.blockers],
     }
     out["timeline"] = [
@@ -58,7 +58,7 @@ def view_json(view: PersonView, lang: str) -> dict[str, Any]:
          "projected": _iso(r.projected),
          "late": [{"rule": x.rule, "days": x.days, "due": x.due.isoformat(), "beyond_limit": x.beyond_limit}
                   for x in r.late],
-         "overrides": list(r.overrides)}
+         "overrides": list(r.overrides), "provisional": r.provisional}
         for r in view.timeline
     ]
     return out

@@ -61,3 +61,18 @@ def test_sponsors_twice_themself_or_not_a_member_here_are_refused(run: Run) -> N
     applicant = run("record", "P", "sponsors", "--on", "2026-02-01", "--names", "丙,甲", today=TODAY)
     assert applicant.code == 1 and "sponsor '丙' is in this register and not a full member (#2, Applicant" in applicant.err
     assert run("record", "P", "sponsors", "--on", "2026-02-01", "--names", "甲,乙", today=TODAY).code == 0
+
+
+def test_a_listing_on_a_provisional_count_says_so_when_recorded_and_shown(run: Run) -> None:
+    _person(run)
+    for event, on in [("target-proposed", "2026-12-01"), ("target-filed", "2026-12-02"), ("publicity", "2026-12-28")]:
+        assert run("record", "P", event, "--on", on, today="2026-12-30").code == 0, event
+    early = run("record", "P", "target", "--on", "2027-01-04", today="2027-01-04")  # 元旦 is a holiday
+    assert early.code == 1 and "earliest 2027-01-05" in early.err
+    done = run("record", "P", "target", "--on", "2027-01-05", today="2027-01-05")
+    assert done.code == 0 and "Note: provisional:" in done.out + done.err
+    shown = run("show", "P", "--json", today="2027-01-05").json()
+    row = next(r for r in shown["timeline"] if r["event"] == "target")
+    assert row["provisional"] is True
+    listed = next(line for line in run("show", "P", today="2027-01-05").out.splitlines() if "Listed as development" in line)
+    assert "provisional" in listed
