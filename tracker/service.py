@@ -285,7 +285,8 @@ class Service:
             if expect is not None:
                 self._refuse_changed_meanwhile(person, clean, expect)
             if "id_number" in clean and "birth" not in changes and person.birth and clean.get("birth") \
-                    and clean["birth"] != person.birth:
+                    and clean["birth"] != person.birth and not (  # a birth known to the month: the ID gives the day
+                        person.birth_month_only and clean["birth"].replace(day=1) == person.birth.replace(day=1)):
                 raise InputError(
                     f"身份证号中的出生日期 {clean['birth']} 与已登记的 {person.birth} 不一致，请一并更正出生日期（--birth）。",
                     f"The ID number's birth date {clean['birth']} differs from the recorded {person.birth}; "

@@ -404,3 +404,15 @@ def test_a_backup_from_before_the_proposal_rule_imports_marked_unverified(tmp_pa
     assert filed is not None and "proposal-first" in filed.overridden and "备份早于此项规定" in (filed.override or "")
     assert any("the backup predates this rule (R20)" in en for _, en in plan.rows[0].notes)
     assert got["李梅"].birth_month_only  # the precision travels with the backup
+
+
+def test_an_id_number_completes_a_month_only_birth(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from tracker.service import Service
+    from tracker.store import Store
+
+    svc = Service(Store(tmp_path / "db.json"), BOOK, lambda: d("2026-11-27"))
+    p = svc.add({"name": "小李", "birth": "2008-05"}, d("2026-06-01")).person
+    assert p.birth_month_only and svc.person(p.id).birth_text == "2008-05"
+    done = svc.edit(p.id, {"id_number": "11010120080517001X"})
+    assert done.birth == d("2008-05-17") and not done.birth_month_only
+    assert "出生日期：2008-05 → 2008-05-17" in svc.history()[-1].zh
