@@ -139,6 +139,8 @@ class PersonScreen(Screen[None]):
                 info.append(waiting[r.event] + " ", style="cyan")
             elif r.due and r.event not in reminders:
                 overdue = (svc.today - r.due).days
+                if r.missed > 1:
+                    info.append(t("missed_times", lang, n=r.missed) + " ", style="bold red")
                 if overdue > 0:
                     info.append(t("due_on", lang, date=r.due.isoformat()) + " " + t("late_by", lang, days=overdue),
                                 style="bold red")

@@ -407,6 +407,8 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
         if row.event in waiting:
             extra.append(_text(waiting[row.event], "cyan"))
         elif row.due and row.event not in reminders:
+            if row.missed > 1:
+                extra.append(_text(pick(f"已漏 {row.missed} 次", f"{row.missed} missed", lang), "red"))
             past = (svc.today - row.due).days
             extra.append(_text(f"{label('due', lang)} {row.due} · {pick(f'逾期{past}天', f'{past} days overdue', lang)}",
                                "red") if past > 0 else _text(f"{label('due', lang)} {row.due}", "yellow"))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .dates import add_length, add_months, length_provisional
+from .dates import Length, add_length, add_months, length_provisional
 from .model import Event, Person
 from .profiles import Rule, RuleBook
 from .stages import STAGE_BY_KEY, event_label
@@ -177,6 +177,20 @@ def deadlines(person: Person, book: RuleBook, today: date) -> list[Deadline]:
                             (due - today).days, rule.zh, rule.en, rule.citation("zh"), rule.citation("en"),
                             rule.kind, provisional, rule.from_))
     return out
+
+
+def missed_periods(item: Deadline, book: RuleBook, today: date) -> int:
+    """How many times a recurring duty has fallen due without being done by ``today`` (R4: an activist not
+    assessed for 18 months has missed three half-yearly assessments), each period counted from the anchor."""
+    if item.kind != "recurring" or item.due >= today:
+        return 0
+    rule = book.on(item.anchor).get(item.rule)
+    if rule is None or rule.length is None or rule.length.unit == "wd":
+        return 1
+    n = 1
+    while n < 100 and add_length(item.anchor, Length(rule.length.n * (n + 1), rule.length.unit)) < today:
+        n += 1
+    return n
 
 
 def _first_collective_date(due: date, book: RuleBook) -> date | None:

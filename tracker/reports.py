@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from .deadlines import missed_periods
 from .derived import OpenDeadline, Summary
 from .model import Event, Person
 from .nextstep import NextStep, earliest_date, eligible_on, next_step
@@ -136,6 +137,7 @@ class TimelineRow:
     earliest: date | None = None
     projected: date | None = None  # a later stage step: the earliest it could come if every step came earliest
     provisional: bool = False  # recorded on a count of working days that reaches a year without a 调休 notice
+    missed: int = 0  # a recurring duty (R4): how many times it fell due and was not done
 
 
 def projected_stage_dates(person: Person, book: RuleBook, today: date) -> dict[str, date]:
@@ -192,7 +194,8 @@ def timeline(person: Person, book: RuleBook, today: date, *, open_items: list[De
                                 state, dl.due if dl else None,
                                 nxt.earliest if nxt is not None and nxt.event == kind.key else None,
                                 projected.get(kind.key) if state == "todo" else None,
-                                any(rests_on_provisional(person, ev, book) for ev in done)))
+                                any(rests_on_provisional(person, ev, book) for ev in done),
+                                missed_periods(dl, book, today) if dl is not None else 0))
     return rows
 
 

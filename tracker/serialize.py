@@ -58,7 +58,8 @@ def view_json(view: PersonView, lang: str) -> dict[str, Any]:
          "projected": _iso(r.projected),
          "late": [{"rule": x.rule, "days": x.days, "due": x.due.isoformat(), "beyond_limit": x.beyond_limit}
                   for x in r.late],
-         "overrides": list(r.overrides), "provisional": r.provisional}
+         "overrides": list(r.overrides), "provisional": r.provisional,
+         "missed": r.missed}
         for r in view.timeline
     ]
     return out

@@ -416,3 +416,13 @@ def test_an_id_number_completes_a_month_only_birth(tmp_path) -> None:  # type: i
     done = svc.edit(p.id, {"id_number": "11010120080517001X"})
     assert done.birth == d("2008-05-17") and not done.birth_month_only
     assert "出生日期：2008-05 → 2008-05-17" in svc.history()[-1].zh
+
+
+# ---------------------------------------------------------------- minor: R4 says how many assessments were missed
+
+@pytest.mark.parametrize(("today", "missed"), [
+    ("2024-09-15", 0), ("2024-09-16", 1), ("2025-03-15", 1), ("2025-03-16", 2), ("2025-09-16", 3)])
+def test_r4_the_timeline_counts_every_missed_assessment(today: str, missed: int) -> None:
+    p = person(("applied", "2023-06-01"), ("activist", "2024-03-15"))  # due 2024-09-15, 2025-03-15, 2025-09-15 …
+    row = next(r for r in timeline(p, BOOK, d(today)) if r.event == "activist-review")
+    assert row.due == d("2024-09-15") and row.missed == missed
