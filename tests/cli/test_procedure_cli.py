@@ -283,9 +283,13 @@ def test_a_late_collective_oath_names_the_ceremony_it_should_have_been(run: Run)
 def test_eligible_all_lists_who_is_blocked_and_why(run: Run) -> None:
     a = _add(run, "张三", "2023-01-10")
     _steps(run, a, [("activist", "2024-06-01")])
+    (proposal,) = run("eligible", "--on", "2026-11-27", "--json").json()  # not yet proposed: up for the proposal
+    assert proposal["event"] == "target-proposed" and proposal["eligible"] is True
+    _steps(run, a, [("target-proposed", "2025-06-05")])
     assert run("eligible", "--on", "2026-11-27", "--json").json() == []
     (item,) = run("eligible", "--on", "2026-11-27", "--all", "--json").json()
-    assert item["eligible"] is False and {b["rule"] for b in item["blockers"]} >= {"consent-first"}
+    assert item["event"] == "target" and item["eligible"] is False
+    assert {b["rule"] for b in item["blockers"]} >= {"consent-first"}
     assert "✗" in run("eligible", "--on", "2026-11-27", "--all").out
 
 
