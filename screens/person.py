@@ -96,7 +96,8 @@ class PersonScreen(Screen[None]):
             head.append_text(plain(f"  {t('left', lang)} {iso(left.date) if left else ''} {left.reason if left else ''}",
                                    "red"))
         self.query_one("#person-head", Static).update(head)
-        facts = [(t(k, lang), getattr(person, k) if k != "id_number" or self.reveal_id else mask_id(person.id_number))
+        facts = [(t(k, lang), person.birth_text if k == "birth" else getattr(person, k) if k != "id_number" or self.reveal_id
+                  else mask_id(person.id_number))
                  for k in ("gender", "ethnicity", "birth", "native_place", "education", "job", "branch", "phone",
                            "id_number", "expected_departure")]
         facts += [(t("stage_date", lang), view.stage_date), (t("probation_end", lang), view.probation_end),
@@ -130,6 +131,8 @@ class PersonScreen(Screen[None]):
                 info.append(t("late_by", lang, days=late.days) + " ", style="red")
             for o in r.overrides:
                 info.append(f"✎ {printable(o)} ", style="magenta")
+            if r.provisional and r.dates:
+                info.append(t("provisional", lang).strip(" （）()") + " ", style="yellow")
             if r.status == "needed":
                 info.append(t("needed_first", lang) + " ", style="bold yellow")
             if r.status == "next" and r.earliest:
@@ -140,6 +143,8 @@ class PersonScreen(Screen[None]):
                 info.append(waiting[r.event] + " ", style="cyan")
             elif r.due and r.event not in reminders:
                 overdue = (svc.today - r.due).days
+                if r.missed > 1:
+                    info.append(t("missed_times", lang, n=r.missed) + " ", style="bold red")
                 if overdue > 0:
                     info.append(t("due_on", lang, date=r.due.isoformat()) + " " + t("late_by", lang, days=overdue),
                                 style="bold red")

@@ -128,6 +128,7 @@ UI: dict[str, tuple[str, str]] = {
     "next_step": ("下一步", "next"),
     "open": ("待办", "open"),
     "todo": ("未到", "to come"),
+    "missed_times": ("已漏 {n} 次", "{n} missed"),  # a recurring duty (R4) not done for several periods
     "late_by": ("逾期{days}天", "{days} days late"),
     "due_on": ("应于 {date} 前", "due {date}"),
     "earliest_on": ("最早 {date}", "earliest {date}"),

@@ -251,7 +251,7 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
     from .registers import mask_id
 
     shown_id = p.id_number if args.full_id or not p.id_number else mask_id(p.id_number)  # as the app shows it
-    facts = [(label(k, lang), shown_id if k == "id_number" else getattr(p, k))
+    facts = [(label(k, lang), shown_id if k == "id_number" else p.birth_text if k == "birth" else getattr(p, k))
              for k in ("gender", "ethnicity", "birth", "native_place", "education", "job", "branch", "phone",
                        "id_number", "expected_departure", "note")]
     facts += [(label("stage_date", lang), view.stage_date), (label("probation_end", lang), view.probation_end),
@@ -270,6 +270,8 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
             extra.append(_text(late.message(lang), "red"))
         for o in row.overrides:
             extra.append(_text(f"{label('override', lang)}: {o}", "magenta"))
+        if row.provisional and row.dates:
+            extra.append(_text(label("provisional", lang).strip(" （）()"), "yellow"))
         if row.status == "next":
             tentative = label("provisional", lang) if view.next is not None and view.next.provisional else ""
             extra.append(_text(f"{label('next', lang)} · {label('earliest', lang)} {row.earliest}{tentative}", "cyan"))
@@ -278,6 +280,8 @@ def cmd_show(ctx: Context, args: argparse.Namespace) -> int:
         if row.event in waiting:
             extra.append(_text(waiting[row.event], "cyan"))
         elif row.due and row.event not in reminders:
+            if row.missed > 1:
+                extra.append(_text(pick(f"已漏 {row.missed} 次", f"{row.missed} missed", lang), "red"))
             past = (svc.today - row.due).days
             extra.append(_text(f"{label('due', lang)} {row.due} · {pick(f'逾期{past}天', f'{past} days overdue', lang)}",
                                "red") if past > 0 else _text(f"{label('due', lang)} {row.due}", "yellow"))

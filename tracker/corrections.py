@@ -17,7 +17,7 @@ from .model import Event, Person
 from .nextstep import replay
 from .profiles import RuleBook
 from .rules import Check, Verdict, lateness
-from .stages import EVENT_BY_KEY, STAGE_BY_KEY, event_label
+from .stages import EVENT_BY_KEY, STAGE_BY_KEY, event_label, order_citation
 
 
 class CorrectionInputError(BilingualError):
@@ -115,11 +115,12 @@ def _plain_order(v: Verdict, new: Event, after: Person) -> Verdict:
     if needed is None or when is None or when <= new.date:
         return v
     zh_label, en_label = event_label(needed, "zh"), event_label(needed, "en")
+    cz, ce = order_citation(new.event, needed)
     return replace(v, rule="before-prerequisite",
                    zh=f"不能记录“{event_label(new.event, 'zh')}”：日期 {new.date} 早于已记录的“{zh_label}”（{when}），"
-                      "这一步应在其后。",
+                      f"这一步应在其后。（{cz}）",
                    en=f"Cannot record '{event_label(new.event, 'en')}': the date {new.date} is before the recorded "
-                      f"'{en_label}' ({when}); this step comes after it.")
+                      f"'{en_label}' ({when}); this step comes after it ({ce}).", citation_zh=cz, citation_en=ce)
 
 
 def plan_details(before: Person, after: Person, book: RuleBook) -> Correction:

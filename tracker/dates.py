@@ -185,8 +185,8 @@ def is_working_day(d: date) -> bool:
 
     A year whose notice is not published yet counts weekends only (RULES.md "Working days"):
     results that depend on it are provisional (``working_days_provisional``)."""
-    if d.year not in published_years():
-        return d.weekday() < 5
+    if d.year not in published_years():  # 元旦 (01-01) is a statutory holiday every year, notice or not
+        return d.weekday() < 5 and not (d.month == 1 and d.day == 1)
     cal = _calendar_for(d)
     return bool(cal.is_working_day(d))  # type: ignore[attr-defined]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from .dates import add_length, add_months, length_provisional
+from .dates import Length, add_length, add_months, length_provisional
 from .model import Event, Person
 from .profiles import Rule, RuleBook
 from .stages import STAGE_BY_KEY, event_label
@@ -106,11 +106,18 @@ def party_standing_from(person: Person) -> date | None:
     return probation_end(person) if person.date_of("conversion-approved") else None
 
 
-def anchor_date(person: Person, anchor: str, on: date | None = None) -> date | None:
+def anchor_date(person: Person, anchor: str, on: date | None = None,
+                where: tuple[tuple[str, object], ...] = ()) -> date | None:
+    """The date a rule counts from: the latest ``anchor`` event (on or before ``on``), and with ``where`` the
+    latest one with those values (R10 runs from the latest pre-review that *passed*)."""
     if anchor == "birth":
-        return person.birth
+        return person.age_birth  # a birth known to the month only counts from the month's last day
     if anchor == "probation_end":
         return probation_end(person)
+    if where:
+        dates = [e.date for e in person.all_of(anchor)
+                 if (on is None or e.date <= on) and all(getattr(e, k) == v for k, v in where)]
+        return max(dates, default=None)
     ev = person.last(anchor, on)
     return ev.date if ev else None
 
@@ -128,7 +135,7 @@ def _clock(person: Person, base: Rule, book: RuleBook, before: date | None = Non
     """When a deadline's or duty's clock started (up to ``before``), and the rule of the edition in
     force that day; None when it has not started or that edition has no such rule."""
     assert base.from_ is not None
-    anchor = anchor_date(person, base.from_, on=before)
+    anchor = anchor_date(person, base.from_, on=before, where=base.where)
     if base.kind == "recurring":  # counts from the start, or from the last time the duty was done
         done = [e.date for e in person.all_of(base.to) if before is None or e.date < before]
         anchor = max((d for d in (anchor, max(done, default=None)) if d is not None), default=None)
@@ -170,6 +177,20 @@ def deadlines(person: Person, book: RuleBook, today: date) -> list[Deadline]:
                             (due - today).days, rule.zh, rule.en, rule.citation("zh"), rule.citation("en"),
                             rule.kind, provisional, rule.from_))
     return out
+
+
+def missed_periods(item: Deadline, book: RuleBook, today: date) -> int:
+    """How many times a recurring duty has fallen due without being done by ``today`` (R4: an activist not
+    assessed for 18 months has missed three half-yearly assessments), each period counted from the anchor."""
+    if item.kind != "recurring" or item.due >= today:
+        return 0
+    rule = book.on(item.anchor).get(item.rule)
+    if rule is None or rule.length is None or rule.length.unit == "wd":
+        return 1
+    n = 1
+    while n < 100 and add_length(item.anchor, Length(rule.length.n * (n + 1), rule.length.unit)) < today:
+        n += 1
+    return n
 
 
 def _first_collective_date(due: date, book: RuleBook) -> date | None:

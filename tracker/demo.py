@@ -115,6 +115,9 @@ def simulate(pid: int, final: str, today: date, book: RuleBook, rng: random.Rand
     activist = p.last
     p.add("activist-filed", p.after(activist, 3, 15))
     mentors = (rng.choice(SURNAMES) + rng.choice(GIVEN), rng.choice(SURNAMES) + rng.choice(GIVEN))
+    while mentors[1] in (mentors[0], p.person.name) or mentors[0] == p.person.name:  # later the sponsors (R9):
+        mentors = (mentors[0] if mentors[0] != p.person.name else rng.choice(SURNAMES) + rng.choice(GIVEN),
+                   rng.choice(SURNAMES) + rng.choice(GIVEN))  # two people, neither the person (rarely redrawn)
     p.add("mentors", p.after(activist, 3, 20), names=mentors)
     review = activist
     review_until = today if goal == 1 else activist + timedelta(days=400)

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 _T = TypeVar("_T")
 
 #: bump when ``derive`` or the shape of ``Derived`` changes: every cached record is then recomputed
-DERIVE_VERSION = 1
+DERIVE_VERSION = 2
 
 
 def _d(value: str | None) -> date | None:

@@ -117,6 +117,12 @@ class ImportPlan:
 
 # ------------------------------------------------------------------ checking rows
 
+#: rules added after backups were first written (2026-11-30: R20's proposal, R15's timing, R9's own name): a step
+#: a backup holds that one of them refuses was accepted by the program that wrote it, so it is imported marked
+#: unverified, never refused (a backup the program wrote itself always imports back)
+RULES_AFTER_BACKUPS = frozenset({"proposal-first", "extension-at-end", "sponsor-not-self"})
+
+
 def check_in(person: Person, ev: Event, book: RuleBook, today: date, result: RowResult,
               honour_override: bool = False, month_only: bool = False,
               anchors: frozenset[str] = frozenset()) -> Person | None:
@@ -142,12 +148,21 @@ def check_in(person: Person, ev: Event, book: RuleBook, today: date, result: Row
         result.problems.extend((v.zh, v.en) for v in check.hard_refusals)
         return None
     refusals = [v for v in check.refusals if v not in unverified]
+    predates: list[Verdict] = []
     if refusals and honour_override:
-        missing = [v for v in refusals if v.rule not in ev.overridden]
+        predates = [v for v in refusals if v.rule not in ev.overridden and v.rule in RULES_AFTER_BACKUPS]
+        missing = [v for v in refusals if v.rule not in ev.overridden and v not in predates]
         if missing:
             result.problems.extend((v.zh, v.en) for v in missing)
             return None
         refusals = []
+    if predates:  # a backup written before the rule existed: the program that wrote it accepted the step
+        codes = "、".join(dict.fromkeys(v.code or v.rule for v in predates))
+        result.notes.append((f"{label}：备份早于此项规定（{codes}），未经核对，已注明待核实",
+                             f"{event_label(ev.event, 'en')}: the backup predates this rule ({codes}); saved marked "
+                             "as unverified"))
+        ev = replace(ev, override=(f"{ev.override}；" if ev.override else IMPORTED) + f"备份早于此项规定，未核对（{codes}）",
+                     overridden=tuple(dict.fromkeys((*ev.overridden, *(v.rule for v in predates)))))
     broken = [v for v in refusals if v.earliest is not None]
     if broken:
         result.problems.extend((v.zh, v.en) for v in broken)
@@ -155,7 +170,7 @@ def check_in(person: Person, ev: Event, book: RuleBook, today: date, result: Row
     if refusals or unverified:
         reasons = []
         if refusals:
-            reasons.append(f"原表未记录核对所需的步骤（{'、'.join(v.code or v.rule for v in refusals)}）")
+            reasons.append(f"原表未记录核对所需的步骤（{'、'.join(dict.fromkeys(v.code or v.rule for v in refusals))}）")
             result.notes.append((f"{label}：{'；'.join(v.zh for v in refusals)} — 原表无此记录，已注明待核实",
                                  f"{event_label(ev.event, 'en')}: {'; '.join(v.en for v in refusals)} — not in the "
                                  "sheet; saved marked as unverified"))
@@ -351,11 +366,11 @@ class _Merger:
         if match is not None and how == "month" and not row.month_only and match.birth and details.get("birth") \
                 and match.birth != details["birth"]:  # the record knew the month only: the sheet gives the day
             birth_from = match.birth
-            match = replace(match, birth=details["birth"])
+            match = replace(match, birth=details["birth"], birth_month_only=False)
             result.notes.append((f"出生日期由 {birth_from:%Y-%m}（只有年月）补全为 {details['birth']}",
                                  f"birth date completed from {birth_from:%Y-%m} (month only) to {details['birth']}"))
         if match is None:
-            person: Person | None = Person(id=0, **details)
+            person: Person | None = Person(id=0, **details, birth_month_only=row.month_only and bool(details.get("birth")))
             base_kinds: dict[str, date] = {}
         else:
             person = match
@@ -365,6 +380,8 @@ class _Merger:
                     details["birth"].replace(day=1):  # 出生年月 agrees with the full date on record
                 details = {k: v for k, v in details.items() if k != "birth"}
             person = replace(match, **merged_details(match, details, how == "id", result, self.read.get(match.id)))
+            if row.month_only and match.birth is None and person.birth is not None:  # 出生年月 fills an empty birth
+                person = replace(person, birth_month_only=True)
         conversion = None
         for ev in sorted(events, key=lambda e: EVENT_KEYS.index(e.event)):  # the steps' order: dates are checked
             if person is None:

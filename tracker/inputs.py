@@ -205,6 +205,9 @@ def clean_details(raw: dict[str, Any], *, require_name: bool) -> dict[str, Any]:
                 f"出生日期 {out['birth']} 与身份证号中的 {from_id} 不一致，请核对。",
                 f"The birth date {out['birth']} does not match {from_id} in the ID number; please check.",
                 "birth")
+        month_births.discard("birth")  # the ID number gives the day
+    if "birth" in month_births and out.get("birth") is not None:
+        out["birth_month_only"] = True  # not a detail: how precisely the birth is known (model.Person)
     return out
 
 

@@ -16,6 +16,7 @@ from .nextstep import earliest_date
 from .profiles import RuleBook
 from .publicity import LISTING, PUBLICITY, publicity_window
 from .registers import Cell, Column, Roster, footer
+from .reports import PROPOSAL as _PROPOSAL
 from .reports import Eligibility, eligibility
 from .rules import Check, check_event
 from .serialize import eligibility_json
@@ -24,8 +25,8 @@ from .stages import STAGE_KEYS, event_label, stage_label
 #: the stage steps a meeting decides, in the order of the procedure
 MEETING_STEPS = ("activist", "target-proposed", "target", "admitted", "approved", "converted", "conversion-approved")
 #: the branch committee's proposal (支委会研究讨论拟列为发展对象): the monthly decision for activists, planned as a
-#: step of its own until it is recorded (then the listing as a target is what comes next)
-PROPOSAL = "target-proposed"
+#: step of its own until it is recorded (then the listing as a target is what comes next; ``reports.eligibility``)
+PROPOSAL = _PROPOSAL
 #: the steps before the listing that mean "proposed as a target" (the branch committee's proposal, the consent)
 PROPOSED = ("target-proposed", "target-filed")
 
@@ -35,21 +36,10 @@ def meeting_items(people: list[Person], book: RuleBook, on: date, *, today: date
     """The planner's list for a meeting on ``on``: each active person's next stage step, one branch and one
     step if asked; grouped by step (the procedure's order), eligible first, then by earliest date."""
     chosen = [p for p in people if branch is None or p.branch == branch]
-    items = [e for e in (_proposal_first(e, book, on, today) for e in eligibility(chosen, book, on, today=today))
-             if step is None or e.event == step]
+    items = [e for e in eligibility(chosen, book, on, today=today) if step is None or e.event == step]
     order = {k: i for i, k in enumerate(MEETING_STEPS)}
     items.sort(key=lambda e: (order.get(e.event, len(order)), not e.eligible, e.earliest or date.max, e.person.id))
     return items
-
-
-def _proposal_first(e: Eligibility, book: RuleBook, on: date, today: date | None) -> Eligibility:
-    """An activist not yet proposed: the meeting decides the branch committee's proposal first, so that is
-    the step planned (with its own check and earliest date), not the listing it leads to."""
-    p = e.person
-    if e.event != "target" or any(p.date_of(k) is not None for k in (*PROPOSED, PUBLICITY)):
-        return e  # proposed, consented or publicised already (a later step recorded): the listing comes next
-    check = check_event(p, Event(PROPOSAL, on), book, today=None, now=today)
-    return Eligibility(p, PROPOSAL, earliest_date(p, PROPOSAL, book, today or on), check, check.provisional)
 
 
 def branches(people: list[Person]) -> list[str]:

@@ -103,10 +103,29 @@ class Person:
     native_place: str = ""  # 籍贯
     job: str = ""  # 工作单位及职务
     events: tuple[Event, ...] = field(default_factory=tuple)
+    #: the birth is known to the month only (出生年月 1998.05 without an ID number): ``birth`` is the month's 1st,
+    #: and the age rules count from the month's last day (``age_birth``)
+    birth_month_only: bool = False
     #: details this version does not know, kept as they were (a newer program, a hand edit)
     extra: Mapping[str, Any] = field(default_factory=lambda: _NO_EXTRA, compare=False, repr=False)
 
     # ---- derived, never stored ----
+    @property
+    def age_birth(self) -> date | None:
+        """The birth date the age rules count from: a birth known to the month only counts as the month's last
+        day, the earliest the person is that age for sure (R1, R19: 年满十八岁)."""
+        if self.birth is None or not self.birth_month_only:
+            return self.birth
+        nxt = date(self.birth.year + (self.birth.month == 12), self.birth.month % 12 + 1, 1)
+        return date.fromordinal(nxt.toordinal() - 1)
+
+    @property
+    def birth_text(self) -> str:
+        """The birth as known: ``2008-05`` when known to the month only, else YYYY-MM-DD ("" when missing)."""
+        if self.birth is None:
+            return ""
+        return f"{self.birth:%Y-%m}" if self.birth_month_only else self.birth.isoformat()
+
     @cached_property
     def stage(self) -> str:
         stage = "applicant"
@@ -174,6 +193,8 @@ class Person:
             value = getattr(self, key)
             if value:
                 doc[key] = value.isoformat() if isinstance(value, date) else value
+        if self.birth_month_only and self.birth is not None:
+            doc["birth_month_only"] = True
         doc["events"] = [ev.to_dict() for ev in self.events]
         if self.extra:
             doc.update((k, v) for k, v in self.extra.items() if k not in doc)
@@ -186,6 +207,8 @@ class Person:
             value = doc.get(key)
             if value:
                 kwargs[key] = date.fromisoformat(value) if key in DATE_DETAILS else value
+        if doc.get("birth_month_only") is True and "birth" in kwargs:
+            kwargs["birth_month_only"] = True
         if not doc.keys() <= _PERSON_KEYS:
             kwargs["extra"] = MappingProxyType({k: v for k, v in doc.items() if k not in _PERSON_KEYS})
         return cls(
@@ -204,7 +227,7 @@ _EVENT_DEFAULTS: dict[str, Any] = {
 #: the keys of a stored event and a stored person that this version understands
 _EVENT_KEYS = frozenset({"event", "date", *_EVENT_DEFAULTS}) - {"extra"}
 #: ``derived`` is the store's cache of what the events give (``tracker.derived``): never a detail of the person
-_PERSON_KEYS = frozenset({*DETAIL_FIELDS, "events", "derived"})
+_PERSON_KEYS = frozenset({*DETAIL_FIELDS, "events", "derived", "birth_month_only"})
 
 
 def _event_sort_key(ev: Event) -> tuple[date, float]:

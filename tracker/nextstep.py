@@ -6,13 +6,13 @@ Pure functions over a person's events and the rule book, built on ``tracker.rule
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from .dates import length_provisional, minimum_met_on
 from .model import Event, Person
 from .profiles import RuleBook
-from .rules import Check, Verdict, anchor_date, check_event, rule_verdicts
+from .rules import Check, Verdict, anchor_date, check_event, rule_verdicts, unrecorded_expected
 from .stages import EVENT_BY_KEY, MUST_PRECEDE, STAGE_BY_KEY, next_stage_event
 
 
@@ -23,6 +23,9 @@ class NextStep:
     blockers: tuple[Verdict, ...] = field(default_factory=tuple)
     provisional: bool = False
     prerequisite: str | None = None  # the first step to record before ``event`` can be (a gate's missing step)
+    #: every step to do first: the gates' missing steps and the steps the text expects before ``event``
+    #: (the committee's review and the form before the branch meeting), in the text's order
+    needed: tuple[str, ...] = ()
 
 
 def next_event(person: Person) -> str | None:
@@ -94,12 +97,16 @@ def next_step(person: Person, book: RuleBook, today: date, *, with_blockers: boo
         return NextStep(nxt, d, provisional=provisional)
     check_on = max(d, today)
     blockers = tuple(v for v in rule_verdicts(person, Event(nxt, check_on), book, now=today) if not v.ok)
-    return NextStep(nxt, d, blockers, provisional, _prerequisite(person, blockers, book, check_on))
+    missing = _missing(person, blockers, book, check_on)
+    expected = [k for k in unrecorded_expected(person, nxt, check_on) if k not in missing]
+    needed = tuple(sorted({*missing, *expected}, key=lambda k: EVENT_BY_KEY[k].position))
+    first = _prerequisite(person, missing) or (expected[0] if expected else None)
+    return NextStep(nxt, d, blockers, provisional, first, needed)
 
 
-def _prerequisite(person: Person, blockers: tuple[Verdict, ...], book: RuleBook, on: date) -> str | None:
-    """The first step, in the text's order, that the open gates (and missing anchors) wait for; then
-    the steps that step itself follows (the proposal before the consent before the publicity)."""
+def _missing(person: Person, blockers: tuple[Verdict, ...], book: RuleBook, on: date) -> list[str]:
+    """The steps the open gates (and missing anchors) wait for, and the unrecorded steps each of those follows
+    (the proposal before the consent before the publicity)."""
     missing: list[str] = []
     rules = book.on(on)
     for v in blockers:
@@ -111,6 +118,14 @@ def _prerequisite(person: Person, blockers: tuple[Verdict, ...], book: RuleBook,
         elif rule.kind == "minimum" and rule.require_anchor and rule.from_ in EVENT_BY_KEY \
                 and person.last(rule.from_) is None:
             missing.append(rule.from_)
+    for k in list(missing):
+        missing += [f for f in EVENT_BY_KEY[k].follows if person.last(f) is None and f not in missing]
+    return missing
+
+
+def _prerequisite(person: Person, missing: list[str]) -> str | None:
+    """The first step, in the text's order, that the open gates (and missing anchors) wait for; then
+    the steps that step itself follows (the proposal before the consent before the publicity)."""
     if not missing:
         return None
     first = min(missing, key=lambda k: EVENT_BY_KEY[k].position)
@@ -148,7 +163,7 @@ def replay(person: Person, book: RuleBook) -> list[Replayed]:
     out: list[Replayed] = []
     events = person.events
     for i, ev in enumerate(events):
-        prefix = Person(**{**person.details(), "id": person.id, "events": events[:i]})
+        prefix = replace(person, events=events[:i])  # every detail kept (a birth known to the month only)
         check = check_event(prefix, ev, book, None, with_notes=False)
         out.append(Replayed(ev, tuple(check.refusals)))
     return out

@@ -18,6 +18,7 @@ from typing import Any
 from .dates import Length
 from .i18n import BilingualError
 from .stages import EVENT_KEYS
+from .stages import zh_number as zh_number  # article numbers in Chinese (re-exported)
 
 RULE_KINDS = ("minimum", "deadline", "recurring", "gate", "range", "reminder", "notice")
 #: kinds with a clock: shown in the due list (a reminder waits, never becomes overdue)
@@ -28,18 +29,6 @@ SPECIAL_ANCHORS = ("birth", "probation_end")
 
 class ProfileError(BilingualError, ValueError):
     """A rule profile that cannot be loaded."""
-
-
-_ZH_DIGITS = "零一二三四五六七八九"
-
-
-def zh_number(n: int) -> str:
-    """3 → 三, 13 → 十三, 25 → 二十五, 35 → 三十五 (enough for article numbers)."""
-    if n < 10:
-        return _ZH_DIGITS[n]
-    tens, ones = divmod(n, 10)
-    head = "" if tens == 1 else _ZH_DIGITS[tens]
-    return f"{head}十{_ZH_DIGITS[ones] if ones else ''}"
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from .dates import length_provisional, minimum_met_on
 from .model import Person
 from .profiles import Rule, RuleBook
+from .stages import EVENT_BY_KEY
 
 PUBLICITY = "publicity"
 LISTING = "target"
@@ -75,7 +76,8 @@ def publicity_window(start: date, book: RuleBook) -> PublicityWindow:
 
 def consent_event(book: RuleBook, on: date) -> str | None:
     """The step a publicity must follow (R20: the higher committee's consent), from the gates in force."""
-    return next((r.requires for r in book.on(on).for_event(PUBLICITY) if r.kind == "gate" and r.requires), None)
+    needs = [r.requires for r in book.on(on).for_event(PUBLICITY) if r.kind == "gate" and r.requires]
+    return max(needs, key=lambda k: EVENT_BY_KEY[k].position) if needs else None  # the consent, not the proposal
 
 
 # --------------------------------------------------------------------------- the notice

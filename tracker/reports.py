@@ -6,24 +6,31 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from .deadlines import missed_periods
 from .derived import OpenDeadline, Summary
 from .model import Event, Person
-from .nextstep import NextStep, eligible_on, next_step
+from .nextstep import NextStep, earliest_date, eligible_on, next_step
 from .profiles import RuleBook
 from .rules import (  # re-exported for the UI, which never imports tracker.rules itself
     Check,
     Deadline,
     Late,
     Verdict,
+    check_event,
     deadlines,
     lateness,
     party_standing_from,
     probation_end,
+    rests_on_provisional,
     stage_date,
 )
 from .stages import EVENT_BY_KEY, PENDING, STAGE_KEYS, TIMELINE_KINDS, EventKind, section_of
 
 DEFAULT_WITHIN = 30
+#: the branch committee's proposal (支委会研究讨论拟列为发展对象): what an activist is up for until it is recorded
+PROPOSAL = "target-proposed"
+#: the steps that show an activist proposed already (then the listing is what comes next)
+UNPROPOSED_UNLESS = ("target-proposed", "target-filed", "publicity")
 __all__ = ["Check", "Deadline", "Late", "NextStep", "Verdict"]
 
 
@@ -91,7 +98,8 @@ class Eligibility:
 def eligibility(people: list[Person], book: RuleBook, on: date, to_stage: str | None = None, *,
                 today: date | None = None) -> list[Eligibility]:
     """For a meeting on ``on``: each active person's next stage step and whether it would pass (``today``
-    dates the hints of a missing step)."""
+    dates the hints of a missing step). An activist not yet proposed is up for the branch committee's proposal
+    (``target-proposed``, R20: it comes before the consent, the publicity and the listing)."""
     out = []
     for p in people:
         chk = eligible_on(p, on, book, today)
@@ -99,6 +107,10 @@ def eligibility(people: list[Person], book: RuleBook, on: date, to_stage: str | 
             continue
         ev = EVENT_BY_KEY[chk.event]
         if to_stage is not None and ev.towards != to_stage:
+            continue
+        if chk.event == "target" and not any(p.date_of(k) is not None for k in UNPROPOSED_UNLESS):
+            chk = check_event(p, Event(PROPOSAL, on), book, today=None, now=today)
+            out.append(Eligibility(p, PROPOSAL, earliest_date(p, PROPOSAL, book, today or on), chk, chk.provisional))
             continue
         nxt = next_step(p, book, on)
         out.append(Eligibility(p, chk.event, nxt.earliest if nxt else None, chk,
@@ -124,6 +136,8 @@ class TimelineRow:
     due: date | None = None
     earliest: date | None = None
     projected: date | None = None  # a later stage step: the earliest it could come if every step came earliest
+    provisional: bool = False  # recorded on a count of working days that reaches a year without a 调休 notice
+    missed: int = 0  # a recurring duty (R4): how many times it fell due and was not done
 
 
 def projected_stage_dates(person: Person, book: RuleBook, today: date) -> dict[str, date]:
@@ -163,11 +177,12 @@ def timeline(person: Person, book: RuleBook, today: date, *, open_items: list[De
         done = person.all_of(kind.key)
         late = tuple(x for ev in done for x in lateness(person, ev, book))
         overrides = tuple(ev.override for ev in done if ev.override)
-        if done and not (nxt is not None and nxt.prerequisite == kind.key):
+        needed = nxt is not None and (nxt.prerequisite == kind.key or (kind.key in nxt.needed and not done))
+        if done and not needed:
             state = "done"
         elif nxt is not None and nxt.event == kind.key:
             state = "next"
-        elif nxt is not None and nxt.prerequisite == kind.key:
+        elif needed:
             state = "needed"  # the gate of the next step waits for it (recorded again when it failed)
         elif kind.key in open_by_event:
             state = "open"
@@ -178,7 +193,9 @@ def timeline(person: Person, book: RuleBook, today: date, *, open_items: list[De
                                 tuple(ev.date for ev in done), late, overrides,
                                 state, dl.due if dl else None,
                                 nxt.earliest if nxt is not None and nxt.event == kind.key else None,
-                                projected.get(kind.key) if state == "todo" else None))
+                                projected.get(kind.key) if state == "todo" else None,
+                                any(rests_on_provisional(person, ev, book) for ev in done),
+                                missed_periods(dl, book, today) if dl is not None else 0))
     return rows
 
 

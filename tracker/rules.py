@@ -31,6 +31,7 @@ from .stages import (
     STAGE_BY_KEY,
     event_label,
     next_stage_event,
+    order_citation,
     pending_label,
     stage_label,
     window_end,
@@ -113,7 +114,10 @@ def _verdict(rule: Rule, ok: bool, zh: str, en: str, earliest: date | None = Non
                    rule.citation("zh"), rule.citation("en"))
 
 
-def _anchor_words(anchor: str, when: date) -> tuple[str, str]:
+def _anchor_words(anchor: str, when: date, person: Person | None = None) -> tuple[str, str]:
+    if anchor == "birth" and person is not None and person.birth_month_only:
+        return (f"出生年月 {when:%Y-%m}（只知年月，按该月最后一天 {when} 计算年龄）",
+                f"born in {when:%Y-%m} (known to the month only: age counted from its last day, {when})")
     if anchor == "birth":
         return (f"出生（{when}）", f"born {when}")
     if anchor == "probation_end":
@@ -137,8 +141,15 @@ def _order_verdicts(person: Person, ev: Event, today: date | None) -> list[Verdi
     act_zh, act_en = event_label(ev.event, "zh"), event_label(ev.event, "en")
     out: list[Verdict] = []
 
-    def refuse(rid: str, zh: str, en: str, k: str = "order") -> None:
-        out.append(Verdict(rid, k, False, f"不能记录“{act_zh}”：{zh}", f"Cannot record '{act_en}': {en}"))
+    def refuse(rid: str, zh: str, en: str, k: str = "order", other: str | None = None) -> None:
+        """``other``: the step whose order against this one is refused; the refusal cites where the text gives
+        that order (an order refusal always cites: the article, or the chapter)."""
+        if k == "order" and other is not None:
+            cz, ce = order_citation(ev.event, other)
+            out.append(Verdict(rid, k, False, f"不能记录“{act_zh}”：{zh}（{cz}）", f"Cannot record '{act_en}': {en.rstrip('.')} ({ce}).",
+                               citation_zh=cz, citation_en=ce))
+        else:
+            out.append(Verdict(rid, k, False, f"不能记录“{act_zh}”：{zh}", f"Cannot record '{act_en}': {en}"))
 
     if kind is None:
         refuse("unknown-event", "未知的步骤。", "unknown step.", "input")
@@ -160,13 +171,13 @@ def _order_verdicts(person: Person, ev: Event, today: date | None) -> list[Verdi
             step = earlier[0]
             refuse("before-earlier-step",
                    f"已记录的“{event_label(step.event, 'zh')}”（{step.date}）早于递交入党申请书的日期 {ev.date}。",
-                   f"'{event_label(step.event, 'en')}' ({step.date}) is recorded before the application date {ev.date}.")
+                   f"'{event_label(step.event, 'en')}' ({step.date}) is recorded before the application date {ev.date}.", other=step.event)
         elif person.events:
             refuse("already-applied", "申请已记录。" + FIX_HINT_ZH, "the application is already recorded. " + FIX_HINT_EN)
         return out
     if person.date_of("applied") is None:
         refuse("no-application", "尚未记录“递交入党申请书”，或其日期晚于本步骤。",
-               "the application is not recorded, or is dated after this step.")
+               "the application is not recorded, or is dated after this step.", other="applied")
         return out
     if ev.event == "left":
         last_date = max((e.date for e in person.events), default=None)
@@ -191,13 +202,13 @@ def _order_verdicts(person: Person, ev: Event, today: date | None) -> list[Verdi
         if kind.enters is not None:
             refuse("stage-order",
                    f"{person.name}目前是{_state_words(person, 'zh')}，须先“{event_label(need, 'zh')}”。",
-                   f"{person.name} is {_state_words(person, 'en')}; first record '{event_label(need, 'en')}'.")
+                   f"{person.name} is {_state_words(person, 'en')}; first record '{event_label(need, 'en')}'.", other=need)
         else:
             refuse("stage-order",
                    f"这是{stage_label(kind.phase, 'zh')}阶段的步骤，{person.name}目前是{_state_words(person, 'zh')}，"
                    f"须先“{event_label(need, 'zh')}”。",
                    f"this is a step of the {stage_label(kind.phase, 'en')} stage; {person.name} is "
-                   f"{_state_words(person, 'en')}; first record '{event_label(need, 'en')}'.")
+                   f"{_state_words(person, 'en')}; first record '{event_label(need, 'en')}'.", other=need)
         return out
     if kind.enters is None and not kind.repeatable and person.last(ev.event) is not None:
         refuse("already-recorded", f"已于 {person.date_of(ev.event)} 记录过。" + fix_zh,
@@ -210,17 +221,17 @@ def _order_verdicts(person: Person, ev: Event, today: date | None) -> list[Verdi
         first = person.date_of(kind.after)
         if first is None:
             refuse("needs-step", f"须先记录“{event_label(kind.after, 'zh')}”。",
-                   f"first record '{event_label(kind.after, 'en')}'.")
+                   f"first record '{event_label(kind.after, 'en')}'.", other=kind.after)
             return out
         if ev.date < first:
             refuse("before-prerequisite", f"日期 {ev.date} 早于“{event_label(kind.after, 'zh')}”（{first}）。",
-                   f"the date {ev.date} is before '{event_label(kind.after, 'en')}' ({first}).")
+                   f"the date {ev.date} is before '{event_label(kind.after, 'en')}' ({first}).", other=kind.after)
     # the step's window: from the day its stage was entered to the step that closes it
     start = person.date_of(STAGE_BY_KEY[kind.phase].entered_by)
     if start is not None and ev.date < start:
         refuse("before-stage-date",
                f"日期 {ev.date} 早于成为{stage_label(kind.phase, 'zh')}的日期（{start}）。请检查日期。",
-               f"the date {ev.date} is before {person.name} became {stage_label(kind.phase, 'en')} ({start}).")
+               f"the date {ev.date} is before {person.name} became {stage_label(kind.phase, 'en')} ({start}).", other=STAGE_BY_KEY[kind.phase].entered_by)
     closer = window_end(kind)
     end = person.date_of(closer) if closer is not None else None
     if closer is not None and end is not None and ev.date > end:
@@ -228,7 +239,7 @@ def _order_verdicts(person: Person, ev: Event, today: date | None) -> list[Verdi
                f"这一步应在“{event_label(closer, 'zh')}”之前，日期 {ev.date} 晚于“{event_label(closer, 'zh')}”（{end}）。"
                + ORDER_HINT_ZH,
                f"this step comes before '{event_label(closer, 'en')}', but {ev.date} is after it ({end}). "
-               + ORDER_HINT_EN)
+               + ORDER_HINT_EN, other=closer)
     # steps already recorded that the text puts after this one must not be dated before it
     for later in sorted(MUST_FOLLOW.get(ev.event, ()), key=lambda k: EVENT_BY_KEY[k].position):
         dates = [e.date for e in person.all_of(later)]
@@ -237,14 +248,14 @@ def _order_verdicts(person: Person, ev: Event, today: date | None) -> list[Verdi
                    f"这一步应在“{event_label(later, 'zh')}”之前，日期 {ev.date} 晚于已记录的“{event_label(later, 'zh')}”"
                    f"（{min(dates)}）。" + ORDER_HINT_ZH,
                    f"this step comes before '{event_label(later, 'en')}', but {ev.date} is after it ({min(dates)}). "
-                   + ORDER_HINT_EN)
+                   + ORDER_HINT_EN, other=later)
     # steps already recorded that the text puts before this one must not be dated after it
     for before in sorted(MUST_PRECEDE.get(ev.event, ()), key=lambda k: EVENT_BY_KEY[k].position):
         when = person.date_of(before)
         if when is not None and when > ev.date:
             refuse("before-earlier-step",
                    f"已记录的“{event_label(before, 'zh')}”（{when}）应在本步骤之前，日期 {ev.date} 早于它。",
-                   f"'{event_label(before, 'en')}' ({when}) comes before this step, but {ev.date} is earlier.")
+                   f"'{event_label(before, 'en')}' ({when}) comes before this step, but {ev.date} is earlier.", other=before)
     return out
 
 
@@ -295,7 +306,7 @@ def _minimum(person: Person, rule: Rule, ev: Event, book: RuleBook, now: date | 
     provisional = length_provisional(anchor, rule.length)
     if ev.date >= earliest:
         return replace(_verdict(rule, True, f"✓ {rule.zh}", f"✓ {rule.en}"), provisional=provisional)
-    a_zh, a_en = _anchor_words(rule.from_, anchor)
+    a_zh, a_en = _anchor_words(rule.from_, anchor, person)
     p_zh, p_en = (PROVISIONAL_ZH, PROVISIONAL_EN) if provisional else ("", "")
     if rule.from_ == "probation_end":
         zh = f"不能{act_zh}：{a_zh}，最早可于 {earliest}{p_zh} {act_zh}。"
@@ -345,10 +356,13 @@ def _gate(person: Person, rule: Rule, ev: Event) -> Verdict:
             return _verdict(rule, False, f"不能{act_zh}：“{req_zh}”合计{have_zh}，不足{need_zh}。",
                             f"Cannot record '{act_en}': '{req_en}' totals {have_en}, short of {need_en}")
     if rule.count_field is not None and rule.count is not None:
-        n = len(getattr(latest, rule.count_field) or ())
+        given = tuple(getattr(latest, rule.count_field) or ())
+        n = len(set(given) - {person.name})  # a name twice counts once; the person never sponsors themself
         if n < rule.count:
-            return _verdict(rule, False, f"不能{act_zh}：“{req_zh}”只有 {n} 名，须 {rule.count} 名。",
-                            f"Cannot record '{act_en}': '{req_en}' names {n}, {rule.count} are needed")
+            why_zh = "（重复的姓名和本人不计）" if n != len(given) else ""
+            why_en = " (a name given twice, or the person's own name, does not count)" if n != len(given) else ""
+            return _verdict(rule, False, f"不能{act_zh}：“{req_zh}”只有 {n} 名{why_zh}，须 {rule.count} 名。",
+                            f"Cannot record '{act_en}': '{req_en}' names {n}{why_en}, {rule.count} are needed")
     return _verdict(rule, True, f"✓ {rule.zh}", f"✓ {rule.en}")
 
 
@@ -383,10 +397,90 @@ def _notices(ev: Event, book: RuleBook) -> list[Verdict]:
     return out
 
 
+def rests_on_provisional(person: Person, ev: Event, book: RuleBook) -> bool:
+    """Whether ``ev`` was allowed by a count of working days reaching a year whose 放假调休 notice is not yet
+    published (R6's publicity): then the step rests on a provisional count, and says so."""
+    for rule in book.on(ev.date).for_event(ev.event):
+        if rule.kind == "minimum" and rule.from_ is not None and rule.length is not None and rule.length.unit == "wd":
+            anchor = anchor_date(person, rule.from_, on=ev.date)
+            if anchor is not None and length_provisional(anchor, rule.length):
+                return True
+    return False
+
+
+def _provisional_note(verdicts: list[Verdict]) -> list[Verdict]:
+    """A step allowed by a provisional count of working days is saved; the note says the count is provisional."""
+    passed = [v for v in verdicts if v.ok and v.provisional]
+    if not passed:
+        return []
+    v = passed[0]
+    return [Verdict("provisional", "notice", True,
+                    f"暂定：{v.zh.removeprefix('✓ ')}，所计工作日跨入尚未公布放假调休安排的年份，按周末计算；"
+                    "安排公布后请核对日期",
+                    f"provisional: {v.en.removeprefix('✓ ')}, counted over a year whose holiday notice is not yet "
+                    "published (weekends only); check the dates once it is", code=v.code, provisional=True)]
+
+
+def sponsor_citation(book: RuleBook, on: date) -> tuple[str, str]:
+    """R9's article (Art. 14 in both editions), from the edition in force; "" before the first modelled one."""
+    rule = book.on(on).get("two-sponsors")
+    return (rule.citation("zh"), rule.citation("en")) if rule is not None else ("", "")
+
+
+def _cited(text: str, cite: str, lang: str) -> str:
+    if not cite:
+        return text
+    return f"{text}（{cite}）" if lang == "zh" else f"{text} ({cite})."
+
+
+def _sponsor_verdicts(person: Person, ev: Event, book: RuleBook) -> list[Verdict]:
+    """R9 on the names themselves: two different people (a name twice is a typing error), neither the person
+    being developed (a namesake who is a full member can be recorded with a written reason)."""
+    cz, ce = sponsor_citation(book, ev.date)
+    out: list[Verdict] = []
+    twice = list(dict.fromkeys(n for n in ev.names if ev.names.count(n) > 1))
+    if twice:
+        names = "、".join(twice)
+        out.append(Verdict("sponsors-distinct", "input", False, _cited(
+            f"不能记录“确定入党介绍人”：“{names}”填写了两次，两名入党介绍人须为不同的人", cz, "zh"),
+            _cited(f"Cannot record 'Sponsors named': '{', '.join(twice)}' is named twice; the two sponsors must be "
+                   "two different people", ce, "en"), code="R9", citation_zh=cz, citation_en=ce))
+    if person.name and person.name in ev.names:
+        out.append(Verdict("sponsor-not-self", "gate", False, _cited(
+            f"不能记录“确定入党介绍人”：入党介绍人“{person.name}”是发展对象本人，不能为自己作介绍人；"
+            "如是同名的另一位正式党员，请写明理由后记录", cz, "zh"),
+            _cited(f"Cannot record 'Sponsors named': the sponsor '{person.name}' is the person being developed, who "
+                   "cannot sponsor themself; if it is a full member of the same name, record it with a written reason",
+                   ce, "en"), code="R9", citation_zh=cz, citation_en=ce))
+    return out
+
+
+def unrecorded_expected(person: Person, event: str, on: date) -> tuple[str, ...]:
+    """The steps the text puts before ``event`` that no rule requires (no gate) and that are not recorded by
+    ``on``: the branch committee's review and the form before the branch meeting (steps 12 and 14)."""
+    kind = EVENT_BY_KEY.get(event)
+    if kind is None:
+        return ()
+    return tuple(k for k in kind.expects if not any(e.date <= on for e in person.all_of(k)))
+
+
+def _expected_notes(person: Person, ev: Event) -> list[Verdict]:
+    """A note (never a refusal: no rule makes them a gate) naming the expected steps not recorded."""
+    missing = unrecorded_expected(person, ev.event, ev.date)
+    if not missing:
+        return []
+    cz, ce = order_citation(ev.event)
+    zh = "".join(f"“{event_label(k, 'zh')}”" for k in missing)
+    en = ", ".join(f"'{event_label(k, 'en')}'" for k in missing)
+    return [Verdict("expected-steps", "notice", True, f"尚未记录{zh}，按细则应在“{event_label(ev.event, 'zh')}”之前办理（{cz}）",
+                    f"{en} not recorded yet: the Rules put {'it' if len(missing) == 1 else 'them'} before "
+                    f"'{event_label(ev.event, 'en')}' ({ce}).", citation_zh=cz, citation_en=ce)]
+
+
 def rule_verdicts(person: Person, ev: Event, book: RuleBook, *, now: date | None = None) -> list[Verdict]:
     """Minimums, gates and ranges of the edition in force on the event's date; ``now`` (the real today)
     dates the hints of a missing step ("if the publicity started today")."""
-    out: list[Verdict] = []
+    out: list[Verdict] = _sponsor_verdicts(person, ev, book) if ev.event == "sponsors" and ev.names else []
     for rule in book.on(ev.date).for_event(ev.event):
         if rule.kind == "minimum":
             v = _minimum(person, rule, ev, book, now)
@@ -414,7 +508,8 @@ def check_event(person: Person, ev: Event, book: RuleBook, today: date | None = 
         Verdict(late.rule, "deadline", True, late.zh, late.en, code=late.code)
         for late in lateness(after, ev, book)
     )
-    return Check(ev.event, ev.date, tuple(verdicts), (*notes, *_notices(ev, book)))
+    return Check(ev.event, ev.date, tuple(verdicts),
+                 (*notes, *_provisional_note(verdicts), *_expected_notes(person, ev), *_notices(ev, book)))
 
 
 __all__ = [
@@ -429,6 +524,9 @@ __all__ = [
     "lateness",
     "party_standing_from",
     "probation_end",
+    "rests_on_provisional",
     "rule_verdicts",
+    "sponsor_citation",
     "stage_date",
+    "unrecorded_expected",
 ]

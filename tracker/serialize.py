@@ -19,6 +19,8 @@ def person_json(p: Person) -> dict[str, Any]:
     for key in DETAIL_FIELDS[1:]:
         value = getattr(p, key)
         out[key] = value.isoformat() if isinstance(value, date) else (value or None)
+    if p.birth_month_only:
+        out["birth_month_only"] = True
     out["events"] = [ev.to_dict() for ev in p.events]
     return out
 
@@ -47,7 +49,7 @@ def view_json(view: PersonView, lang: str) -> dict[str, Any]:
     nxt = view.next
     out["next"] = None if nxt is None else {
         "event": nxt.event, "earliest": _iso(nxt.earliest), "provisional": nxt.provisional,
-        "prerequisite": nxt.prerequisite,
+        "prerequisite": nxt.prerequisite, "needed": list(nxt.needed),
         "blockers": [verdict_json(v, lang) for v in nxt.blockers],
     }
     out["timeline"] = [
@@ -56,7 +58,8 @@ def view_json(view: PersonView, lang: str) -> dict[str, Any]:
          "projected": _iso(r.projected),
          "late": [{"rule": x.rule, "days": x.days, "due": x.due.isoformat(), "beyond_limit": x.beyond_limit}
                   for x in r.late],
-         "overrides": list(r.overrides)}
+         "overrides": list(r.overrides), "provisional": r.provisional,
+         "missed": r.missed}
         for r in view.timeline
     ]
     return out

@@ -140,24 +140,33 @@ class Service(Outputs):
     def check(self, person: Person, event: Event) -> Check:
         """What recording ``event`` would meet, without saving anything (for live previews)."""
         check = check_event(person, event, self.book, self.today)
-        if event.event == "sponsors" and event.names:
-            check = replace(check, notes=(*check.notes, *self._sponsor_notes(event.names)))
+        if event.event == "sponsors" and event.names and not check.hard_refusals:
+            check = replace(check, verdicts=(*check.verdicts, *self._sponsor_refusals(person, event)))
         return check
 
-    def _sponsor_notes(self, names: tuple[str, ...]) -> list[Verdict]:
-        """A sponsor must be a full member (R9). Sponsors are often outside this register, so a name
-        found here at an earlier stage is a warning, not a refusal (it may be someone else)."""
+    def _sponsor_refusals(self, person: Person, event: Event) -> list[Verdict]:
+        """A sponsor must be a full member (R9). A name found in this register only at another stage is refused,
+        saying who and at which stage; a namesake outside the register (sponsors often are) is recorded with a
+        written reason (``--override``)."""
+        from .rules import sponsor_citation
+
+        cz, ce = sponsor_citation(self.book, event.date)
         out = []
-        for name in names:
+        for name in dict.fromkeys(event.names):
+            if name == person.name:
+                continue  # the person themself: refused by the rules
             named = self.store.people_named(name) if isinstance(self.store, IndexedLookups) else self.store.people()
-            found = [p for p in named if p.name == name and p.active]
+            found = [p for p in named if p.name == name and p.id != person.id]
             if found and all(p.stage != "member" for p in found):
-                zh_stage = "、".join(sorted({stage_label(p.stage, "zh") for p in found}))
-                en_stage = ", ".join(sorted({stage_label(p.stage, "en") for p in found}))
-                out.append(Verdict("two-sponsors", "warning", True,
-                                   f"入党介绍人“{name}”在本台账中是{zh_stage}，入党介绍人须为正式党员，请核对（细则第十四条）",
-                                   f"Sponsor '{name}' is {en_stage} in this register; sponsors must be full members "
-                                   "— please check (Rules Art. 14)", code="R9"))
+                who_zh = "、".join(f"编号 {p.id}，{stage_label(p.stage, 'zh')}{'' if p.active else '，已离开'}" for p in found)
+                who_en = "; ".join(f"#{p.id}, {stage_label(p.stage, 'en')}{'' if p.active else ', left'}" for p in found)
+                zh = (f"不能记录“确定入党介绍人”：入党介绍人“{name}”在本台账中不是正式党员（{who_zh}），入党介绍人须为正式党员；"
+                      "如是同名的另一位正式党员，请写明理由后记录")
+                en = (f"Cannot record 'Sponsors named': sponsor '{name}' is in this register and not a full member "
+                      f"({who_en}); sponsors must be full members. If it is a full member of the same name, record it "
+                      "with a written reason")
+                out.append(Verdict("sponsor-not-member", "gate", False, f"{zh}（{cz}）" if cz else zh,
+                                   f"{en} ({ce})." if ce else en, code="R9", citation_zh=cz, citation_en=ce))
         return out
 
     def history(self, pid: int | None = None) -> list[HistoryEntry]:
@@ -263,17 +272,23 @@ class Service(Outputs):
         A new birth date or expected departure is checked against every recorded step (R1, R18, R19): what
         it newly breaks is refused unless ``override`` gives a written reason."""
         clean = clean_details(changes, require_name=False)
+        month_only = bool(clean.pop("birth_month_only", False))
         with self.store.transaction() as tx:
             person = self.person(pid)
             if expect is not None:
                 self._refuse_changed_meanwhile(person, clean, expect)
             if "id_number" in clean and "birth" not in changes and person.birth and clean.get("birth") \
-                    and clean["birth"] != person.birth:
+                    and clean["birth"] != person.birth and not (  # a birth known to the month: the ID gives the day
+                        person.birth_month_only and clean["birth"].replace(day=1) == person.birth.replace(day=1)):
                 raise InputError(
                     f"身份证号中的出生日期 {clean['birth']} 与已登记的 {person.birth} 不一致，请一并更正出生日期（--birth）。",
                     f"The ID number's birth date {clean['birth']} differs from the recorded {person.birth}; "
                     "correct --birth as well.", "id_number")
             diffs = [(k, getattr(person, k), v) for k, v in clean.items() if getattr(person, k) != v]
+            if clean.get("birth") is not None and (month_only != person.birth_month_only or "birth" in {
+                    k for k, _, _ in diffs}):  # as known: 1998-05 (the month only) or 1998-05-01
+                new_birth = replace(person, birth=clean["birth"], birth_month_only=month_only).birth_text
+                diffs = [d for d in diffs if d[0] != "birth"] + [("birth", person.birth_text or None, new_birth)]
             if not diffs and expect is not None:
                 return person  # another program made the very same change
             if not diffs:
@@ -281,6 +296,9 @@ class Service(Outputs):
             self._refuse_duplicate_id(clean.get("id_number"), pid)
             new_values: dict[str, Any] = {k: (v if v is not None else ("" if k not in DATE_DETAILS else None))
                                           for k, _, v in diffs}
+            if "birth" in new_values:
+                new_values["birth"] = clean["birth"]
+                new_values["birth_month_only"] = month_only and clean["birth"] is not None
             updated = replace(person, **new_values)
             if {"birth", "expected_departure"} & set(new_values):
                 updated = self._rechecked_details(person, updated, override)

@@ -90,6 +90,8 @@ class EventKind:
     before: str | None = None
     leads_to: str | None = None
     follows: tuple[str, ...] = ()  # steps that, when recorded, come first (not required)
+    #: steps the text puts before this one that no rule requires (no gate): when missing, a note says so
+    expects: tuple[str, ...] = ()
 
     @property
     def position(self) -> float:
@@ -131,11 +133,13 @@ EVENT_KINDS: tuple[EventKind, ...] = (
     EventKind("training", "集中培训", "Training", "target", 11, repeatable=True,
               fields=("days", "hours"), before="admitted"),
     EventKind("committee-review", "支部委员会审查", "Branch committee review", "target", 12, before="admitted"),
+    # 支部委员会审查合格后报上级党委预审; 预审合格的发给入党志愿书; then the branch meeting: in that order
     EventKind("pre-review", "上级党委预审", "Pre-review by higher committee", "target", 13, repeatable=True,
-              fields=("result",), before="admitted"),
-    EventKind("form", "填写入党志愿书", "Application form filled", "target", 14, before="admitted"),
+              fields=("result",), before="admitted", follows=("committee-review",)),
+    EventKind("form", "填写入党志愿书", "Application form filled", "target", 14, before="admitted",
+              follows=("committee-review", "pre-review")),
     EventKind("admitted", "支部大会讨论接收为预备党员", "Admission passed by branch meeting", "target", 15,
-              leads_to="probationary"),
+              leads_to="probationary", expects=("committee-review", "form")),
     EventKind("committee-talk", "上级党委派人谈话", "Talk by higher committee", "target", 16, after="admitted"),
     EventKind("approved", "上级党委审批（接收预备党员）", "Admission approved", "target", 17, enters="probationary",
               after="admitted"),
@@ -178,6 +182,33 @@ SECTIONS: tuple[tuple[int, int, str, str], ...] = (
     (12, 18, "预备党员的接收", "Admission"),
     (19, 25, "预备党员的教育考察和转正", "Probation and conversion"),
 )
+
+
+#: steps whose order the text gives in one article of both editions (Art. 13: proposal, consent, publicity,
+#: listing); any other order is cited by its chapter
+ORDER_ARTICLE: dict[str, int] = {"target-proposed": 13, "target-filed": 13, "publicity": 13, "target": 13}
+_ZH_DIGITS = "零一二三四五六七八九"
+
+
+def zh_number(n: int) -> str:
+    """3 → 三, 13 → 十三, 25 → 二十五, 35 → 三十五 (enough for article and chapter numbers)."""
+    if n < 10:
+        return _ZH_DIGITS[n]
+    tens, ones = divmod(n, 10)
+    head = "" if tens == 1 else _ZH_DIGITS[tens]
+    return f"{head}十{_ZH_DIGITS[ones] if ones else ''}"
+
+
+def order_citation(event: str, other: str | None = None) -> tuple[str, str]:
+    """Where the Rules' text gives the order of ``event`` and ``other``: the article when both sit in one
+    (``ORDER_ARTICLE``), else the chapter (``SECTIONS``: chapters 2–6) of the one the text puts later."""
+    later = event if other is None or EVENT_BY_KEY[event].position >= EVENT_BY_KEY[other].position else other
+    article = ORDER_ARTICLE.get(later)
+    if article is not None and (other is None or ORDER_ARTICLE.get(event) == ORDER_ARTICLE.get(other) == article):
+        return (f"细则第{zh_number(article)}条", f"Rules Art. {article}")
+    i = section_of(EVENT_BY_KEY[later].position)
+    _first, _last, zh, en = SECTIONS[i]
+    return (f"细则第{zh_number(i + 2)}章“{zh}”", f"Rules ch. {i + 2}, {en}")
 
 
 def section_of(position: float) -> int:

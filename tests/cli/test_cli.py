@@ -74,6 +74,7 @@ def test_refusal_message_in_chinese_on_stderr(run: Run) -> None:
 def test_override_saves_the_step_with_its_reason(run: Run) -> None:
     pid = _add(run)
     run("record", str(pid), "activist", "--on", "2025-03-15")
+    run("record", str(pid), "target-proposed", "--on", "2026-03-02", "--override", "经上级党委同意提前")
     res = run("record", str(pid), "target-filed", "--on", "2026-03-02", "--override", "经上级党委同意提前", "--json")
     assert res.code == 0, res.err
     filed = next(e for e in res.json()["events"] if e["event"] == "target-filed")
@@ -138,7 +139,9 @@ def test_eligible_is_the_meeting_planner(run: Run) -> None:
     b = _add(run, "李四", "2024-01-10")
     run("record", str(a), "activist", "--on", "2025-06-01")
     run("record", str(b), "activist", "--on", "2025-12-20")
+    run("record", str(a), "target-proposed", "--on", "2026-06-05")
     run("record", str(a), "target-filed", "--on", "2026-06-05")
+    run("record", str(b), "target-proposed", "--on", "2026-11-02", "--override", "上级党委同意提前研究")
     run("record", str(b), "target-filed", "--on", "2026-11-02", "--override", "上级党委同意提前研究")
     run("record", str(a), "publicity", "--on", "2026-06-08")
     run("record", str(b), "publicity", "--on", "2026-11-03")

@@ -45,9 +45,10 @@ def test_a_full_2026_path_in_the_texts_order(run: Run) -> None:
 def test_the_old_flowchart_order_is_refused(run: Run) -> None:
     pid = _add(run, applied="2023-01-10")
     _steps(run, pid, [("activist", "2023-03-01")])
-    # listing first, then "reporting" it: the listing needs the filing first (R20)
+    # listing first, then "reporting" it: the listing needs the proposal and the filing first (R20)
     res = run("record", str(pid), "target", "--on", "2024-03-05", "--json")
-    assert res.code == 1 and res.json()["rule"] == "consent-first" and res.json()["overridable"] is True
+    assert res.code == 1 and res.json()["rule"] == "proposal-first" and res.json()["overridable"] is True
+    assert "'Higher committee consented (filed)' is not recorded" in res.err
     _steps(run, pid, [("target", "2024-03-05", "--override", "历史数据")])
     late = run("record", str(pid), "target-filed", "--on", "2024-03-10", "--json")
     assert late.code == 1 and late.json()["overridable"] is False
@@ -56,7 +57,8 @@ def test_the_old_flowchart_order_is_refused(run: Run) -> None:
 
 def test_missing_gates_before_meeting_approval_and_conversion(run: Run) -> None:
     pid = _add(run, applied="2023-01-10")
-    _steps(run, pid, [("activist", "2023-03-01"), ("target-filed", "2024-03-01"), ("target", "2024-03-05"),
+    _steps(run, pid, [("activist", "2023-03-01"), ("target-proposed", "2024-03-01"), ("target-filed", "2024-03-01"),
+                      ("target", "2024-03-05"),
                       ("sponsors", "2024-03-06", "--names", "李四,王五"),
                       ("political-review", "2024-03-07", "--result", "pass"), ("training", "2024-03-08", "--days", "3"),
                       ("pre-review", "2024-03-09")])
@@ -74,7 +76,8 @@ def test_missing_gates_before_meeting_approval_and_conversion(run: Run) -> None:
 
 def test_pending_in_list_json_and_status(run: Run) -> None:
     pid = _add(run, applied="2023-01-10")
-    _steps(run, pid, [("activist", "2023-03-01"), ("target-filed", "2024-03-01"), ("target", "2024-03-05"),
+    _steps(run, pid, [("activist", "2023-03-01"), ("target-proposed", "2024-03-01"), ("target-filed", "2024-03-01"),
+                      ("target", "2024-03-05"),
                       ("sponsors", "2024-03-06", "--names", "李四,王五"),
                       ("political-review", "2024-03-07", "--result", "pass"), ("training", "2024-03-08", "--days", "3"),
                       ("pre-review", "2024-03-09", "--result", "pass"), ("admitted", "2024-04-01")])
@@ -88,7 +91,8 @@ def test_pending_in_list_json_and_status(run: Run) -> None:
 
 def test_r14_waits_and_is_never_overdue_in_due_json(run: Run) -> None:
     pid = _add(run, applied="2023-01-10")
-    _steps(run, pid, [("activist", "2023-03-01"), ("target-filed", "2024-03-01"), ("target", "2024-03-05"),
+    _steps(run, pid, [("activist", "2023-03-01"), ("target-proposed", "2024-03-01"), ("target-filed", "2024-03-01"),
+                      ("target", "2024-03-05"),
                       ("sponsors", "2024-03-06", "--names", "李四,王五"),
                       ("political-review", "2024-03-07", "--result", "pass"), ("training", "2024-03-08", "--days", "3"),
                       ("pre-review", "2024-03-09", "--result", "pass"), ("admitted", "2025-11-01"),
@@ -120,7 +124,8 @@ def test_rules_before_2014_say_nothing_is_modelled(run: Run) -> None:
 
 def _target(run: Run) -> int:
     pid = _add(run, applied="2023-01-10")
-    _steps(run, pid, [("activist", "2023-03-01"), ("target-filed", "2024-03-01"), ("target", "2024-03-05")])
+    _steps(run, pid, [("activist", "2023-03-01"), ("target-proposed", "2024-03-01"), ("target-filed", "2024-03-01"),
+                      ("target", "2024-03-05")])
     return pid
 
 
@@ -233,7 +238,8 @@ def test_consent_after_a_recorded_publicity_or_before_a_recorded_proposal_is_ref
 
 def test_next_step_names_the_missing_prerequisite(run: Run) -> None:
     pid = _add(run, applied="2023-01-10")
-    _steps(run, pid, [("activist", "2023-03-01"), ("target-filed", "2024-03-01"), ("target", "2024-03-05"),
+    _steps(run, pid, [("activist", "2023-03-01"), ("target-proposed", "2024-03-01"), ("target-filed", "2024-03-01"),
+                      ("target", "2024-03-05"),
                       ("sponsors", "2024-03-06", "--names", "李四,王五"),
                       ("political-review", "2024-03-07", "--result", "pass"), ("training", "2024-03-08", "--days", "3"),
                       ("pre-review", "2024-03-09", "--result", "pass"), ("admitted", "2024-04-01")])
@@ -254,7 +260,8 @@ def test_edit_birth_that_breaks_a_recorded_step_needs_an_override(run: Run) -> N
 
 def test_a_correction_before_the_step_it_needs_says_so(run: Run) -> None:
     pid = _add(run, applied="2023-01-10")
-    _steps(run, pid, [("activist", "2023-03-01"), ("target-filed", "2024-03-01"), ("target", "2024-03-05"),
+    _steps(run, pid, [("activist", "2023-03-01"), ("target-proposed", "2024-03-01"), ("target-filed", "2024-03-01"),
+                      ("target", "2024-03-05"),
                       ("sponsors", "2024-03-06", "--names", "李四,王五"),
                       ("political-review", "2024-03-07", "--result", "pass"), ("training", "2024-03-08", "--days", "3"),
                       ("pre-review", "2024-03-09", "--result", "pass"), ("admitted", "2024-04-01"),
@@ -276,9 +283,13 @@ def test_a_late_collective_oath_names_the_ceremony_it_should_have_been(run: Run)
 def test_eligible_all_lists_who_is_blocked_and_why(run: Run) -> None:
     a = _add(run, "张三", "2023-01-10")
     _steps(run, a, [("activist", "2024-06-01")])
+    (proposal,) = run("eligible", "--on", "2026-11-27", "--json").json()  # not yet proposed: up for the proposal
+    assert proposal["event"] == "target-proposed" and proposal["eligible"] is True
+    _steps(run, a, [("target-proposed", "2025-06-05")])
     assert run("eligible", "--on", "2026-11-27", "--json").json() == []
     (item,) = run("eligible", "--on", "2026-11-27", "--all", "--json").json()
-    assert item["eligible"] is False and {b["rule"] for b in item["blockers"]} >= {"consent-first"}
+    assert item["event"] == "target" and item["eligible"] is False
+    assert {b["rule"] for b in item["blockers"]} >= {"consent-first"}
     assert "✗" in run("eligible", "--on", "2026-11-27", "--all").out
 
 

@@ -34,11 +34,12 @@ def person(*events: tuple[Any, ...], birth: str | None = "1990-01-01", **details
     return p.with_events(tuple(evs))
 
 
-#: a target ready for admission under either edition (consent before listing; training, review,
+#: a target ready for admission under either edition (proposal and consent before listing; training, review,
 #: sponsors and a passed pre-review all done)
 def ready_target(target_on: str = "2025-06-01", **kw: Any) -> Person:
     return person(
-        ("applied", "2023-01-01"), ("activist", "2023-06-01"), ("target-filed", target_on), ("target", target_on),
+        ("applied", "2023-01-01"), ("activist", "2023-06-01"), ("target-proposed", target_on), ("target-filed", target_on),
+        ("target", target_on),
         ("sponsors", target_on, {"names": ["李四", "王五"]}),
         ("political-review", target_on, {"result": "pass"}),
         ("training", target_on, {"days": 3.0}),

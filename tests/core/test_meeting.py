@@ -25,7 +25,7 @@ LOCAL = load_rulebook("local-example")
 
 @pytest.mark.parametrize(("start", "last_day", "listable"), [
     ("2026-11-27", "2026-12-03", "2026-12-04"),  # Friday: over a weekend and a month's end
-    ("2026-12-28", "2027-01-01", "2027-01-02"),  # over the year's end: 2027 not published, weekends only (provisional)
+    ("2026-12-28", "2027-01-04", "2027-01-05"),  # over the year's end: 2027 not published, weekends and 元旦 (provisional)
     ("2026-09-30", "2026-10-12", "2026-10-13"),  # National Day inside; Saturday 2026-10-10 is a make-up working day
     ("2026-05-04", "2026-05-11", "2026-05-12"),  # starts inside the May Day holiday; 2026-05-09 (Sat) is worked
     ("2026-05-08", "2026-05-13", "2026-05-14"),  # starts under the 2014 edition, listed under 2026: 5 working days
@@ -123,7 +123,8 @@ def test_notice_in_english_and_for_chosen_people(tmp_path: Path) -> None:
 
 
 def test_notice_says_when_the_activist_year_keeps_the_listing_later(tmp_path: Path) -> None:
-    people = [person(("applied", "2025-01-01"), ("activist", "2026-01-05"), ("target-filed", "2026-11-20"))]
+    people = [person(("applied", "2025-01-01"), ("activist", "2026-01-05"), ("target-proposed", "2026-11-20"),
+                     ("target-filed", "2026-11-20"))]
     chosen = publicity_people(people, BOOK, d("2026-11-27"))
     assert chosen.later == {1: d("2027-01-05")}
     notice = build_notice(chosen.people, d("2026-11-27"), BOOK, "zh", issued=TODAY, unit="中共某某委员会",

@@ -40,7 +40,7 @@ def test_r5_for_consent_across_the_2026_edition_on_feb_29(on: str, ok: bool) -> 
 
 
 def test_an_activist_records_the_consent_it_is_not_a_target_step() -> None:
-    check = check_event(activist(), ev("target-filed", "2025-04-01"), BOOK)
+    check = check_event(activist("2024-03-15", ("target-proposed", "2025-04-01")), ev("target-filed", "2025-04-01"), BOOK)
     assert check.ok and check.verdicts
 
 
@@ -63,7 +63,7 @@ def test_r20_publicity_needs_the_consent_from_2026_05_11(start: str, needs_conse
 
 
 def test_r20_consent_on_the_day_of_the_publicity_is_enough() -> None:
-    p = activist("2024-03-15", ("target-filed", "2026-06-01"))
+    p = activist("2024-03-15", ("target-proposed", "2026-06-01"), ("target-filed", "2026-06-01"))
     assert check_event(p, ev("publicity", "2026-06-01"), BOOK).ok
 
 
@@ -79,8 +79,8 @@ def test_old_flowchart_order_consent_after_listing_is_refused() -> None:
 
 def test_earliest_takes_a_later_publicity_into_account() -> None:
     # the example: activist 2025-05-01, publicity 2026-06-01 → not 2026-05-01 but 2026-06-06
-    p = person(("applied", "2024-06-01"), ("activist", "2025-05-01"), ("target-filed", "2026-05-20"),
-               ("publicity", "2026-06-01"))
+    p = person(("applied", "2024-06-01"), ("activist", "2025-05-01"), ("target-proposed", "2026-05-20"),
+               ("target-filed", "2026-05-20"), ("publicity", "2026-06-01"))
     nxt = next_step(p, BOOK, d("2026-06-02"))
     assert nxt is not None and nxt.earliest == d("2026-06-06")
     assert "publicity-5wd" in refused_by(p, ev("target", "2026-06-05"))

@@ -146,7 +146,8 @@ def test_r5_2014_article_number_is_kept_under_the_old_edition() -> None:
 
 def _activist_2024() -> list[tuple[str, str]]:
     """An activist of 2024 whose listing the higher committee consented to (R20) in 2025."""
-    return [("applied", "2023-01-01"), ("activist", "2024-01-10"), ("target-filed", "2025-02-01")]
+    return [("applied", "2023-01-01"), ("activist", "2024-01-10"), ("target-proposed", "2025-02-01"),
+            ("target-filed", "2025-02-01")]
 
 
 @pytest.mark.parametrize(("target", "needs_publicity"), [
@@ -231,7 +232,7 @@ def test_ready_target_passes_every_gate() -> None:
 @pytest.mark.parametrize(("today", "days_left"), [("2026-07-29", 1), ("2026-07-30", 0), ("2026-07-31", -1)])
 def test_r10_meeting_due_a_month_after_pre_review(today: str, days_left: int) -> None:
     p = person(("applied", "2024-01-01"), ("activist", "2024-06-01"), ("target", "2026-05-01"),
-               ("pre-review", "2026-06-30"))
+               ("pre-review", "2026-06-30", {"result": "pass"}))
     dl = open_deadline(p, "pre-review-1m", today)
     assert dl is not None and dl.days_left == days_left
 
@@ -239,7 +240,7 @@ def test_r10_meeting_due_a_month_after_pre_review(today: str, days_left: int) ->
 @pytest.mark.parametrize(("pre_review", "has_deadline"), [("2026-05-10", False), ("2026-05-11", True)])
 def test_r10_only_for_pre_reviews_from_2026_05_11(pre_review: str, has_deadline: bool) -> None:
     p = person(("applied", "2024-01-01"), ("activist", "2024-06-01"), ("target", "2026-05-01"),
-               ("pre-review", pre_review))
+               ("pre-review", pre_review, {"result": "pass"}))
     assert (open_deadline(p, "pre-review-1m", "2026-05-20") is not None) is has_deadline
 
 
@@ -436,12 +437,13 @@ def test_next_step_after_the_edition_change_also_needs_consent_and_publicity() -
     p = person(("applied", "2024-01-01"), ("activist", "2025-06-01"))
     nxt = next_step(p, BOOK, d("2026-01-01"))
     assert nxt is not None and nxt.earliest == d("2026-06-01")
-    assert {b.rule for b in nxt.blockers} == {"publicity-5wd", "consent-first"}
+    assert {b.rule for b in nxt.blockers} == {"publicity-5wd", "consent-first", "proposal-first"}
 
 
 def test_pinned_2014_profile_never_asks_for_publicity() -> None:
     book = load_rulebook("cpc-2014")
-    p = person(("applied", "2024-01-01"), ("activist", "2025-06-01"), ("target-filed", "2026-06-01"))
+    p = person(("applied", "2024-01-01"), ("activist", "2025-06-01"), ("target-proposed", "2026-06-01"),
+               ("target-filed", "2026-06-01"))
     assert check_event(p, ev("target", "2026-06-01"), book).ok
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from tracker.inputs import InputError, build_event, clean_details
-from tracker.model import Event
+from tracker.model import Event, Person
 from tracker.service import Refused, Service
 from tracker.store import Store
 
@@ -34,6 +34,7 @@ def test_override_is_saved_with_its_reason_and_the_rules_it_overrode(tmp_path: P
     p = svc.add({"name": "张三"}, d("2024-01-01")).person
     svc.record(p.id, Event("activist", d("2025-12-01")))
     # R5 is the condition for being proposed: the higher committee's consent within the year needs a reason
+    svc.record(p.id, Event("target-proposed", d("2026-11-02")), override="上级党委批准提前")
     done = svc.record(p.id, Event("target-filed", d("2026-11-02")), override="上级党委批准提前")
     saved = Store(tmp_path / "db.json").person(p.id)
     assert saved is not None and saved.stage == "activist"
@@ -137,18 +138,34 @@ def test_a_refused_step_neither_writes_nor_reloads(tmp_path: Path, monkeypatch: 
     assert reloads == [] and (tmp_path / "db.json").stat().st_mtime_ns == mtime
 
 
-def test_a_sponsor_who_is_not_a_full_member_here_is_flagged(tmp_path: Path) -> None:
+def _sponsored(tmp_path: Path) -> tuple[Service, Person, Person]:
+    """李四, an activist in this register, and 张三, a development target looking for sponsors."""
     svc = _svc(tmp_path)
     sponsor = svc.add({"name": "李四"}, d("2024-01-01")).person
-    svc.record(sponsor.id, Event("activist", d("2024-03-01")))
+    sponsor = svc.record(sponsor.id, Event("activist", d("2024-03-01"))).person
     p = svc.add({"name": "张三"}, d("2024-01-01")).person
     svc.record(p.id, Event("activist", d("2024-02-01")))
-    svc.record(p.id, Event("target-filed", d("2025-02-01")))
-    svc.record(p.id, Event("target", d("2025-02-01")))
-    check = svc.check(svc.person(p.id), Event("sponsors", d("2025-02-10"), names=("李四", "王五")))
-    assert check.ok
-    assert [n.zh for n in check.notes if n.rule == "two-sponsors"] == [
-        "入党介绍人“李四”在本台账中是入党积极分子，入党介绍人须为正式党员，请核对（细则第十四条）"]
+    for kind in ("target-proposed", "target-filed", "target"):
+        svc.record(p.id, Event(kind, d("2025-02-01")))
+    return svc, svc.person(p.id), sponsor
+
+
+def test_a_sponsor_who_is_not_a_full_member_here_is_refused_saying_who(tmp_path: Path) -> None:
+    svc, p, sponsor = _sponsored(tmp_path)
+    check = svc.check(p, Event("sponsors", d("2025-02-10"), names=("李四", "王五")))
+    (v,) = check.refusals
+    assert v.rule == "sponsor-not-member" and v.code == "R9" and v.overridable
+    assert f"入党介绍人“李四”在本台账中不是正式党员（编号 {sponsor.id}，入党积极分子）" in v.zh
+    assert v.zh.endswith("（细则第十四条）") and f"(#{sponsor.id}, Activist 入党积极分子)" in v.en
+    with pytest.raises(Refused):
+        svc.record(p.id, Event("sponsors", d("2025-02-10"), names=("李四", "王五")))
+    done = svc.record(p.id, Event("sponsors", d("2025-02-10"), names=("李四", "王五")), override="另一位李四，正式党员")
+    assert done.person.last("sponsors") is not None
+
+
+def test_sponsors_not_in_this_register_pass(tmp_path: Path) -> None:
+    svc, p, _ = _sponsored(tmp_path)
+    assert svc.check(p, Event("sponsors", d("2025-02-10"), names=("赵六", "王五"))).ok
 
 
 def test_only_the_last_changes_keep_what_undo_needs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

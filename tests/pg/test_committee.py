@@ -289,12 +289,15 @@ def test_add_if_absent_twice_at_once_adds_one_person_without_reading_everyone(us
     assert service(users).store.count() == 1
 
 
-def test_a_sponsor_at_an_earlier_stage_is_flagged_without_reading_everyone(users: str) -> None:
+def test_a_sponsor_at_an_earlier_stage_is_refused_without_reading_everyone(users: str) -> None:
     owner = service(users)
     activist(owner, "李四", "B")
     pid = activist(owner, "张三", "A")
+    for kind in ("target-proposed", "target-filed", "target"):  # a development target, who may name sponsors
+        owner.record(pid, Event(kind, date(2025, 3, 1)))
     carol = service(user_url(users, "carol"))
     carol.store.people = lambda: pytest.fail("everyone was read")  # type: ignore[method-assign]
-    check = carol.check(carol.person(pid), Event("sponsors", date(2025, 2, 10), names=("李四", "王五")))
-    assert [n.en for n in check.notes if n.rule == "two-sponsors"] == [
-        "Sponsor '李四' is Activist 入党积极分子 in this register; sponsors must be full members — please check (Rules Art. 14)"]
+    check = carol.check(carol.person(pid), Event("sponsors", date(2025, 3, 10), names=("李四", "王五")))
+    (v,) = check.refusals
+    assert v.rule == "sponsor-not-member" and v.overridable
+    assert "sponsor '李四' is in this register and not a full member (#" in v.en and "Activist 入党积极分子)" in v.en

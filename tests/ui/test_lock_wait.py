@@ -31,6 +31,7 @@ def _service(db: Path, lock_timeout: float) -> tuple[Service, int]:
     svc = Service(Store(db, lock_timeout=lock_timeout), BOOK, lambda: TODAY)
     p = svc.add({"name": "测试甲", "branch": "机关第一党支部"}, date(2025, 6, 1)).person
     svc.record(p.id, Event("activist", date(2025, 11, 20)))
+    svc.record(p.id, Event("target-proposed", date(2026, 10, 30)), override="上级党委同意提前研究")
     svc.record(p.id, Event("target-filed", date(2026, 10, 30)), override="上级党委同意提前研究")
     svc.record(p.id, Event("publicity", date(2026, 11, 2)))
     return svc, p.id

@@ -52,10 +52,11 @@ async def open_record(app: TrackerApp, pilot: Pilot[None], pid: int) -> RecordMo
 
 
 def _activist(svc: Service) -> int:
-    """An activist whose year completes on 2026-11-20: the higher committee consented early (with a
+    """An activist whose year completes on 2026-11-20: proposed and consented early (with a
     written reason) and the publicity has run."""
     p = svc.add({"name": "测试甲", "branch": "机关第一党支部"}, date(2025, 6, 1)).person
     svc.record(p.id, Event("activist", date(2025, 11, 20)))
+    svc.record(p.id, Event("target-proposed", date(2026, 10, 30)), override="上级党委同意提前研究")
     svc.record(p.id, Event("target-filed", date(2026, 10, 30)), override="上级党委同意提前研究")
     svc.record(p.id, Event("publicity", date(2026, 11, 2)))
     return p.id
