@@ -3,7 +3,7 @@ try:
 except KeyboardInterrupt:  # Ctrl-C while starting: nothing was read or written
     import sys
 
-    exec("pass")  # the Ctrl-C is handled: see tracker.cli.forget_the_interrupt
+    exec("pass")  # the Ctrl-C is handled: see tracker.interrupts.forget_the_interrupt
 
     sys.stderr.write("已中断：未保存任何更改。 / Interrupted: nothing was saved.\n")
     raise SystemExit(130) from None

@@ -532,19 +532,14 @@ def _saves() -> int:
     return 0 if storefile is None else int(storefile.saves_in_this_process())
 
 
-def forget_the_interrupt() -> None:
-    """Tell CPython the Ctrl-C was handled. When it lands while a string of code is being ``exec``-ed (every
-    dataclass and namedtuple made while a module is imported does that), CPython notes an "unhandled
-    KeyboardInterrupt" as it leaves that ``exec``, even though we catch it later, and at exit kills the process
-    with SIGINT instead of our exit code 130. The next ``exec`` of a string clears the note."""
-    exec("pass")
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command. Ctrl-C at any point prints one line, saved or not, never a traceback."""
+    from .interrupts import forget_the_interrupt, imports_finish_first
+
     saves_before = _saves()
     try:
-        return _main(argv)
+        with imports_finish_first():
+            return _main(argv)
     except KeyboardInterrupt:  # the store is consistent at any point: only say which side of the save we are
         forget_the_interrupt()
         words = sys.argv[1:] if argv is None else list(argv)

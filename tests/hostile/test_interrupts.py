@@ -201,3 +201,29 @@ def test_ctrl_c_inside_code_made_at_run_time_still_exits_130(tmp_path: Path) -> 
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, env=env)
     assert proc.returncode == 130, (proc.returncode, proc.stderr)
     assert proc.stderr == "Interrupted: nothing was saved.\n"
+
+
+@posix_only
+def test_ctrl_c_during_an_import_waits_for_the_import_then_interrupts(tmp_path: Path) -> None:
+    """A Ctrl-C inside Python's import machinery can be printed as "Exception ignored" and lost (the command then
+    saved anyway) or leave a traceback: it is held until the import is whole, then raised in the command."""
+    from tracker.interrupts import imports_finish_first
+
+    (tmp_path / "slowmod.py").write_text(
+        "import os, signal\n"
+        "os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while this module is being imported\n"
+        "from dataclasses import make_dataclass\n"
+        "Made = make_dataclass('Made', ['a', 'b'])  # code exec'd from a string, as a dataclass is made\n"
+        "finished = True\n", encoding="utf-8")
+    sys.path.insert(0, str(tmp_path))
+    reached = []
+    try:
+        with pytest.raises(KeyboardInterrupt), imports_finish_first():
+            import slowmod  # noqa: F401
+
+            reached.append("after the import")
+    finally:
+        sys.path.remove(str(tmp_path))
+    assert sys.modules["slowmod"].finished  # the import ran to its end
+    assert reached == []  # and the Ctrl-C came right after it, before the command's next step
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # Python's own handler is back
