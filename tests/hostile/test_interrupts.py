@@ -161,6 +161,12 @@ def test_ctrl_c_at_any_moment_of_a_record_leaves_a_consistent_file(big_db: Path)
     assert NOT_SAVED in outcomes, "some interrupts landed before the save"
 
 
+def _run_as_tracker(code: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """``code`` (which ends by running ``python -m tracker``) in a fresh interpreter, in English, on no database."""
+    env = {**os.environ, "TRACKER_LANG": "en", "TRACKER_DB": str(tmp_path / "none.json")}
+    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, env=env)
+
+
 @posix_only
 def test_ctrl_c_while_a_command_imports_orjson_is_one_line_not_a_traceback(tmp_path: Path) -> None:
     """The Ctrl-C held back around orjson's import (its set-up crashes when interrupted) is let through once
@@ -177,8 +183,7 @@ def test_ctrl_c_while_a_command_imports_orjson_is_one_line_not_a_traceback(tmp_p
         "sys.argv = ['-m', 'status']\n"
         "runpy._run_module_as_main('tracker')\n"
     )
-    env = {**os.environ, "TRACKER_LANG": "en", "TRACKER_DB": str(tmp_path / "none.json")}
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, env=env)
+    proc = _run_as_tracker(code, tmp_path)
     assert proc.returncode == 130, proc.stderr
     assert proc.stderr == "Interrupted: nothing was saved.\n"
     assert not (tmp_path / "none.json").exists()
@@ -197,8 +202,7 @@ def test_ctrl_c_inside_code_made_at_run_time_still_exits_130(tmp_path: Path) -> 
         "sys.argv = ['-m', 'status']\n"
         "runpy._run_module_as_main('tracker')\n"
     )
-    env = {**os.environ, "TRACKER_LANG": "en", "TRACKER_DB": str(tmp_path / "none.json")}
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60, env=env)
+    proc = _run_as_tracker(code, tmp_path)
     assert proc.returncode == 130, (proc.returncode, proc.stderr)
     assert proc.stderr == "Interrupted: nothing was saved.\n"
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from textual.pilot import Pilot
 from textual.widgets import Button, DataTable, Input, Static
 
+from screens.app import TrackerApp
 from screens.batch import BatchRecordModal
 from screens.meeting import NoticeModal
 from screens.planner import Planner
@@ -77,11 +79,7 @@ async def test_marking_several_and_recording_one_decision_is_one_undo(make_app: 
     a, b = _consented(service, "甲一"), _consented(service, "乙二")
     app = make_app(svc=service, tab="planner")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.screen.query_one("#planner-step").value = "target"
-        await pilot.pause()
-        table = app.screen.query_one("#planner-table", ListTable)
-        table.focus()
+        table = await _targets_in_focus(app, pilot)
         for pid in (a, b):
             table.move_cursor(row=table.get_row_index(f"{pid}:target"))
             await pilot.press("space")
@@ -220,11 +218,7 @@ async def test_space_says_it_moves_down_and_does(make_app: MakeApp, service: Ser
     _consented(service, "乙二")
     app = make_app(svc=service, tab="planner")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.screen.query_one("#planner-step").value = "target"
-        await pilot.pause()
-        table = app.screen.query_one("#planner-table", ListTable)
-        table.focus()
+        table = await _targets_in_focus(app, pilot)
         await pilot.pause()
         assert "空格选中一人并下移" in str(app.screen.query_one("#planner-marked").render())
         footer = " ".join(str(w.render()) for w in app.screen.query("FooterKey"))
@@ -233,3 +227,13 @@ async def test_space_says_it_moves_down_and_does(make_app: MakeApp, service: Ser
         row = table.cursor_row
         await pilot.press("space")
         assert table.cursor_row == row + 1  # marked, and on to the next row as the footer says
+
+
+async def _targets_in_focus(app: TrackerApp, pilot: Pilot[None]) -> ListTable:
+    """The planner narrowed to the listing as development target, its list focused."""
+    await pilot.pause()
+    app.screen.query_one("#planner-step").value = "target"
+    await pilot.pause()
+    table = app.screen.query_one("#planner-table", ListTable)
+    table.focus()
+    return table
